@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { Duration, NodeName, RoleName } from './common.js';
+import { CiServerConfig, ForgeConfig } from './forge-schema.js';
+import { NodeConfig } from './node-schema.js';
+import { Policy } from './policy-schema.js';
+import { RoleConfig } from './roles-schema.js';
+import { SupervisorConfig } from './supervisor-schema.js';
+
+export const GateConfig = z.strictObject({
+  pullTimeout: Duration.default('5s').describe('time bound on the gate\'s pull of the control repo'),
+  maxStaleness: Duration.default('15m').describe('past this age of the last good pull, heavy roles fail closed, others open'),
+});
+
+export const TelemetryConfig = z.strictObject({
+  heartbeat: Duration.default('5m').describe('commit a sample at least this often even when nothing changed'),
+  maxBranchKiB: z.number().int().min(64).default(2048).describe('compact the telemetry branch when its pack passes this size'),
+  keepSamples: z.number().int().min(10).default(288).describe('samples kept in the rolled-up history'),
+});
+
+/** factory.yaml: the humans' global config. */
+export const FactoryConfig = z.strictObject({
+  version: z.literal(1),
+  name: z.string().min(1).describe('the factory\'s name'),
+  gate: GateConfig.default({ pullTimeout: '5s', maxStaleness: '15m' }),
+  roles: z.record(RoleName, RoleConfig),
+  nodes: z.record(NodeName, NodeConfig).describe('machines by name; "default" applies to any machine not listed'),
+  policy: Policy.default(Policy.parse({})),
+  telemetry: TelemetryConfig.default({ heartbeat: '5m', maxBranchKiB: 2048, keepSamples: 288 }),
+  supervisor: SupervisorConfig.default(SupervisorConfig.parse({})),
+  forges: z.record(z.string(), ForgeConfig).default({}),
+  ci: z.record(z.string(), CiServerConfig).default({}),
+});
+export type FactoryConfig = z.infer<typeof FactoryConfig>;

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { Duration } from './common.js';
+
+export const ScheduleBounds = z.strictObject({
+  min: Duration.describe('shortest interval between runs, used while there is work in flight'),
+  max: Duration.describe('longest interval between runs, reached step by step in quiet periods'),
+  initial: Duration.optional().describe('interval before the supervisor has tuned it (default: min)'),
+});
+
+export const RoleConfig = z
+  .strictObject({
+    description: z.string().optional(),
+    /** 1 = halted first (dev), 2 = next (review), 3 = every other role. */
+    haltLevel: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional()
+      .describe('pressure level at which this role halts: 1 first (heaviest), 3 last. Default 3'),
+    protected: z.boolean().default(false).describe('never halted (the supervisor and the node daemon)'),
+    heavy: z.boolean().default(false).describe('fail closed when the control repo is too stale to trust'),
+    command: z.string().optional().describe('the agent command started by cron or the loop, e.g. ./dev-poll.sh'),
+    schedule: ScheduleBounds.optional(),
+  })
+  .refine((r) => !(r.protected && r.haltLevel !== undefined), {
+    message: 'a protected role is never halted: remove haltLevel or protected',
+    path: ['haltLevel'],
+  });
+
+export type RoleConfig = z.infer<typeof RoleConfig>;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { Duration, EnvVarName } from './common.js';
+
+export const CiOverload = z.strictObject({
+  reviewPending: z.number().int().min(1).default(10).describe('halt review factory-wide at this many pending pipelines'),
+  reviewOldestPending: Duration.default('30m').describe('... or when the oldest pending pipeline is this old'),
+  devPending: z.number().int().min(1).default(20).describe('halt dev too at this many pending pipelines'),
+  devOldestPending: Duration.default('1h'),
+  resumeFraction: z.number().gt(0).lt(1).default(0.5).describe('resume once the queue is below this fraction of the limit'),
+});
+
+export const SupervisorConfig = z.strictObject({
+  interval: z.strictObject({ min: Duration.default('1m'), max: Duration.default('15m') }).default({ min: '1m', max: '15m' }),
+  budget: z.strictObject({
+    requestsPer30m: z.number().int().min(1).default(400).describe('API calls the supervisor may spend per 30 minutes (Codeberg allows ~4000 per client)'),
+  }).default({ requestsPer30m: 400 }),
+  ciOverload: CiOverload.default({ reviewPending: 10, reviewOldestPending: '30m', devPending: 20, devOldestPending: '1h', resumeFraction: 0.5 }),
+  webhookSecretEnv: EnvVarName.optional().describe('environment variable holding the shared HMAC secret for webhooks'),
+  alarmPoll: Duration.default('30s').describe('how often pending alarms are checked'),
+});
+export type SupervisorConfig = z.infer<typeof SupervisorConfig>;
