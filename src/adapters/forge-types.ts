@@ -1,0 +1,82 @@
+// The forge and CI seen by the domain: only the fields factoryctl decides on, never a wire format.
+
+export interface ForgeLabel {
+  id: number;
+  name: string;
+  color: string;
+  description: string;
+  exclusive?: boolean;
+}
+
+export interface BranchProtection {
+  branchName: string;
+  requiredApprovals: number;
+  statusCheckContexts: string[];
+  enableStatusCheck: boolean;
+  pushWhitelistUsernames: string[];
+  mergeWhitelistUsernames: string[];
+  enablePushWhitelist: boolean;
+  enableMergeWhitelist: boolean;
+}
+
+export interface PullSummary {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  headSha: string;
+  updatedAt: string;
+}
+
+export interface IssueSummary {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  updatedAt: string;
+}
+
+export type CombinedState = 'pending' | 'success' | 'error' | 'failure' | 'warning' | '';
+
+export interface ForgeClient {
+  /** repo = "owner/name" */
+  listOpenPulls(repo: string): Promise<PullSummary[]>;
+  /** undefined on 404 */
+  getPull(repo: string, n: number): Promise<PullSummary | undefined>;
+  combinedStatus(repo: string, ref: string): Promise<CombinedState>;
+  listIssues(repo: string, opts: { state: 'open' | 'closed' | 'all'; labels?: string[] }): Promise<IssueSummary[]>;
+  getIssue(repo: string, n: number): Promise<IssueSummary | undefined>;
+  listLabels(repo: string): Promise<ForgeLabel[]>;
+  createLabel(repo: string, l: Omit<ForgeLabel, 'id'>): Promise<ForgeLabel>;
+  editLabel(repo: string, id: number, l: Omit<ForgeLabel, 'id'>): Promise<ForgeLabel>;
+  deleteLabel(repo: string, id: number): Promise<void>;
+  listBranchProtections(repo: string): Promise<BranchProtection[]>;
+  createBranchProtection(repo: string, p: BranchProtection): Promise<BranchProtection>;
+  editBranchProtection(repo: string, p: BranchProtection): Promise<BranchProtection>;
+  deleteBranchProtection(repo: string, branchName: string): Promise<void>;
+}
+
+export interface PipelineSummary {
+  number: number;
+  /** pending|running|success|failure|killed|error|blocked|declined|skipped (Woodpecker StatusValue) */
+  status: string;
+  /** unix seconds, as Woodpecker reports them */
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  ref?: string;
+  commit?: string;
+}
+
+export interface QueueInfo {
+  pending: { id: string; created?: number }[];
+  running: { id: string }[];
+  stats: { pendingCount: number; runningCount: number; workerCount: number };
+}
+
+export interface CiClient {
+  listPipelines(repoId: number, opts?: { perPage?: number }): Promise<PipelineSummary[]>;
+  getPipeline(repoId: number, n: number): Promise<PipelineSummary | undefined>;
+  queueInfo(): Promise<QueueInfo>;
+  lookupRepo(fullName: string): Promise<{ id: number; fullName: string } | undefined>;
+}
