@@ -1,0 +1,47 @@
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { recoverRepo } from './recover.js';
+import { runGit } from './run-git.js';
+
+export type PullOutcome = { ok: true } | { ok: false; error: string; timedOut: boolean };
+
+/** Where factoryctl keeps its per-clone bookkeeping (never committed). */
+export function clonePrivateDir(dir: string): string {
+  return join(dir, '.git', 'factoryctl');
+}
+
+/**
+ * Fast-forward pull with a time bound. A pull killed by the bound may leave a lock behind,
+ * so recovery runs after it; the time of the last good pull is stamped for staleness checks.
+ */
+export async function pullFastForward(dir: string, timeoutMs: number, now = Date.now): Promise<PullOutcome> {
+  const result = await runGit(dir, ['pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags'], {
+    timeoutMs,
+    // A remote that accepts the connection and then says nothing must not hold the pull forever.
+    env: { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))) },
+  });
+  if (result.code === 0 && !result.timedOut) {
+    stampSync(dir, now());
+    return { ok: true };
+  }
+  if (result.timedOut) await recoverRepo(dir, 0);
+  const error = result.timedOut
+    ? `pull timed out after ${timeoutMs} ms`
+    : result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ') || `git pull exited ${result.code}`;
+  return { ok: false, error, timedOut: result.timedOut };
+}
+
+export function stampSync(dir: string, at: number): void {
+  const privateDir = clonePrivateDir(dir);
+  mkdirSync(privateDir, { recursive: true });
+  writeFileSync(join(privateDir, 'last-sync'), `${new Date(at).toISOString()}\n`);
+}
+
+/** Time of the last good sync with the remote, or undefined if it never happened. */
+export function lastSyncAt(dir: string): number | undefined {
+  try {
+    return statSync(join(clonePrivateDir(dir), 'last-sync')).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}

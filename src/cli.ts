@@ -1,0 +1,96 @@
+// The entry point: global flags, lazy command dispatch, exit codes. Each command is its own
+// bundle chunk, so `factoryctl gate` never loads what `reconcile` needs.
+import { FactoryError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { makeContext, type CommandRun, type GlobalOptions } from './commands/context.js';
+
+interface CommandModule {
+  run: CommandRun;
+  help: string;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  gate: { summary: 'may this role run now? exit 0 run, 75 halted', load: () => import('./commands/gate.js') },
+  halt: { summary: 'halt a role (override), commit and push', load: () => import('./commands/halt.js') },
+  resume: { summary: 'lift a halt (or pin a run), commit and push', load: () => import('./commands/resume.js') },
+  status: { summary: 'every role on every node: state, why, since', load: () => import('./commands/status.js') },
+  validate: { summary: 'check a whole control repo; exit 78 when invalid', load: () => import('./commands/validate.js') },
+  schema: { summary: 'write JSON Schemas for editors (yaml-language-server)', load: () => import('./commands/schema.js') },
+};
+
+const USAGE = `factoryctl: the supervisor of a small software factory, driven by a Git control repo
+
+usage: factoryctl <command> [options]
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+global options:
+  --dir DIR     the control repo (default: FACTORY_DIR, else the folder with factory.yaml above here)
+  --node NAME   this machine's node name (default: FACTORY_NODE, else the host name)
+  --json        machine-readable output
+  -h, --help    help for a command: factoryctl <command> --help
+`;
+
+/** Takes the global flags out wherever they stand, so `gate dev --json` and `--json gate dev` both work. */
+function splitGlobal(argv: string[]): { global: GlobalOptions; rest: string[] } {
+  const global: GlobalOptions = { json: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--json') global.json = true;
+    else if (flag === '--dir' || flag === '--node') {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new FactoryError(`${flag} needs a value`, EXIT.USAGE);
+      global[flag === '--dir' ? 'dir' : 'node'] = value;
+    } else rest.push(arg);
+  }
+  return { global, rest };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { global, rest } = splitGlobal(argv);
+  const [name, ...args] = rest;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? EXIT.OK : EXIT.USAGE;
+  }
+  if (name === '--version') {
+    process.stdout.write('factoryctl 0.1.0\n');
+    return EXIT.OK;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`factoryctl: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  const command = await entry.load();
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
+    return EXIT.OK;
+  }
+  return command.run(args, makeContext(global));
+}
+
+function report(error: unknown, json: boolean): number {
+  if (error instanceof FactoryError) {
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode, details: error.details })}\n`);
+    process.stderr.write(`factoryctl: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`factoryctl: internal error (a bug, please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+  return EXIT.SOFTWARE;
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = report(error, argv.includes('--json'));
+  },
+);

@@ -1,0 +1,46 @@
+import { parseDuration } from './duration.js';
+import type { FactoryConfig } from './config/factory-schema.js';
+import type { Override, SupervisorHalt } from './config/state-schema.js';
+
+/**
+ * The part of the control repo an agent's gate needs, as plain JSON: cached per content hash
+ * so that the hot path parses no YAML and loads no schema library when nothing changed.
+ */
+export interface ControlView {
+  factory: string;
+  gate: { pullTimeoutMs: number; maxStalenessMs: number };
+  roles: Record<string, { protected: boolean; heavy: boolean; haltLevel: number }>;
+  nodes: Record<string, { runDir?: string; stateDir?: string; roles: string[] }>;
+  overrides: Override[];
+  halts: SupervisorHalt[];
+}
+
+export const CONTROL_FILES = {
+  factory: 'factory.yaml',
+  overrides: 'factory-state/overrides.yaml',
+  halts: 'factory-state/halts.yaml',
+} as const;
+
+export function toControlView(config: FactoryConfig, overrides: Override[], halts: SupervisorHalt[]): ControlView {
+  return {
+    factory: config.name,
+    gate: { pullTimeoutMs: parseDuration(config.gate.pullTimeout), maxStalenessMs: parseDuration(config.gate.maxStaleness) },
+    roles: Object.fromEntries(
+      Object.entries(config.roles).map(([name, r]) => [name, { protected: r.protected, heavy: r.heavy, haltLevel: r.haltLevel ?? 3 }]),
+    ),
+    nodes: Object.fromEntries(
+      Object.entries(config.nodes).map(([name, n]) => [name, { roles: n.roles, ...(n.runDir ? { runDir: n.runDir } : {}), ...(n.stateDir ? { stateDir: n.stateDir } : {}) }]),
+    ),
+    overrides,
+    halts,
+  };
+}
+
+/** A machine not listed in factory.yaml takes the "default" entry. */
+export function nodeEntry<T>(nodes: Record<string, T>, node: string): T | undefined {
+  return nodes[node] ?? nodes.default;
+}
+
+export function protectedRoles(view: Pick<ControlView, 'roles'>): string[] {
+  return Object.entries(view.roles).filter(([, r]) => r.protected).map(([name]) => name);
+}
