@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { Duration, EnvVarName, OutsideFile, RoleName } from './common.js';
+
+/*
+ * Layout: one file per repository, repos/<owner>/<name>.yaml, its path being the slug.
+ * - one writer per file: a PR touching one repository changes one file, and never conflicts
+ *   with a PR about another; CODEOWNERS can hand repos/<org>/ to that org's people;
+ * - the slug cannot disagree with the file name, because there is no slug field;
+ * - repos/presets/<name>.yaml hold shared parts, so the owner name "presets" is reserved.
+ * A slug names one repository across all forges: two forges hosting the same OWNER/NAME cannot
+ * both be managed (rare: move one under another owner name).
+ *
+ * Two schemas: a file (repository or preset) is partial and may carry the merge markers
+ * `$remove` / `$replace`; the resolved config, after presets are merged, is complete.
+ */
+
+export const PresetName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/, 'a preset name: the path of repos/presets/<name>.yaml without .yaml');
+export const LabelColor = z
+  .string()
+  .regex(/^#?[0-9a-fA-F]{6}$/, 'a colour as six hex digits, e.g. "#d73a4a" (quote it: # starts a YAML comment)');
+/** Paths of practice documents are relative to repos/presets/ and stay inside practices/. */
+export const PracticeFile = z
+  .string()
+  .regex(/^practices\/([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(md|txt)$/, 'a file under practices/ (relative to repos/presets/), e.g. practices/testing.md');
+const Login = z.string().min(1).describe('a forge user name');
+
+const Remove = z.boolean().optional().describe('drop the inherited entry with this key');
+const Replace = z.boolean().optional().describe('replace the inherited entry instead of merging into it');
+
+const labelFields = {
+  color: LabelColor.describe('six hex digits, with or without #'),
+  description: z.string().max(200).describe('shown on the forge next to the label'),
+  exclusive: z.boolean().describe('scoped label (scope/name): an issue carries one label of the scope'),
+};
+const protectionFields = {
+  requiredApprovals: z.number().int().min(0).max(20).describe('approving reviews needed before a merge'),
+  requiredStatusChecks: z.array(z.string().min(1)).describe('CI status contexts that must pass, e.g. ci/woodpecker/pr/test'),
+  pushAllowlist: z.array(Login).describe('only these users may push; [] = nobody; absent = anyone with write access'),
+  mergeAllowlist: z.array(Login).describe('only these users may merge; [] = nobody; absent = anyone with write access'),
+};
+const agentFields = {
+  enabled: z.boolean().describe('false: never scheduled for this repository'),
+  command: z.string().min(1).describe('the agent command, run with the repository\'s environment'),
+  schedule: z.strictObject({ min: Duration, max: Duration }).describe('bounds of the tuned interval between runs'),
+  weight: z.number().min(0).max(100).describe('share of the role\'s capacity relative to other repositories'),
+};
+const practiceFields = {
+  text: z.string().min(1).describe('the practice itself, for an agent\'s prompt'),
+  file: PracticeFile.describe('or a document under repos/presets/practices/'),
+  append: z.string().min(1).describe('text added after the inherited practice, for this repository'),
+};
+
+const partialEntry = <S extends z.core.$ZodLooseShape>(fields: S) =>
+  z.strictObject(fields).partial().extend({ $remove: Remove, $replace: Replace });
+
+export const LabelEntry = partialEntry(labelFields).extend({ name: z.string().min(1).max(50) });
+export const ProtectionEntry = partialEntry(protectionFields).extend({ branch: z.string().min(1).describe('branch name or glob') });
+export const PracticeEntry = z.union([
+  PracticeFile,
+  partialEntry(practiceFields).extend({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a practice id: lower case, digits, . _ -') }),
+]);
+export const AgentEntry = partialEntry({ ...agentFields, schedule: z.strictObject({ min: Duration, max: Duration }).partial() });
+
+/** repos/<owner>/<name>.yaml and repos/presets/<name>.yaml. */
+export const RepoFile = z.strictObject({
+  extends: z.array(PresetName).optional().describe('presets applied first, in order; this file\'s own values win'),
+  forge: z.string().min(1).optional().describe('name of a forge in factory.yaml `forges`'),
+  tokenEnv: EnvVarName.optional().describe('this repository\'s own token variable instead of the forge\'s'),
+  labels: z.array(LabelEntry).optional().describe('merged by name'),
+  branchProtection: z.array(ProtectionEntry).optional().describe('merged by branch'),
+  prune: z
+    .strictObject({
+      labels: z.boolean().optional().describe('delete labels on the forge that the config does not list'),
+      branchProtection: z.boolean().optional().describe('delete protection rules the config does not list'),
+    })
+    .optional(),
+  ci: z
+    .strictObject({
+      server: z.string().min(1).optional().describe('name of a server in factory.yaml `ci`'),
+      repoId: z.number().int().positive().optional().describe('the repository\'s id on the Woodpecker server'),
+      tokenEnv: EnvVarName.optional(),
+      $replace: Replace,
+    })
+    .optional(),
+  agents: z.record(RoleName, AgentEntry).optional().describe('per role, merged by role'),
+  env: z
+    .strictObject({
+      vars: z
+        .array(z.string().regex(/^!?[A-Z_][A-Z0-9_]*$/, 'a variable NAME (never a value); !NAME drops an inherited one'))
+        .optional()
+        .describe('names taken from the environment; merged as a set'),
+      file: OutsideFile.optional().describe('a NAME=value file outside the control repo'),
+    })
+    .optional(),
+  practices: z.array(PracticeEntry).optional().describe('merged by id; a bare path is {id: its base name, file: path}'),
+});
+export type RepoFile = z.infer<typeof RepoFile>;
+
+// ---- resolved (after presets): complete, with the defaults an operator would expect ----
+
+export const ResolvedLabel = z.strictObject({ name: z.string(), ...labelFields, description: labelFields.description.default(''), exclusive: labelFields.exclusive.default(false) });
+export const ResolvedProtection = z.strictObject({
+  branch: z.string(),
+  requiredApprovals: protectionFields.requiredApprovals.default(0),
+  requiredStatusChecks: protectionFields.requiredStatusChecks.default([]),
+  pushAllowlist: protectionFields.pushAllowlist.optional(),
+  mergeAllowlist: protectionFields.mergeAllowlist.optional(),
+});
+export const ResolvedAgent = z.strictObject({
+  enabled: agentFields.enabled.default(true),
+  command: agentFields.command.optional().describe('default: the role\'s command in factory.yaml'),
+  schedule: agentFields.schedule.optional().describe('default: the role\'s schedule in factory.yaml'),
+  weight: agentFields.weight.default(1),
+});
+export const ResolvedPractice = z
+  .strictObject({ id: z.string(), text: practiceFields.text.optional(), file: practiceFields.file.optional(), append: practiceFields.append.optional() })
+  .refine((p) => (p.text === undefined) !== (p.file === undefined), { message: 'a practice has either text or file', path: ['text'] });
+
+export const ResolvedRepoConfig = z.strictObject({
+  forge: z.string({ error: 'no forge: name one of factory.yaml `forges` here or in a preset' }).min(1),
+  tokenEnv: EnvVarName.optional(),
+  labels: z.array(ResolvedLabel).default([]),
+  branchProtection: z.array(ResolvedProtection).default([]),
+  prune: z.strictObject({ labels: z.boolean().default(false), branchProtection: z.boolean().default(false) }).default({ labels: false, branchProtection: false }),
+  ci: z.strictObject({ server: z.string().min(1), repoId: z.number().int().positive(), tokenEnv: EnvVarName.optional() }).optional(),
+  agents: z.record(RoleName, ResolvedAgent).default({}),
+  env: z.strictObject({ vars: z.array(EnvVarName).default([]), file: OutsideFile.optional() }).default({ vars: [] }),
+  practices: z.array(ResolvedPractice).default([]),
+});
+export type ResolvedRepoConfig = z.infer<typeof ResolvedRepoConfig>;
+export type ResolvedLabel = z.infer<typeof ResolvedLabel>;
+export type ResolvedProtection = z.infer<typeof ResolvedProtection>;
