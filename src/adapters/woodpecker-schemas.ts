@@ -1,0 +1,24 @@
+// Only the Woodpecker response fields factoryctl reads.
+import { z } from 'zod';
+
+const optNum = z.number().nullish();
+
+export const PipelineWire = z.object({
+  number: z.number(),
+  status: z.string(),
+  created: z.number(),
+  started: optNum,
+  finished: optNum,
+  ref: z.string().nullish(),
+  commit: z.string().nullish(),
+});
+
+const Task = z.object({ id: z.string(), created: optNum });
+
+export const QueueInfoWire = z.object({
+  pending: z.array(Task).nullish(),
+  running: z.array(Task).nullish(),
+  stats: z.object({ pending_count: optNum, running_count: optNum, worker_count: optNum }).nullish(),
+});
+
+export const RepoWire = z.object({ id: z.number(), full_name: z.string() });
