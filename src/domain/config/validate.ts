@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { ConfigProblem } from '../../errors.js';
+import { CONFIG_FOLDERS, FACTORY, FILE_KINDS, kindOf, toPosix, type FileKind } from './file-registry.js';
+import { parseYamlWithSchema } from './parse-yaml.js';
+import { findSecrets } from './secrets.js';
+import { referenceRules } from './validate-references.js';
+import { thresholdRules } from './validate-thresholds.js';
+import { positionOf, valueOffset, type YamlPath } from './yaml-locate.js';
+import type { ConfigSet, ControlFile, ParsedFile, Reporter, Rule, RuleOptions } from './config-set.js';
+
+export { filesOf, type ConfigSet, type ControlFile, type ParsedFile, type Reporter, type Rule, type RuleOptions } from './config-set.js';
+
+export interface ValidateOptions extends RuleOptions {
+  /** Report only this file's problems (the others are still read, for cross-file rules). */
+  only?: string;
+  kinds?: readonly FileKind[];
+  rules?: readonly Rule[];
+}
+
+export type ValidationResult =
+  | { ok: true; warnings: ConfigProblem[]; set: ConfigSet }
+  | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[] };
+
+export const RULES: readonly Rule[] = [...referenceRules, ...thresholdRules];
+
+/**
+ * Validates a control repo in stages: each YAML file against its kind's schema, every file for
+ * secrets, then the cross-file rules over the files that parsed. Never throws on any input.
+ */
+export function validateControlRepo(files: readonly ControlFile[], options: ValidateOptions = {}): ValidationResult {
+  const kinds = options.kinds ?? FILE_KINDS;
+  const problems: ConfigProblem[] = [];
+  const parsed: ParsedFile[] = [];
+  const texts = new Map<string, string>();
+
+  for (const file of files) {
+    const path = toPosix(file.path);
+    texts.set(path, file.text);
+    const kind = kindOf(path, kinds);
+    const result = parseSafely(path, file.text, kind?.schema ?? z.unknown());
+    if (!result.ok) problems.push(...firstSyntaxError(result.problems));
+    else if (kind) parsed.push({ path, kind, value: result.value, doc: result.doc });
+    problems.push(...findSecrets(path, file.text));
+    if (!kind && CONFIG_FOLDERS.some((folder) => path.startsWith(folder)))
+      problems.push(misplaced(path, kinds));
+  }
+  const complete = options.only === undefined;
+  if (complete && !texts.has(FACTORY.pattern) && kinds.includes(FACTORY))
+    problems.push({ file: FACTORY.pattern, line: 1, col: 1, field: '', message: 'missing: a control repo has factory.yaml at its root', severity: 'error' });
+
+  const set: ConfigSet = { files: parsed, complete };
+  const located = (severity: ConfigProblem['severity']) => (file: ParsedFile, path: YamlPath, message: string) =>
+    problems.push({ file: file.path, ...positionOf(texts.get(file.path) ?? '', valueOffset(file.doc, path)), field: path.join('.'), message, severity });
+  const report: Reporter = { error: located('error'), warning: located('warning') };
+  for (const rule of options.rules ?? RULES) rule(set, report, options);
+
+  const only = options.only === undefined ? undefined : toPosix(options.only);
+  const shown = dedupe(problems.filter((p) => only === undefined || p.file === only)).sort(byLocation);
+  const errors = shown.filter((p) => p.severity === 'error');
+  const warnings = shown.filter((p) => p.severity === 'warning');
+  return errors.length === 0 ? { ok: true, warnings, set } : { ok: false, errors, warnings };
+}
+
+/** Every problem of a result, errors and warnings, in file order. */
+export function problemsOf(result: ValidationResult): ConfigProblem[] {
+  return (result.ok ? result.warnings : [...result.errors, ...result.warnings]).sort(byLocation);
+}
+
+/** The yaml library throws on alias bombs (past maxAliasCount): that is a problem in the file, not a crash. */
+function parseSafely(path: string, text: string, schema: z.ZodType): ReturnType<typeof parseYamlWithSchema> {
+  try {
+    return parseYamlWithSchema(path, text, schema);
+  } catch (error) {
+    const message = `cannot read this YAML: ${(error as Error).message}`;
+    return { ok: false, problems: [{ file: path, line: 1, col: 1, field: '', message, severity: 'error' }] };
+  }
+}
+
+/** After the first YAML syntax error the parser's further errors are mostly its echo: show the first. */
+function firstSyntaxError(problems: ConfigProblem[]): ConfigProblem[] {
+  const syntax = problems.filter((p) => p.field === '' && p.severity === 'error').sort(byLocation);
+  return syntax.length > 0 ? [syntax[0]!, ...problems.filter((p) => p.severity === 'warning')] : problems;
+}
+
+function misplaced(path: string, kinds: readonly FileKind[]): ConfigProblem {
+  const expected = kinds.filter((k) => CONFIG_FOLDERS.some((f) => k.pattern.startsWith(f))).map((k) => k.pattern);
+  return {
+    file: path,
+    line: 1,
+    col: 1,
+    field: '',
+    message: `factoryctl does not read this file: expected one of ${expected.join(', ')}`,
+    severity: 'warning',
+  };
+}
+
+function byLocation(a: ConfigProblem, b: ConfigProblem): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.field.localeCompare(b.field);
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.col}:${p.field}:${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
