@@ -37,7 +37,7 @@ const labelFields = {
 const protectionFields = {
   requiredApprovals: z.number().int().min(0).max(20).describe('approving reviews needed before a merge'),
   requiredStatusChecks: z.array(z.string().min(1)).describe('CI status contexts that must pass, e.g. ci/woodpecker/pr/test'),
-  pushAllowlist: z.array(Login).describe('only these users may push; [] = nobody; absent = anyone with write access'),
+  pushAllowlist: z.array(Login).describe('only these users may push directly; absent or [] = nobody (changes arrive by pull request)'),
   mergeAllowlist: z.array(Login).describe('only these users may merge; [] = nobody; absent = anyone with write access'),
 };
 const agentFields = {
