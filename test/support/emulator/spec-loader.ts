@@ -37,13 +37,20 @@ function closeObjects(node: unknown, seen = new Set<unknown>()): void {
 }
 
 export async function loadSpec(api: ApiName): Promise<LoadedSpec> {
-  const raw = (await SwaggerParser.parse(SPEC_FILES[api])) as unknown as { definitions: Record<string, object> };
+  const raw = (await SwaggerParser.parse(SPEC_FILES[api])) as unknown as { definitions: Record<string, object>; responses?: Record<string, object> };
   const definitions = structuredClone(raw.definitions);
   // Cycles (Repository.parent -> Repository) stay as "#/definitions/X" refs; ajv resolves them against `defs` below.
   const doc = (await SwaggerParser.dereference(structuredClone(raw) as never, { dereference: { circular: 'ignore' } })) as unknown as {
     basePath: string;
     paths: LoadedSpec['paths'];
   };
+  // A response whose schema is circular is left as {$ref: '#/responses/X'}: inline its (ref-bearing) body.
+  for (const ops of Object.values(doc.paths))
+    for (const op of Object.values(ops))
+      for (const [code, r] of Object.entries(op.responses ?? {})) {
+        const ref = (r as { $ref?: string }).$ref;
+        if (ref?.startsWith('#/responses/')) op.responses[code] = structuredClone(raw.responses?.[ref.slice(12)] ?? {});
+      }
   closeObjects(doc.paths);
   closeObjects(definitions);
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
