@@ -34,7 +34,7 @@ export function mergeLayer(base: Obj, layer: Layer, ctx: MergeContext): Obj {
 
 function merge(base: unknown, over: unknown, path: string, loc: (string | number)[], layer: Layer, ctx: MergeContext): unknown {
   const rule = ctx.rules(path);
-  const src = (): Source => ({ file: layer.file, ...layer.locate?.(loc) });
+  const src = (): Source => ({ file: layer.file, ...locateNearest(layer, loc) });
   if (Array.isArray(over)) {
     if (rule?.kind === 'keyed') return mergeKeyed(Array.isArray(base) ? base : [], over, rule, path, loc, layer, ctx);
     if (rule?.kind === 'set') return mergeSet(Array.isArray(base) ? base : [], over, path, loc, layer, ctx);
@@ -131,10 +131,19 @@ function mergeSet(base: unknown[], over: unknown[], path: string, loc: (string |
       forget(ctx.prov, entryPath(path, name.slice(1)));
     } else if (!out.includes(name)) {
       out.push(name);
-      ctx.prov.set(entryPath(path, name), { file: layer.file, ...layer.locate?.([...loc, i]) });
+      ctx.prov.set(entryPath(path, name), { file: layer.file, ...locateNearest(layer, [...loc, i]) });
     }
   });
   return out;
+}
+
+/** A value a file wrote in short form (a practice as a bare path) is located at that short form. */
+function locateNearest(layer: Layer, loc: (string | number)[]) {
+  for (let n = loc.length; n >= 0; n--) {
+    const at = layer.locate?.(loc.slice(0, n));
+    if (at) return at;
+  }
+  return undefined;
 }
 
 function withoutMarkers(o: Obj): Obj {
@@ -142,6 +151,6 @@ function withoutMarkers(o: Obj): Obj {
 }
 
 function warning(layer: Layer, loc: (string | number)[], path: string, message: string): ConfigProblem {
-  const at = layer.locate?.(loc) ?? { line: 1, col: 1 };
+  const at = locateNearest(layer, loc) ?? { line: 1, col: 1 };
   return { file: layer.file, ...at, field: path, message, severity: 'warning' };
 }
