@@ -14,7 +14,6 @@ export interface ApiServerOptions {
   /** a response (401) when the request may not touch that repository */
   authorize(req: EmuRequest, repo: string | undefined, route: Route): EmuResponse | undefined;
   errorResponse(status: number, message: string): EmuResponse;
-  now(): number;
   onLine?: (line: string) => void;
   /** handler exceptions are emulator bugs: collected so the tests can fail on them */
   bugs: Error[];
@@ -52,7 +51,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const started = o.now();
+    const started = Date.now(); // wall time: the emulated data clock may be simulated
     const url = new URL(req.url ?? '/', 'http://emulator');
     const body = await readBody(req);
     const query: Record<string, string[]> = {};
@@ -66,7 +65,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       const headers: Record<string, string> = { ...r.headers };
       if (type) headers['content-type'] = type === 'json' ? 'application/json;charset=utf-8' : 'text/plain;charset=utf-8';
       res.writeHead(r.status, headers).end(payload);
-      Object.assign(ex, { status: r.status, responseContentType: headers['content-type'], responseBody: type === 'json' ? JSON.parse(payload) : r.body, ms: o.now() - started });
+      Object.assign(ex, { status: r.status, responseContentType: headers['content-type'], responseBody: type === 'json' ? JSON.parse(payload) : r.body, ms: Date.now() - started });
       o.onLine?.(`[${o.api}] ${ex.method} ${url.pathname}${url.search} -> ${r.status}${ex.fault ? ` (fault ${ex.fault})` : ''}`);
     };
 

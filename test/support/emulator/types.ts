@@ -49,6 +49,7 @@ export interface Exchange {
   status?: number;
   responseContentType?: string;
   responseBody?: unknown;
+  /** wall-clock epoch ms, even when the emulated clock is simulated */
   startedAt: number;
   ms?: number;
 }
