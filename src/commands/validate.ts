@@ -23,6 +23,8 @@ interface Target {
   root: string;
   /** Set when one file was named: only its problems are reported. */
   only?: string;
+  /** The file lies outside any control repo: only it was read. */
+  partial?: boolean;
   paths: string[];
 }
 
@@ -30,7 +32,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const { positionals } = parseFlags(args, {}, 1);
   const target = await resolveTarget(positionals[0], ctx);
   const files = await readControlFiles(target.root, target.paths);
-  const result = validateControlRepo(files, { now: ctx.now(), ...(target.only ? { only: target.only } : {}) });
+  const result = validateControlRepo(files, { now: ctx.now(), partial: target.partial === true, ...(target.only ? { only: target.only } : {}) });
   const problems = problemsOf(result);
 
   if (ctx.json) ctx.out(JSON.stringify({ ok: result.ok, root: target.root, problems }));
@@ -61,7 +63,8 @@ async function resolveTarget(path: string | undefined, ctx: CommandContext): Pro
   const root = controlRootOf(full);
   const only = relative(root, full).split(sep).join('/');
   const withRepo = existsSync(join(root, FACTORY.pattern));
-  return { root, only, paths: withRepo ? [...new Set([...(await listControlFiles(root)), only])] : [only] };
+  if (!withRepo) return { root, only, partial: true, paths: [only] };
+  return { root, only, paths: [...new Set([...(await listControlFiles(root)), only])] };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Document } from 'yaml';
 import type { z } from 'zod';
+import type { ConfigProblem } from '../../errors.js';
 import type { FileKind } from './file-registry.js';
 import type { YamlPath } from './yaml-locate.js';
 
@@ -19,13 +20,17 @@ export interface ParsedFile<T = unknown> {
 /** The files that passed their schema, for the cross-file rules. */
 export interface ConfigSet {
   files: readonly ParsedFile[];
-  /** Set when the set is the whole control repo, not one file of it. */
+  /** False when only some files were read (a lone file outside a control repo): rules about absent files are skipped. */
   complete: boolean;
 }
 
 export interface Reporter {
   error(file: ParsedFile, path: YamlPath, message: string): void;
   warning(file: ParsedFile, path: YamlPath, message: string): void;
+  /** A problem located by someone else (e.g. the repository resolver's provenance). */
+  problem(problem: ConfigProblem): void;
+  /** Line and column of a path in a parsed file, for code that locates its own problems. */
+  locate(file: ParsedFile): (path: YamlPath) => { line: number; col: number };
 }
 
 export interface RuleOptions {

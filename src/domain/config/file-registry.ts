@@ -36,9 +36,6 @@ export const FILE_KINDS: readonly FileKind[] = [
   REPO,
 ];
 
-/** Folders whose YAML files factoryctl reads: a YAML file there that matches no kind is probably misplaced. */
-export const CONFIG_FOLDERS = ['repos/', 'factory-state/'] as const;
-
 export function schemaFileName(kind: FileKind): string {
   return `${kind.name}.schema.json`;
 }

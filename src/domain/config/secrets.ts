@@ -25,8 +25,10 @@ const SECRET_WORDS = new Set(['token', 'password', 'passwd', 'pwd', 'secret', 'a
 const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'ssh', 'signing', 'master', 'encryption', 'auth', 'client', 'deploy']);
 /** Hashes are public: a long hex value under one of these keys is not a token. */
 const HASH_WORDS = new Set(['sha', 'sha1', 'sha256', 'sha512', 'commit', 'digest', 'hash', 'checksum', 'rev', 'revision', 'oid', 'etag', 'fingerprint']);
-/** What a secret-named key may hold: nothing, a variable reference or name, or a path outside the repo. */
-const REFERENCE = /^(?:\$\{?[A-Z_][A-Z0-9_]*\}?|[A-Z_][A-Z0-9_]*|(?:\/|~\/|\$\{?[A-Z_][A-Z0-9_]*\}?\/).*)$/;
+/** What a secret-named key may hold: nothing, a variable reference or name, a CI secret's name, or a path outside the repo. */
+const REFERENCE = /^(?:\$\{?[A-Z_][A-Z0-9_]*\}?|\$\{\{.*\}\}|[A-Z_][A-Z0-9_]*|(?:\/|~\/|\$\{?[A-Z_][A-Z0-9_]*\}?\/).*)$/;
+/** Keys whose value names a secret kept elsewhere (Woodpecker's from_secret). */
+const NAMES_A_SECRET = /^from[_-]?secret$/i;
 
 /**
  * Finds values that look like secrets in one YAML file: known token shapes, private keys, JWTs,
@@ -109,6 +111,7 @@ export function detect(value: string, key?: string): { what: string; match: stri
 export function isSecretKey(key: string): boolean {
   const words = keyWords(key);
   const last = words.at(-1) ?? '';
+  if (NAMES_A_SECRET.test(key)) return false;
   if (SECRET_WORDS.has(last)) return true;
   return last === 'key' && (words.length === 1 || KEY_QUALIFIERS.has(words.at(-2) ?? ''));
 }

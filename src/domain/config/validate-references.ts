@@ -1,6 +1,8 @@
 import { FACTORY, HALTS, OVERRIDES, PRESET, REPO } from './file-registry.js';
 import { filesOf, type ConfigSet, type ParsedFile, type Reporter, type Rule } from './config-set.js';
 import type { FactoryConfig as Factory } from './factory-schema.js';
+import { resolveRepo, type Layer } from '../repos/merge.js';
+import { resolveAll } from '../repos/resolve-all.js';
 type Scoped = { role: string; node?: string | undefined; repo?: string | undefined };
 
 const listed = (names: Iterable<string>) => [...names].join(', ') || 'none';
@@ -56,24 +58,23 @@ const overridesAndHaltsReferenceConfig: Rule = (set, report, { now }) => {
   for (const file of filesOf(set, HALTS)) file.value.halts.forEach((h, i) => checkScope(file, 'halts', i, h, true, factory, report, repos));
 };
 
-/** A repository or preset names forges, CI servers, roles and presets that exist. */
-const reposReferenceConfig: Rule = (set, report) => {
+/**
+ * Repositories resolve (presets found, no cycle, complete once merged) and name a forge, CI server
+ * and roles that factory.yaml defines: the same resolution reconcile uses, so validate agrees with it.
+ */
+const reposResolve: Rule = (set, report) => {
+  if (!set.complete) return;
+  const layer = (f: ParsedFile<unknown>): Layer => ({ file: f.path, value: f.value as Record<string, unknown>, locate: report.locate(f) });
+  const presets = new Map(filesOf(set, PRESET).map((f) => [f.path.replace(/^repos\/presets\//, '').replace(/\.yaml$/, ''), layer(f)]));
+  const repos = new Map(filesOf(set, REPO).map((f) => [slugOf(f.path), layer(f)]));
   const factory = factoryOf(set);
-  const presets = new Set(filesOf(set, PRESET).map((f) => f.path.replace(/^repos\/presets\//, '').replace(/\.yaml$/, '')));
-  for (const file of [...filesOf(set, PRESET), ...filesOf(set, REPO)]) {
-    const repo = file.value;
-    if (set.complete) {
-      repo.extends?.forEach((name, i) => {
-        if (!presets.has(name)) report.error(file, ['extends', i], `no preset repos/presets/${name}.yaml (presets: ${listed(presets)})`);
-      });
-    }
-    if (!factory) continue;
-    if (repo.forge !== undefined && !factory.forges[repo.forge])
-      report.error(file, ['forge'], `unknown forge "${repo.forge}" (factory.yaml forges: ${listed(Object.keys(factory.forges))})`);
-    if (repo.ci?.server !== undefined && !factory.ci[repo.ci.server])
-      report.error(file, ['ci', 'server'], `unknown CI server "${repo.ci.server}" (factory.yaml ci: ${listed(Object.keys(factory.ci))})`);
-    for (const role of Object.keys(repo.agents ?? {}))
-      if (!factory.roles[role]) report.error(file, ['agents', role], `unknown role "${role}" (factory.yaml defines: ${listed(Object.keys(factory.roles))})`);
+  if (factory) {
+    resolveAll({ repos, presets }, factory).problems.forEach(report.problem);
+    return;
+  }
+  for (const [slug, repo] of repos) {
+    const r = resolveRepo(slug, repo, presets);
+    (r.ok ? r.warnings : r.problems).forEach(report.problem);
   }
 };
 
@@ -81,4 +82,4 @@ function slugOf(path: string): string {
   return path.replace(/^repos\//, '').replace(/\.yaml$/, '');
 }
 
-export const referenceRules: readonly Rule[] = [nodesReferenceRoles, overridesAndHaltsReferenceConfig, reposReferenceConfig];
+export const referenceRules: readonly Rule[] = [nodesReferenceRoles, overridesAndHaltsReferenceConfig, reposResolve];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConfigProblem } from '../../errors.js';
-import { CONFIG_FOLDERS, FACTORY, FILE_KINDS, kindOf, toPosix, type FileKind } from './file-registry.js';
+import { FACTORY, FILE_KINDS, kindOf, toPosix, type FileKind } from './file-registry.js';
 import { parseYamlWithSchema } from './parse-yaml.js';
 import { findSecrets } from './secrets.js';
 import { referenceRules } from './validate-references.js';
@@ -13,6 +13,8 @@ export { filesOf, type ConfigSet, type ControlFile, type ParsedFile, type Report
 export interface ValidateOptions extends RuleOptions {
   /** Report only this file's problems (the others are still read, for cross-file rules). */
   only?: string;
+  /** Not every file of the control repo was given: skip rules about missing files. */
+  partial?: boolean;
   kinds?: readonly FileKind[];
   rules?: readonly Rule[];
 }
@@ -41,17 +43,21 @@ export function validateControlRepo(files: readonly ControlFile[], options: Vali
     if (!result.ok) problems.push(...firstSyntaxError(result.problems));
     else if (kind) parsed.push({ path, kind, value: result.value, doc: result.doc });
     problems.push(...findSecrets(path, file.text));
-    if (!kind && CONFIG_FOLDERS.some((folder) => path.startsWith(folder)))
-      problems.push(misplaced(path, kinds));
+    if (!kind) problems.push(...misplaced(path, kinds));
   }
-  const complete = options.only === undefined;
+  const complete = options.partial !== true;
   if (complete && !texts.has(FACTORY.pattern) && kinds.includes(FACTORY))
     problems.push({ file: FACTORY.pattern, line: 1, col: 1, field: '', message: 'missing: a control repo has factory.yaml at its root', severity: 'error' });
 
   const set: ConfigSet = { files: parsed, complete };
   const located = (severity: ConfigProblem['severity']) => (file: ParsedFile, path: YamlPath, message: string) =>
     problems.push({ file: file.path, ...positionOf(texts.get(file.path) ?? '', valueOffset(file.doc, path)), field: path.join('.'), message, severity });
-  const report: Reporter = { error: located('error'), warning: located('warning') };
+  const report: Reporter = {
+    error: located('error'),
+    warning: located('warning'),
+    problem: (p) => problems.push(p),
+    locate: (file) => (path) => positionOf(texts.get(file.path) ?? '', valueOffset(file.doc, path)),
+  };
   for (const rule of options.rules ?? RULES) rule(set, report, options);
 
   const only = options.only === undefined ? undefined : toPosix(options.only);
@@ -82,16 +88,18 @@ function firstSyntaxError(problems: ConfigProblem[]): ConfigProblem[] {
   return syntax.length > 0 ? [syntax[0]!, ...problems.filter((p) => p.severity === 'warning')] : problems;
 }
 
-function misplaced(path: string, kinds: readonly FileKind[]): ConfigProblem {
-  const expected = kinds.filter((k) => CONFIG_FOLDERS.some((f) => k.pattern.startsWith(f))).map((k) => k.pattern);
-  return {
-    file: path,
-    line: 1,
-    col: 1,
-    field: '',
-    message: `factoryctl does not read this file: expected one of ${expected.join(', ')}`,
-    severity: 'warning',
-  };
+/** A YAML file where factoryctl reads config, that no kind matches, is never read: say so. */
+function misplaced(path: string, kinds: readonly FileKind[]): ConfigProblem[] {
+  const at = { file: path, line: 1, col: 1, field: '' };
+  if (path.startsWith('repos/') && !path.startsWith('repos/presets/practices/')) {
+    if (path.endsWith('.yml')) return [{ ...at, message: 'rename to .yaml: factoryctl reads repos/**.yaml only', severity: 'warning' }];
+    return [{ ...at, message: 'misplaced: a repository is repos/<owner>/<name>.yaml, a preset repos/presets/<name>.yaml', severity: 'error' }];
+  }
+  if (path.startsWith('factory-state/')) {
+    const known = kinds.filter((k) => k.pattern.startsWith('factory-state/')).map((k) => k.pattern);
+    return [{ ...at, message: `factoryctl does not read this file (it reads ${known.join(', ')})`, severity: 'warning' }];
+  }
+  return [];
 }
 
 function byLocation(a: ConfigProblem, b: ConfigProblem): number {

@@ -98,15 +98,17 @@ const CASES: Case[] = [
     errors: [['factory.yaml:16:40: nodes.default.policy.levels.2.memAvailableMb.halt', 'on node "default"']],
   },
   { name: 'disk threshold above 100%', files: [factory({}, ['policy:', '  levels:', '    "1": { diskUsedPercent: { halt: 120, resume: 75 } }'])], errors: [['factory.yaml:18:37: policy.levels.1.diskUsedPercent.halt', 'percentage']] },
+  { name: 'repository extends a missing preset', files: [factory(), file('repos/acme/web.yaml', 'extends: [labels]', 'forge: codeberg')], errors: [['repos/acme/web.yaml:1:11: extends.0', 'missing preset']] },
   {
-    name: 'repository references: preset, forge, role',
-    files: [factory(), file('repos/acme/web.yaml', 'extends: [labels]', 'forge: gitea', 'agents:', '  deploy: { enabled: true }')],
+    name: 'repository names an unknown forge and role',
+    files: [factory(), file('repos/acme/web.yaml', 'forge: gitea', 'agents:', '  deploy: { enabled: true }')],
     errors: [
-      ['repos/acme/web.yaml:1:11: extends.0', 'no preset'],
-      ['repos/acme/web.yaml:2:8: forge', 'unknown forge'],
-      ['repos/acme/web.yaml:4:11: agents.deploy', 'unknown role'],
+      ['repos/acme/web.yaml:1:8: forge', 'unknown forge'],
+      ['repos/acme/web.yaml:3:22: agents.deploy', 'unknown role'],
     ],
   },
+  { name: 'a preset names an unknown forge', files: [factory(), file('repos/presets/base.yaml', 'forge: gitea'), file('repos/acme/web.yaml', 'extends: [base]')], errors: [['repos/presets/base.yaml:1:8: forge', 'unknown forge']] },
+  { name: 'misplaced repository file', files: [factory(), file('repos/web.yaml', 'forge: codeberg')], errors: [['repos/web.yaml:1:1: (document)', 'misplaced']] },
 ];
 
 describe('validateControlRepo: every bad input is located', () => {
@@ -138,16 +140,16 @@ describe('validateControlRepo: valid config passes', () => {
       [
         factory({ 9: ['  review: { haltLevel: 2, command: ./review-poll.sh }', '  docs: { command: ./docs.sh }'] }),
         override('role: dev, node: vps9, action: halt, until: "2026-02-01T00:00:00Z"'),
-        file('repos/web.yaml', 'forge: codeberg'),
+        file('factory-state/notes.yaml', 'note: hello'),
       ],
       { now },
     );
     expect(result.ok).toBe(true);
     expect(problemsOf(result).map((p) => `${p.file}:${p.line}:${p.col}: ${p.field}`)).toEqual([
+      'factory-state/notes.yaml:1:1: ',
       'factory-state/overrides.yaml:2:24: overrides.0.node',
       'factory-state/overrides.yaml:2:51: overrides.0.until',
       'factory.yaml:10:9: roles.docs',
-      'repos/web.yaml:1:1: ',
     ]);
   });
 
