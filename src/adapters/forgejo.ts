@@ -3,10 +3,15 @@ import { giteaApi } from 'gitea-js';
 import type { z } from 'zod';
 import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import type { BranchProtection, CombinedState, ForgeClient, ForgeLabel, IssueSummary, PullSummary } from './forge-types.js';
+import type { CombinedState, ForgeClient } from './forge-types.js';
+import { normalizeColor, protectionBody, toIssue, toLabel, toProtection, toPull } from './forgejo-mapping.js';
 import { CombinedStatusWire, IssueWire, LabelWire, parseList, ProtectionWire, PullWire } from './forgejo-schemas.js';
+import { readToken } from './token-env.js';
 import type { HttpClient } from './http-client.js';
 import { isNotFound } from './http-errors.js';
+
+export { normalizeColor } from './forgejo-mapping.js';
+export { readToken } from './token-env.js';
 
 export interface ForgejoClientOptions {
   /** e.g. https://codeberg.org (the API is under /api/v1) */
@@ -22,12 +27,6 @@ export interface ForgejoClientOptions {
 const PAGE = 50; // Forgejo's default MAX_RESPONSE_ITEMS
 const COMBINED: readonly CombinedState[] = ['pending', 'success', 'error', 'failure', 'warning', ''];
 
-export function readToken(env: Record<string, string | undefined>, name: string): string {
-  const value = env[name];
-  if (!value) throw new FactoryError(`environment variable ${name} (forge token) is not set`, EXIT.CONFIG);
-  return value;
-}
-
 function split(repo: string): [string, string] {
   const [owner, name, extra] = repo.split('/');
   if (!owner || !name || extra !== undefined) throw new FactoryError(`repository must be owner/name, got "${repo}"`, EXIT.USAGE);
@@ -42,31 +41,6 @@ const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
     throw e;
   }
 };
-
-const toLabel = (l: z.infer<typeof LabelWire>): ForgeLabel => ({ id: l.id, name: l.name, color: normalizeColor(l.color), description: l.description, ...(l.exclusive !== undefined ? { exclusive: l.exclusive } : {}) });
-const toPull = (p: z.infer<typeof PullWire>): PullSummary => ({ number: p.number, title: p.title, state: p.state, merged: p.merged ?? false, headSha: p.head.sha, updatedAt: p.updated_at });
-const toIssue = (i: z.infer<typeof IssueWire>): IssueSummary => ({ number: i.number, title: i.title, state: i.state, labels: (i.labels ?? []).map((l) => l.name), updatedAt: i.updated_at });
-const toProtection = (p: z.infer<typeof ProtectionWire>): BranchProtection => ({
-  branchName: p.rule_name || p.branch_name, requiredApprovals: p.required_approvals ?? 0, statusCheckContexts: p.status_check_contexts,
-  enableStatusCheck: p.enable_status_check ?? false, pushWhitelistUsernames: p.push_whitelist_usernames, mergeWhitelistUsernames: p.merge_whitelist_usernames,
-  enablePushWhitelist: p.enable_push_whitelist ?? false, enableMergeWhitelist: p.enable_merge_whitelist ?? false,
-});
-
-/** Forgejo answers colors as "rrggbb"; factoryctl compares them as lowercase "#rrggbb". */
-export function normalizeColor(c: string): string {
-  const hex = c.replace(/^#/, '').toLowerCase();
-  return `#${hex.length === 3 ? [...hex].map((x) => x + x).join('') : hex}`;
-}
-
-/**
- * enable_push follows the push allow-list: a protected branch either takes pushes from the listed
- * users only, or from nobody (changes arrive by PR). The ForgeClient shape has no separate switch.
- */
-const protectionBody = (p: BranchProtection) => ({
-  required_approvals: p.requiredApprovals, enable_status_check: p.enableStatusCheck, status_check_contexts: p.statusCheckContexts,
-  enable_push: p.enablePushWhitelist, enable_push_whitelist: p.enablePushWhitelist, push_whitelist_usernames: p.pushWhitelistUsernames,
-  enable_merge_whitelist: p.enableMergeWhitelist, merge_whitelist_usernames: p.mergeWhitelistUsernames,
-});
 
 export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
   const token = readToken(o.env ?? process.env, o.tokenEnv);

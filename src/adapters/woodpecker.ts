@@ -1,7 +1,7 @@
 // CiClient over the Woodpecker REST API (v3, Bearer token); HTTP concerns live in the HttpClient passed in.
 import type { z } from 'zod';
 import type { CiClient, PipelineSummary } from './forge-types.js';
-import { readToken } from './forgejo.js';
+import { readToken } from './token-env.js';
 import type { HttpClient } from './http-client.js';
 import { isNotFound } from './http-errors.js';
 import { PipelineWire, QueueInfoWire, RepoWire } from './woodpecker-schemas.js';
