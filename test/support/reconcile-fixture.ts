@@ -14,11 +14,16 @@ export interface ReposFixture {
  * A control repo with `count` repositories org/r00.. on one forge, each extending the template's
  * factory-labels preset and protecting main; `extra` adds repository files verbatim.
  */
-export function makeReposFixture(forgeUrl: string, count: number, extra: Record<string, string> = {}): ReposFixture {
+export function makeReposFixture(
+  forgeUrl: string,
+  count: number,
+  extra: Record<string, string> = {},
+  labelsPreset = fileURLToPath(new URL('../../repos/presets/factory-labels.yaml', import.meta.url)),
+): ReposFixture {
   const dir = mkdtempSync(join(tmpdir(), 'factoryctl-reconcile-'));
   mkdirSync(join(dir, 'repos/presets'), { recursive: true });
   mkdirSync(join(dir, 'repos/org'), { recursive: true });
-  copyFileSync(fileURLToPath(new URL('../../repos/presets/factory-labels.yaml', import.meta.url)), join(dir, 'repos/presets/factory-labels.yaml'));
+  copyFileSync(labelsPreset, join(dir, 'repos/presets/factory-labels.yaml'));
   writeFileSync(
     join(dir, 'factory.yaml'),
     [
