@@ -1,7 +1,9 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { FactoryConfig } from './factory-schema.js';
+import { AlarmsFile } from './alarm-schema.js';
 import { RepoFile } from './repo-schema.js';
+import { ScheduleFile } from './schedule-schema.js';
 import { HaltsFile, OverridesFile } from './state-schema.js';
 
 /** One kind of file in the control repo: where it lives, its schema, and the JSON Schema editors use for it. */
@@ -21,6 +23,8 @@ export function fileKind<S extends z.ZodType>(name: string, pattern: string, sch
 export const FACTORY = fileKind('factory', 'factory.yaml', FactoryConfig, 'factoryctl global config: forges, nodes, roles, policies');
 export const OVERRIDES = fileKind('overrides', 'factory-state/overrides.yaml', OverridesFile, 'human overrides: pinned halts and runs');
 export const HALTS = fileKind('halts', 'factory-state/halts.yaml', HaltsFile, 'factory-wide halts decided by the leader supervisor');
+export const SCHEDULE = fileKind('schedule', 'factory-state/schedule.yaml', ScheduleFile, 'tuned intervals decided by the leader supervisor');
+export const ALARMS = fileKind('alarms', 'factory-state/alarms.yaml', AlarmsFile, 'alarms that wake the supervisor when a thing finishes or a time comes');
 export const PRESET = fileKind('preset', 'repos/presets/**/*.yaml', RepoFile, 'a preset: shared repository practice, applied with extends');
 export const REPO = fileKind('repo', 'repos/*/*.yaml', RepoFile, 'one managed repository, repos/<owner>/<name>.yaml');
 
@@ -32,6 +36,8 @@ export const FILE_KINDS: readonly FileKind[] = [
   FACTORY,
   OVERRIDES,
   HALTS,
+  SCHEDULE,
+  ALARMS,
   PRESET,
   REPO,
 ];

@@ -1,8 +1,9 @@
-import { FACTORY, HALTS, OVERRIDES, PRESET, REPO } from './file-registry.js';
+import { FACTORY, HALTS, OVERRIDES, PRESET, REPO, SCHEDULE } from './file-registry.js';
 import { filesOf, type ConfigSet, type ParsedFile, type Reporter, type Rule } from './config-set.js';
 import type { FactoryConfig as Factory } from './factory-schema.js';
 import { resolveRepo, type Layer } from '../repos/merge.js';
 import { resolveAll } from '../repos/resolve-all.js';
+
 type Scoped = { role: string; node?: string | undefined; repo?: string | undefined };
 
 const listed = (names: Iterable<string>) => [...names].join(', ') || 'none';
@@ -58,6 +59,15 @@ const overridesAndHaltsReferenceConfig: Rule = (set, report, { now }) => {
   for (const file of filesOf(set, HALTS)) file.value.halts.forEach((h, i) => checkScope(file, 'halts', i, h, true, factory, report, repos));
 };
 
+/** The supervisor tunes roles factory.yaml defines; an entry for another role is never read. */
+const scheduleReferencesRoles: Rule = (set, report) => {
+  const factory = factoryOf(set);
+  if (!factory) return;
+  for (const file of filesOf(set, SCHEDULE))
+    for (const role of Object.keys(file.value.roles))
+      if (!factory.roles[role]) report.warning(file, ['roles', role], `unknown role "${role}" (factory.yaml defines: ${listed(Object.keys(factory.roles))}): nothing reads this entry`);
+};
+
 /**
  * Repositories resolve (presets found, no cycle, complete once merged) and name a forge, CI server
  * and roles that factory.yaml defines: the same resolution reconcile uses, so validate agrees with it.
@@ -82,4 +92,4 @@ function slugOf(path: string): string {
   return path.replace(/^repos\//, '').replace(/\.yaml$/, '');
 }
 
-export const referenceRules: readonly Rule[] = [nodesReferenceRoles, overridesAndHaltsReferenceConfig, reposResolve];
+export const referenceRules: readonly Rule[] = [nodesReferenceRoles, overridesAndHaltsReferenceConfig, scheduleReferencesRoles, reposResolve];

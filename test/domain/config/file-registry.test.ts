@@ -8,6 +8,8 @@ describe('kindOf', () => {
     ['./factory.yaml', 'factory'],
     ['factory-state/overrides.yaml', 'overrides'],
     ['factory-state/halts.yaml', 'halts'],
+    ['factory-state/schedule.yaml', 'schedule'],
+    ['factory-state/alarms.yaml', 'alarms'],
     ['repos/presets/factory-labels.yaml', 'preset'],
     ['repos/presets/acme/base.yaml', 'preset'],
     ['repos/acme/web.yaml', 'repo'],
@@ -22,10 +24,12 @@ describe('kindOf', () => {
   });
 
   it('a new kind plugs in as one entry, and the first match wins', () => {
-    const schedule = fileKind('schedule', 'factory-state/schedule.yaml', z.strictObject({}), 'tuned intervals');
-    const kinds = [...FILE_KINDS, schedule];
-    expect(kindOf('factory-state/schedule.yaml', kinds)?.name).toBe('schedule');
-    expect(kindOf('factory-state/schedule.yaml')).toBeUndefined();
+    const assignments = fileKind('assignments', 'factory-state/assignments.yaml', z.strictObject({}), 'which node runs what');
+    const kinds = [...FILE_KINDS, assignments];
+    expect(kindOf('factory-state/assignments.yaml', kinds)?.name).toBe('assignments');
+    expect(kindOf('factory-state/assignments.yaml')).toBeUndefined();
+    const wide = fileKind('any-repo', 'repos/**/*.yaml', z.strictObject({}), 'after the presets');
+    expect(kindOf('repos/presets/base.yaml', [...FILE_KINDS, wide])?.name).toBe('preset');
   });
 });
 

@@ -72,6 +72,8 @@ const CASES: Case[] = [
   { name: 'token in a comment', files: [factory({}, [`# old token: ${ghp}`])], errors: [['factory.yaml:16:14: (comment)', 'GitHub token']] },
   { name: 'secret in an unknown file', files: [factory(), file('.woodpecker/deploy.yaml', 'steps:', '  deploy:', '    environment:', '      API_KEY: literal-value')], errors: [['.woodpecker/deploy.yaml:4:16: steps.deploy.environment.API_KEY', 'literal value']] },
   { name: 'secret in an override reason', files: [factory(), file('factory-state/overrides.yaml', 'overrides:', `  - { role: dev, action: halt, reason: "leaked ${hex40}", by: bob, since: "2026-01-01T00:00:00Z" }`)], errors: [['factory-state/overrides.yaml:2:48: overrides.0.reason', 'long hex']] },
+  { name: 'schedule.yaml: both interval forms', files: [factory(), file('factory-state/schedule.yaml', 'roles:', '  dev: { interval: 2m, intervalMs: 120000, reason: busy, since: "2026-01-01T00:00:00Z" }')], errors: [['factory-state/schedule.yaml:2:20: roles.dev.interval', 'exactly one']] },
+  { name: 'alarms.yaml: a time alarm without at', files: [factory(), file('factory-state/alarms.yaml', 'alarms:', '  - { id: wake, kind: time, createdBy: alice, createdAt: "2026-01-01T00:00:00Z" }')], errors: [['factory-state/alarms.yaml:2:5: alarms.0.at', 'needs `at`']] },
   // cross-file rules
   { name: 'node runs an unknown role', files: [factory({ 13: '    roles: [dev, reviews, supervisor]' })], errors: [['factory.yaml:13:18: nodes.default.roles.1', 'unknown role "reviews"']] },
   { name: 'override of an unknown role', files: [factory(), override('role: deploy, action: halt')], errors: [['factory-state/overrides.yaml:2:13: overrides.0.role', 'unknown role']] },
@@ -141,6 +143,7 @@ describe('validateControlRepo: valid config passes', () => {
         factory({ 9: ['  review: { haltLevel: 2, command: ./review-poll.sh }', '  docs: { command: ./docs.sh }'] }),
         override('role: dev, node: vps9, action: halt, until: "2026-02-01T00:00:00Z"'),
         file('factory-state/notes.yaml', 'note: hello'),
+        file('factory-state/schedule.yaml', 'roles:', '  deploy: { interval: 5m, reason: quiet, since: "2026-01-01T00:00:00Z" }'),
       ],
       { now },
     );
@@ -149,6 +152,7 @@ describe('validateControlRepo: valid config passes', () => {
       'factory-state/notes.yaml:1:1: ',
       'factory-state/overrides.yaml:2:24: overrides.0.node',
       'factory-state/overrides.yaml:2:51: overrides.0.until',
+      'factory-state/schedule.yaml:2:11: roles.deploy',
       'factory.yaml:10:9: roles.docs',
     ]);
   });
