@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: process.env.FACTORYCTL_NO_BUILD ? [] : ['test/support/global-setup.ts'],
   },
 });

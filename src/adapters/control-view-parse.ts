@@ -1,23 +1,24 @@
 // The heavy half of loading the control view: YAML and zod. Loaded only on a cache miss.
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { FactoryConfig } from '../domain/config/factory-schema.js';
 import { parseYamlWithSchema } from '../domain/config/parse-yaml.js';
 import { HaltsFile, OverridesFile } from '../domain/config/state-schema.js';
-import { CONTROL_FILES, toControlView, type ControlView } from '../domain/control-view.js';
+import { CONTROL_FILES, toConfigView, type ViewParts } from '../domain/control-view.js';
 
-export function parseControlView(texts: Record<keyof typeof CONTROL_FILES, string | undefined>): ControlView {
-  const problems: ConfigProblem[] = [];
-  const parse = <S extends Parameters<typeof parseYamlWithSchema>[2]>(file: string, text: string, schema: S) => {
-    const result = parseYamlWithSchema(file, text, schema);
-    if (!result.ok) problems.push(...result.problems.filter((p) => p.severity === 'error'));
-    return result.ok ? result.value : undefined;
-  };
-  if (texts.factory === undefined) {
-    throw new ConfigError([{ file: CONTROL_FILES.factory, line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' }]);
+type Part = keyof typeof CONTROL_FILES;
+
+/** Parses one control file into its part of the view; throws ConfigError with located problems. */
+export function parseViewPart<P extends Part>(part: P, text: string | undefined): ViewParts[P] {
+  const file = CONTROL_FILES[part];
+  if (part === 'factory') {
+    if (text === undefined) throw new ConfigError([{ file, line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' }]);
+    return toConfigView(unwrap(parseYamlWithSchema(file, text, FactoryConfig))) as ViewParts[P];
   }
-  const config = parse(CONTROL_FILES.factory, texts.factory, FactoryConfig);
-  const overrides = parse(CONTROL_FILES.overrides, texts.overrides ?? '', OverridesFile);
-  const halts = parse(CONTROL_FILES.halts, texts.halts ?? '', HaltsFile);
-  if (!config || !overrides || !halts || problems.length > 0) throw new ConfigError(problems);
-  return toControlView(config, overrides.overrides, halts.halts);
+  if (part === 'overrides') return unwrap(parseYamlWithSchema(file, text ?? '', OverridesFile)).overrides as ViewParts[P];
+  return unwrap(parseYamlWithSchema(file, text ?? '', HaltsFile)).halts as ViewParts[P];
+}
+
+function unwrap<T>(result: ReturnType<typeof parseYamlWithSchema<any>> & { value?: T }): T {
+  if (!result.ok) throw new ConfigError(result.problems.filter((p) => p.severity === 'error'));
+  return result.value as T;
 }

@@ -1,46 +1,54 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
-import { CONTROL_FILES, type ControlView } from '../domain/control-view.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { CONTROL_FILES, type ControlView, type ViewParts } from '../domain/control-view.js';
 import { clonePrivateDir } from './git/pull.js';
 
 export interface LoadedView {
   view: ControlView;
-  /** Set when the files on disk are invalid and the last good view is used instead. */
+  /** Set when some files on disk are invalid and their last good version is used instead. */
   invalid?: ConfigError;
 }
 
-interface CacheEntry {
-  key: string;
-  view: ControlView;
-}
+type Part = keyof ViewParts;
+type Cache = { [P in Part]?: { key: string; value: ViewParts[P] } };
 
 /**
- * Reads the control files from the work tree and returns the gate's view of them. The parsed
- * view is cached by content hash; invalid files fall back to the last good view, so a broken
- * push never turns every agent's gate into an error.
+ * Reads the control files from the work tree and returns the gate's view of them. Each file's
+ * parsed part is cached by content hash, so the hot path parses no YAML and loads no schema
+ * library when nothing changed; an invalid file falls back to its own last good version, so a
+ * broken push never turns every agent's gate into an error nor hides the other files' news.
  */
 export async function loadControlView(dir: string): Promise<LoadedView> {
-  const texts = {
-    factory: readOptional(join(dir, CONTROL_FILES.factory)),
-    overrides: readOptional(join(dir, CONTROL_FILES.overrides)),
-    halts: readOptional(join(dir, CONTROL_FILES.halts)),
-  };
-  const key = createHash('sha1').update(JSON.stringify(texts)).digest('hex');
   const cacheFile = join(clonePrivateDir(dir), 'view-cache.json');
-  const cached = readJson<CacheEntry>(cacheFile);
-  if (cached?.key === key) return { view: cached.view };
-
-  const { parseControlView } = await import('./control-view-parse.js');
-  try {
-    const view = parseControlView(texts);
-    writeAtomic(cacheFile, JSON.stringify({ key, view } satisfies CacheEntry));
-    return { view };
-  } catch (error) {
-    if (!(error instanceof ConfigError) || !cached) throw error;
-    return { view: cached.view, invalid: error };
+  const cache = readJson<Cache>(cacheFile) ?? {};
+  const problems: ConfigProblem[] = [];
+  let dirty = false;
+  const parts = {} as ViewParts;
+  for (const part of Object.keys(CONTROL_FILES) as Part[]) {
+    const text = readOptional(join(dir, CONTROL_FILES[part]));
+    const key = createHash('sha1').update(text ?? '\0missing').digest('hex');
+    const cached = cache[part];
+    if (cached?.key === key) {
+      (parts as Record<Part, unknown>)[part] = cached.value;
+      continue;
+    }
+    const { parseViewPart } = await import('./control-view-parse.js');
+    try {
+      const value = parseViewPart(part, text);
+      (parts as Record<Part, unknown>)[part] = value;
+      (cache as Record<Part, unknown>)[part] = { key, value };
+      dirty = true;
+    } catch (error) {
+      if (!(error instanceof ConfigError) || !cached) throw error;
+      problems.push(...error.problems);
+      (parts as Record<Part, unknown>)[part] = cached.value;
+    }
   }
+  if (dirty) writeAtomic(cacheFile, JSON.stringify(cache));
+  const view: ControlView = { ...parts.factory, overrides: parts.overrides, halts: parts.halts };
+  return problems.length > 0 ? { view, invalid: new ConfigError(problems) } : { view };
 }
 
 function readOptional(path: string): string | undefined {

@@ -72,8 +72,8 @@ function hasRemote(dir: string): boolean {
 /** The pull's time bound comes from the last good config (the one the gate is about to refresh). */
 function cachedPullTimeout(dir: string): number {
   try {
-    const cache = JSON.parse(readFileSync(join(dir, '.git', 'factoryctl', 'view-cache.json'), 'utf8')) as { view?: { gate?: { pullTimeoutMs?: number } } };
-    return cache.view?.gate?.pullTimeoutMs ?? 5000;
+    const cache = JSON.parse(readFileSync(join(dir, '.git', 'factoryctl', 'view-cache.json'), 'utf8')) as { factory?: { value?: { gate?: { pullTimeoutMs?: number } } } };
+    return cache.factory?.value?.gate?.pullTimeoutMs ?? 5000;
   } catch {
     return 5000;
   }

@@ -21,7 +21,14 @@ export const CONTROL_FILES = {
   halts: 'factory-state/halts.yaml',
 } as const;
 
-export function toControlView(config: FactoryConfig, overrides: Override[], halts: SupervisorHalt[]): ControlView {
+/** Each control file's part of the view, cached and kept-last-good on its own. */
+export interface ViewParts {
+  factory: Omit<ControlView, 'overrides' | 'halts'>;
+  overrides: Override[];
+  halts: SupervisorHalt[];
+}
+
+export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
   return {
     factory: config.name,
     gate: { pullTimeoutMs: parseDuration(config.gate.pullTimeout), maxStalenessMs: parseDuration(config.gate.maxStaleness) },
@@ -31,8 +38,6 @@ export function toControlView(config: FactoryConfig, overrides: Override[], halt
     nodes: Object.fromEntries(
       Object.entries(config.nodes).map(([name, n]) => [name, { roles: n.roles, ...(n.runDir ? { runDir: n.runDir } : {}), ...(n.stateDir ? { stateDir: n.stateDir } : {}) }]),
     ),
-    overrides,
-    halts,
   };
 }
 

@@ -43,11 +43,14 @@ export async function casCommit(dir: string, request: CasCommitRequest): Promise
   const timeoutMs = request.timeoutMs ?? 30_000;
   const backoff = request.backoff ?? jitteredBackoff;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const fetched = await runGit(dir, ['fetch', '--quiet', '--no-tags', remote, `+refs/heads/${request.branch}:${tracking}`], { timeoutMs });
+    // A private ref per attempt: concurrent factoryctl processes in one clone never fight over a lock.
+    const scratchRef = `refs/factoryctl/cas/${process.pid}-${attempt}`;
+    const fetched = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', remote, `+refs/heads/${request.branch}:${scratchRef}`], { timeoutMs });
     if (fetched.code !== 0 && !/couldn't find remote ref/i.test(fetched.stderr)) {
       throw new UnavailableError(`cannot reach ${remote}: ${lastLine(fetched.stderr) || (fetched.timedOut ? 'timed out' : `git fetch exited ${fetched.code}`)}; nothing was changed`);
     }
-    const base = await resolveRef(dir, tracking);
+    const base = await resolveRef(dir, scratchRef);
+    await runGit(dir, ['update-ref', '-d', scratchRef]);
     const current = base ? await readFilesAt(dir, base, request.paths) : new Map(request.paths.map((p) => [p, undefined]));
     const wanted = request.mutate(current);
     const changes = wanted ? effectiveChanges(wanted.changes, current) : {};
@@ -56,7 +59,7 @@ export async function casCommit(dir: string, request: CasCommitRequest): Promise
     const sha = await buildCommit(dir, base, changes, wanted.message);
     const pushed = await runGit(dir, ['push', '--porcelain', '--quiet', remote, `${sha}:refs/heads/${request.branch}`], { timeoutMs });
     if (pushed.code === 0) {
-      await git(dir, ['update-ref', tracking, sha]);
+      await runGit(dir, ['update-ref', tracking, sha]); // best effort: the next fetch corrects it
       stampSync(dir, Date.now());
       await fastForwardLocal(dir, request.branch, sha);
       return { sha, changed: true, attempts: attempt, message: wanted.message };

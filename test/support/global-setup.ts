@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Tools the suite needs: a missing one fails the run loudly, it never skips a test. */
+const REQUIRED = [
+  ['git', ['--version']],
+  ['crontab', ['-l']],
+  ['/usr/sbin/sshd', ['-V']],
+  ['ssh', ['-V']],
+] as const;
+
+export default function setup(): void {
+  const missing = REQUIRED.filter(([cmd, args]) => {
+    try {
+      execFileSync(cmd, [...args], { stdio: 'ignore' });
+      return false;
+    } catch (error) {
+      // crontab -l exits 1 with "no crontab for root": installed; ENOENT means missing.
+      return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+  }).map(([cmd]) => cmd);
+  if (missing.length > 0) {
+    throw new Error(`missing tools for the test suite: ${missing.join(', ')}. Install them with the README's test command (apt-get install git cron openssh-server openssh-client).`);
+  }
+  // The CLI tests run the real bundle, as users do.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' });
+}
