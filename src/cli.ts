@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   status: { summary: 'every role on every node: state, why, since', load: () => import('./commands/status.js') },
   validate: { summary: 'check a whole control repo; exit 78 when invalid', load: () => import('./commands/validate.js') },
   schema: { summary: 'write JSON Schemas for editors (yaml-language-server)', load: () => import('./commands/schema.js') },
+  reconcile: { summary: 'make each forge match repos/ (plan; --apply)', load: () => import('./commands/reconcile.js') },
+  config: { summary: 'config show OWNER/NAME: resolved repo config with sources', load: () => import('./commands/config-show.js') },
+  practices: { summary: 'a repo\'s best practices, for an agent\'s prompt', load: () => import('./commands/practices.js') },
+  env: { summary: 'a repo\'s agent environment: eval "$(factoryctl env o/r)"', load: () => import('./commands/env.js') },
 };
 
 const USAGE = `factoryctl: the supervisor of a small software factory, driven by a Git control repo
