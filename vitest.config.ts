@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: process.env.FACTORYCTL_NO_BUILD ? [] : ['test/support/global-setup.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.factoryctl/test-results.json' },
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -22,6 +22,6 @@ export default function setup(): void {
   if (missing.length > 0) {
     throw new Error(`missing tools for the test suite: ${missing.join(', ')}. Install them with the README's test command (apt-get install git cron openssh-server openssh-client).`);
   }
-  // The CLI tests run the real bundle, as users do.
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' });
+  // The CLI tests run the real bundle, as users do (FACTORYCTL_NO_BUILD=1 reuses dist/ while developing).
+  if (process.env.FACTORYCTL_NO_BUILD !== '1') execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' });
 }
