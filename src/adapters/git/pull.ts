@@ -15,11 +15,18 @@ export function clonePrivateDir(dir: string): string {
  * so recovery runs after it; the time of the last good pull is stamped for staleness checks.
  */
 export async function pullFastForward(dir: string, timeoutMs: number, now = Date.now): Promise<PullOutcome> {
-  const result = await runGit(dir, ['pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags'], {
-    timeoutMs,
-    // A remote that accepts the connection and then says nothing must not hold the pull forever.
-    env: { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))) },
-  });
+  const pull = () =>
+    runGit(dir, ['pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags'], {
+      timeoutMs,
+      // A remote that accepts the connection and then says nothing must not hold the pull forever.
+      env: { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))) },
+    });
+  let result = await pull();
+  // A process killed mid-operation leaves a lock or a half-done merge: clear what is stale, try once more.
+  if (result.code !== 0 && !result.timedOut && /\.lock|another git process|unmerged|merge|rebase/i.test(result.stderr)) {
+    const recovered = await recoverRepo(dir);
+    if (recovered.removedLocks.length + recovered.aborted.length > 0) result = await pull();
+  }
   if (result.code === 0 && !result.timedOut) {
     stampSync(dir, now());
     return { ok: true };
