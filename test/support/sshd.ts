@@ -30,6 +30,7 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
   let child: ChildProcess | undefined;
   try {
     for (const key of ['host_key', 'client_key']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', key, '-f', join(dir, key)]);
+    mkdirSync(join(dir, 'home'));
     writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')), { mode: 0o600 });
     // sshd running as root insists on its privilege separation folder.
     if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -72,6 +73,9 @@ function sshdConfig(dir: string, port: number, user: string): string {
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
     `AllowUsers ${user}`,
+    // An empty HOME: the login shell that runs git-upload-pack reads none of the user's startup
+    // files, whose init code (pyenv, nvm...) would add its own cost to every SSH command.
+    `SetEnv HOME=${join(dir, 'home')}`,
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
