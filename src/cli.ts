@@ -20,6 +20,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   config: { summary: 'config show OWNER/NAME: resolved repo config with sources', load: () => import('./commands/config-show.js') },
   practices: { summary: 'a repo\'s best practices, for an agent\'s prompt', load: () => import('./commands/practices.js') },
   env: { summary: 'a repo\'s agent environment: eval "$(factoryctl env o/r)"', load: () => import('./commands/env.js') },
+  supervise: { summary: 'the supervisor: schedules, CI halts, alarms, STATUS.md (--once, --listen)', load: () => import('./commands/supervise.js') },
+  alarm: { summary: 'alarm add|list|rm: wake the supervisor when a pipeline, PR or issue finishes', load: () => import('./commands/alarm.js') },
 };
 
 const USAGE = `factoryctl: the supervisor of a small software factory, driven by a Git control repo

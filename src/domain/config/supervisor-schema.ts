@@ -17,5 +17,8 @@ export const SupervisorConfig = z.strictObject({
   ciOverload: CiOverload.default({ reviewPending: 10, reviewOldestPending: '30m', devPending: 20, devOldestPending: '1h', resumeFraction: 0.5 }),
   webhookSecretEnv: EnvVarName.optional().describe('environment variable holding the shared HMAC secret for webhooks'),
   alarmPoll: Duration.default('30s').describe('how often pending alarms are checked'),
+  alarmCommandTimeout: Duration.default('2m').describe('time bound on the command a fired alarm runs'),
+  readyLabel: z.string().min(1).default('ready').describe('the issue label that marks backlog ready for the dev agent'),
+  requestTimeout: Duration.default('10s').describe('time bound on each forge or CI API call; a slower answer counts as missing data'),
 });
 export type SupervisorConfig = z.infer<typeof SupervisorConfig>;

@@ -39,7 +39,7 @@ export function renderStatus(input: StatusInput, options: Partial<StatusOptions>
   const roles = [...input.roles].sort(by((r) => r.node, (r) => r.role));
   if (roles.length === 0) out.push('No node has reported yet.');
   else out.push(...table(['node', 'role', 'state', 'decided by', 'reason', 'since'], roles.map((r) => [
-    r.node, r.role, r.state === 'halt' ? '**halted**' : 'runs', r.source ?? '', r.reason, formatMinute(r.since),
+    r.node, r.role, r.state === 'halt' ? '**halted**' : 'runs', r.source ?? '', r.reason, r.since > 0 ? formatMinute(r.since) : '-',
   ])));
 
   out.push('', '## Schedule', '');

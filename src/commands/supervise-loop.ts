@@ -1,0 +1,99 @@
+// The supervisor as a daemon: a dynamic sleep until its next wake (tuned interval, alarm poll, time
+// alarm), cut short by a webhook or SIGUSR1; transient failures back off, nothing stops the loop.
+import { parseDuration } from '../domain/duration.js';
+import { nextWake } from '../domain/supervisor/next-wake.js';
+import { formatSpan } from '../domain/supervisor/format.js';
+import { startWebhookServer, type WebhookServer } from '../adapters/webhook-server.js';
+import { alarmsDue, describeOutcome, newMemory, runCycle, type SupervisorDeps } from './supervise-cycle.js';
+
+export interface LoopOptions {
+  listen?: string;
+  webhookSecret: string;
+  /** resolves when the loop should stop (SIGTERM, SIGINT, a test) */
+  stop: Promise<void>;
+  /** coalesces a burst of webhooks (Forgejo sends several per push) into one cycle */
+  debounceMs?: number;
+  onListening?(url: string): void;
+}
+
+const BACKOFF_BASE_MS = 5_000;
+
+export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Promise<void> {
+  const memory = newMemory();
+  let stopped = false;
+  let pending: string | undefined;
+  let poke: (() => void) | undefined;
+  const wake = (why: string) => {
+    pending ??= why;
+    poke?.();
+  };
+  const onUsr1 = () => wake('SIGUSR1');
+  process.on('SIGUSR1', onUsr1);
+  void opts.stop.then(() => {
+    stopped = true;
+    poke?.();
+  });
+  let server: WebhookServer | undefined;
+  if (opts.listen) {
+    if (!opts.webhookSecret) deps.log('warning: no webhook secret (supervisor.webhookSecretEnv): every webhook will be refused');
+    server = await startWebhookServer({ listen: opts.listen, secret: opts.webhookSecret, onWake: (why) => wake(why), log: deps.log });
+    deps.log(`listening for webhooks on ${server.url}`);
+    opts.onListening?.(server.url);
+  }
+
+  let fullAt = deps.now();
+  let pollAt = Infinity;
+  let failures = 0;
+  let intervalMs = 60_000;
+  try {
+    while (!stopped) {
+      let reason = pending;
+      pending = undefined;
+      const now = deps.now();
+      if (reason === undefined && now >= fullAt) reason = `tuned interval of ${formatSpan(intervalMs)}`;
+      if (reason === undefined && now >= pollAt) {
+        const check = await alarmsDue(deps, memory).catch((e: Error) => ({ error: e.message }));
+        if ('error' in check) deps.log(`alarm poll failed (transient, next poll as usual): ${check.error}`);
+        else if (check.due.length > 0) reason = `alarm ${check.due.join(', ')} due`;
+        const poll = memory.lastGood ? parseDuration(memory.lastGood.factory.supervisor.alarmPoll) : 30_000;
+        pollAt = 'alarms' in check ? nextWake(Math.max(0, fullAt - now), check.alarms, poll, now).at : now + poll;
+      }
+      if (reason !== undefined) {
+        deps.log(`cycle (${reason})`);
+        const outcome = await runCycle(deps, memory).catch((e: Error) => ({ kind: 'transient' as const, error: `unexpected: ${e.stack ?? e.message}` }));
+        deps.log(describeOutcome(outcome));
+        const after = deps.now();
+        if (outcome.kind === 'ok') {
+          failures = 0;
+          for (const note of outcome.notes) deps.log(`note: ${note}`);
+          intervalMs = outcome.intervalMs;
+          fullAt = after + intervalMs;
+          pollAt = nextWake(intervalMs, outcome.alarms, parseDuration(memory.lastGood?.factory.supervisor.alarmPoll ?? '30s'), after).at;
+        } else {
+          failures++;
+          const backoff = Math.min(intervalMs, BACKOFF_BASE_MS * 2 ** (failures - 1));
+          fullAt = after + backoff;
+          deps.log(`retrying in ${formatSpan(backoff)} (${failures} failed in a row)`);
+        }
+      }
+      if (pending !== undefined || stopped) continue;
+      await sleepUntil(Math.min(fullAt, pollAt), deps.now, (resolve) => (poke = resolve));
+      poke = undefined;
+      if (pending !== undefined && opts.debounceMs !== 0) await new Promise((r) => setTimeout(r, opts.debounceMs ?? 100));
+    }
+  } finally {
+    process.off('SIGUSR1', onUsr1);
+    await server?.close();
+  }
+}
+
+/** Sleeps until `at` on the given clock, or until `arm`'s resolver is called. */
+function sleepUntil(at: number, now: () => number, arm: (resolve: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, Math.min(at - now(), 2 ** 31 - 1)));
+    arm(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

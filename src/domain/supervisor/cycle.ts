@@ -1,0 +1,138 @@
+import { parseDuration } from '../duration.js';
+import type { FactoryConfig } from '../config/factory-schema.js';
+import type { NodeDecision } from '../config/state-schema.js';
+import { sumActivity, type Activity } from './activity.js';
+import { evaluateAlarms, type FiredAlarm, type ObservedTargets } from './alarms-evaluate.js';
+import { renderAlarmsYaml } from './alarms-edit.js';
+import { decideCiOverload, type CiOverloadDecision, type CiOverloadState, type CiQueueObservation } from './ci-overload.js';
+import { ciOverloadStateFromHalts, withCiOverloadHalts } from './ci-overload-halts.js';
+import { formatExact } from './format.js';
+import { renderHaltsYaml } from './halts-file.js';
+import { appendDecisions, decisionsFromStatus } from './journal.js';
+import { nextWake, type Wake } from './next-wake.js';
+import { renderScheduleYaml, scheduleBounds, SUPERVISOR_ROLE } from './schedule-file.js';
+import { tuneSchedule, type ScheduleChange, type ScheduleState } from './schedule-tune.js';
+import { STATE_PATHS, type StateSnapshot } from './state-files.js';
+import { statusInput } from './status-input.js';
+import { DEFAULT_STATUS_OPTIONS, type DecisionRecord } from './status-model.js';
+import { renderStatus } from './status-render.js';
+import { statusWriteDue } from './status-write.js';
+
+/** One repository as the forge and CI showed it this cycle; `error` means the data is missing, not zero. */
+export interface RepoObservation {
+  slug: string;
+  activity?: Activity;
+  error?: string;
+  /** API calls spent on it */
+  calls: number;
+}
+export interface Observed {
+  repos: RepoObservation[];
+  /** Absent when no CI server is configured (or reachable by config): the CI halts are then left as they are. */
+  ciQueue?: CiQueueObservation;
+  targets: ObservedTargets;
+  nodes: NodeDecision[];
+}
+export interface CycleInput {
+  config: FactoryConfig;
+  state: StateSnapshot;
+  observed: Observed;
+  now: number;
+  selfNode: string;
+  /** The loop's own memory of the CI state (keeps how long the queue has been draining). */
+  prevCi?: CiOverloadState;
+}
+export interface CyclePlan {
+  /** path -> new text, only for files that change */
+  changes: Record<string, string>;
+  message: string;
+  decisions: DecisionRecord[];
+  fired: FiredAlarm[];
+  schedule: ScheduleState;
+  ci?: CiOverloadDecision;
+  wake: Wake;
+  notes: string[];
+}
+
+/** Observed + the files on main -> what to write and why. Pure: re-run on a fresh read after a rejected push. */
+export function planCycle(input: CycleInput): CyclePlan {
+  const { config, state, observed, now } = input;
+  const notes = state.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.field || '(document)'}: ${p.message}`);
+  const decisions: DecisionRecord[] = [];
+  const changes: Record<string, string> = {};
+
+  const schedule = tune(state.schedule, observed.repos, config, now);
+  for (const c of schedule.changes) decisions.push({ at: now, text: describeChange(c) });
+  if (schedule.changes.length > 0) changes[STATE_PATHS.schedule] = renderScheduleYaml(schedule.state);
+
+  let halts = state.halts;
+  let ci: CiOverloadDecision | undefined;
+  if (halts === undefined) notes.push(`${STATE_PATHS.halts} is unreadable: CI overload halts left as they are`);
+  else if ('ciQueue' in observed) {
+    const fromFile = ciOverloadStateFromHalts(halts);
+    const prev = fromFile && input.prevCi?.level === fromFile.level ? { ...fromFile, ...pickBelow(input.prevCi) } : fromFile;
+    ci = decideCiOverload(prev, observed.ciQueue, config.supervisor.ciOverload, now);
+    if (ci.dataMissing) notes.push(ci.reason);
+    if (ci.changed) {
+      halts = withCiOverloadHalts(halts, ci.state);
+      changes[STATE_PATHS.halts] = renderHaltsYaml(halts);
+      decisions.push({ at: now, text: ci.reason });
+    }
+  }
+
+  let alarms = state.alarms ?? [];
+  let fired: FiredAlarm[] = [];
+  if (state.alarms === undefined) notes.push(`${STATE_PATHS.alarms} is unreadable: alarms are not evaluated`);
+  else {
+    const evaluated = evaluateAlarms(state.alarms, observed.targets, now);
+    fired = evaluated.fired;
+    alarms = evaluated.remaining;
+    if (fired.length > 0) changes[STATE_PATHS.alarms] = renderAlarmsYaml(alarms);
+    for (const f of fired) decisions.push({ at: now, text: `alarm ${f.alarm.id} fired: ${f.reason}${f.alarm.command ? `; runs \`${f.alarm.command}\`` : ''}` });
+  }
+
+  const oldStatus = state.texts[STATE_PATHS.status];
+  const journal = appendDecisions(decisionsFromStatus(oldStatus), decisions, DEFAULT_STATUS_OPTIONS.maxDecisions);
+  const status = renderStatus(statusInput({
+    config, overrides: state.overrides, halts: halts ?? [], nodes: observed.nodes, selfNode: input.selfNode,
+    schedule: schedule.state, alarms, decisions: journal, now,
+  }));
+  const due = statusWriteDue(oldStatus, status, now);
+  if (due.write) changes[STATE_PATHS.status] = status;
+
+  const interval = schedule.state.roles[SUPERVISOR_ROLE]?.intervalMs ?? parseDuration(config.supervisor.interval.min);
+  const wake = nextWake(interval, alarms, parseDuration(config.supervisor.alarmPoll), now);
+  const plan: CyclePlan = { changes, message: commitMessage(decisions, due.write ? due.why : undefined), decisions, fired, schedule: schedule.state, wake, notes };
+  if (ci) plan.ci = ci;
+  return plan;
+}
+
+/** Fast attack always; a back-off only on complete data, since a silent forge is not a quiet one. */
+function tune(prev: ScheduleState, repos: readonly RepoObservation[], config: FactoryConfig, now: number): { state: ScheduleState; changes: ScheduleChange[] } {
+  const activity = sumActivity(repos.flatMap((r) => (r.activity ? [r.activity] : [])));
+  const tuned = tuneSchedule(prev, activity, scheduleBounds(config), now);
+  if (!repos.some((r) => r.error !== undefined)) return tuned;
+  const roles = { ...tuned.state.roles };
+  const changes = tuned.changes.filter((c) => {
+    const backOff = c.fromMs !== undefined && c.toMs > c.fromMs;
+    if (backOff) roles[c.role] = prev.roles[c.role]!;
+    return !backOff;
+  });
+  return { state: { roles }, changes };
+}
+
+function pickBelow(s: CiOverloadState | undefined): Partial<CiOverloadState> {
+  return s?.belowResumeSince === undefined ? {} : { belowResumeSince: s.belowResumeSince };
+}
+
+function describeChange(c: ScheduleChange): string {
+  return `${c.role} every ${formatExact(c.toMs)}${c.fromMs !== undefined ? ` (was ${formatExact(c.fromMs)})` : ''}: ${c.reason}`;
+}
+
+/** The subject names the decisions; the body lists each in full. */
+function commitMessage(decisions: readonly DecisionRecord[], statusWhy: string | undefined): string {
+  if (decisions.length === 0) return `supervisor: STATUS.md, ${statusWhy ?? 'status changed'}`;
+  const subject = `supervisor: ${decisions.map((d) => d.text).join('; ')}`;
+  const short = subject.length > 100 ? `${subject.slice(0, 97)}...` : subject;
+  return `${short}\n\n${decisions.map((d) => `- ${d.text}`).join('\n')}\n`;
+}
