@@ -1,6 +1,7 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { groupMembers, signalGroup } from './process-group.js';
 import type { Assignment } from '../../domain/assignments.js';
 import type { RoleState } from '../../domain/effective-state.js';
 
@@ -56,14 +57,21 @@ export interface LoopRunner {
   stopAll(graceMs?: number): Promise<string[]>;
 }
 
+interface Run {
+  child: ChildProcess;
+  startedAt: number;
+  leaderExited: boolean;
+}
 interface Entry {
   assignment: Assignment;
   firstDueAt: number;
   lastStartedAt?: number;
   halted: boolean;
   removed: boolean;
-  run?: { child: ChildProcess; startedAt: number; exited: Promise<void> };
+  run?: Run;
 }
+
+const KILL_WAIT_MS = 5_000;
 
 export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
   const spawn = opts.spawn ?? defaultSpawn;
@@ -87,45 +95,48 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
       opts.log({ type: 'error', id: a.id, message: `not started: ${(error as Error).message}` });
       return false;
     }
-    const exited = new Promise<void>((resolve) => {
-      const done = (code: number | null, signal: string | null) => {
-        if (e.run?.child !== child) return;
-        opts.log({ type: 'exited', id: a.id, code, signal, ranMs: opts.now() - now });
-        e.run = undefined;
-        if (e.removed) entries.delete(a.id);
-        resolve();
-      };
-      child.once('exit', done);
-      child.once('error', (error) => {
-        opts.log({ type: 'error', id: a.id, message: error.message });
-        done(null, null);
-      });
+    const run: Run = { child, startedAt: now, leaderExited: false };
+    child.once('exit', (code, sig) => {
+      run.leaderExited = true;
+      opts.log({ type: 'exited', id: a.id, code, signal: sig, ranMs: opts.now() - now });
+      reap(e);
     });
-    e.run = { child, startedAt: now, exited };
+    child.once('error', (error) => {
+      opts.log({ type: 'error', id: a.id, message: error.message });
+      run.leaderExited = true;
+      reap(e);
+    });
+    e.run = run;
     opts.log({ type: 'started', id: a.id, pid: child.pid });
     return true;
   };
 
+  /** The run is over when its shell has exited and nothing it started is left in its group. */
+  const reap = (e: Entry): void => {
+    const run = e.run;
+    if (!run || !run.leaderExited) return;
+    if (run.child.pid !== undefined && groupMembers(run.child.pid).length > 0) return;
+    e.run = undefined;
+    if (e.removed) entries.delete(e.assignment.id);
+  };
+  const reapAll = () => {
+    for (const e of [...entries.values()]) reap(e);
+  };
+
   const stop = async (targets: Entry[], graceMs: number): Promise<string[]> => {
-    const ids = targets.map((e) => e.assignment.id);
     await Promise.all(
       targets.map(async (e) => {
-        const run = e.run;
-        if (!run) return;
+        const run = e.run!;
+        const gone = () => (reap(e), e.run !== run);
         opts.log({ type: 'stopping', id: e.assignment.id, signal: 'SIGTERM' });
         signal(run.child, 'SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
-        const outcome = await Promise.race([run.exited, late]);
-        clearTimeout(timer);
-        if (outcome === 'late') {
-          opts.log({ type: 'stopping', id: e.assignment.id, signal: 'SIGKILL' });
-          signal(run.child, 'SIGKILL');
-          await run.exited;
-        }
+        if (await poll(gone, graceMs)) return;
+        opts.log({ type: 'stopping', id: e.assignment.id, signal: 'SIGKILL' });
+        signal(run.child, 'SIGKILL');
+        if (!(await poll(gone, KILL_WAIT_MS))) opts.log({ type: 'error', id: e.assignment.id, message: `still running ${KILL_WAIT_MS} ms after SIGKILL` });
       }),
     );
-    return ids;
+    return targets.map((e) => e.assignment.id);
   };
 
   return {
@@ -153,6 +164,7 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
       }
     },
     tick(now) {
+      reapAll();
       const started: string[] = [];
       if (stopping) return { started };
       for (const e of entries.values()) {
@@ -162,19 +174,23 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
       return { started };
     },
     nextDueAt() {
+      reapAll();
       const due = [...entries.values()].filter((e) => !e.removed && !e.halted && !e.run && !stopping).map((e) => dueAt(e, e.assignment.intervalMs));
       return due.length > 0 ? Math.min(...due) : undefined;
     },
     running() {
+      reapAll();
       return [...entries.values()].flatMap((e) =>
         e.run ? [{ id: e.assignment.id, role: e.assignment.role, ...(e.assignment.repo ? { repo: e.assignment.repo } : {}), pid: e.run.child.pid, startedAt: e.run.startedAt }] : [],
       );
     },
     stopHalted(graceMs) {
+      reapAll();
       return stop([...entries.values()].filter((e) => e.run && e.halted), graceMs);
     },
     stopAll(graceMs = 10_000) {
       stopping = true;
+      reapAll();
       return stop([...entries.values()].filter((e) => e.run), graceMs);
     },
   };
@@ -195,13 +211,18 @@ const defaultSpawn: SpawnAgent = ({ command, cwd, env, logFile }) => {
 };
 
 function signal(child: ChildProcess, sig: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, sig);
-    else child.kill(sig);
-  } catch {
-    // Not a group leader (a custom spawn without detached), or already gone.
-    child.kill(sig);
+  // A custom spawn without `detached` makes no group: signal the child alone.
+  if (child.pid === undefined || !signalGroup(child.pid, sig)) child.kill(sig);
+}
+
+/** Checks a condition every 20 ms until it holds or the time is up; says which. */
+async function poll(done: () => boolean, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (!done()) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(20, Math.max(1, deadline - Date.now()))));
   }
+  return true;
 }
 
 /** Runs are spaced from start to start, as cron spaces them; the first waits for its spread. */
