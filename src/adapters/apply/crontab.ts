@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FactoryError, UnavailableError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { replaceBlock } from '../../domain/crontab-block.js';
@@ -8,6 +11,8 @@ export interface CrontabOptions {
   crontabCommand?: string;
   /** Another user's crontab (`crontab -u USER`, root only). */
   user?: string;
+  /** Where the new table is staged before crontab installs it (default the OS temp directory). */
+  tmpDir?: string;
 }
 
 export interface CrontabApplyResult {
@@ -27,18 +32,53 @@ export function readCrontab(opts: CrontabOptions = {}): string {
 
 /**
  * Sets factoryctl's block (between `# BEGIN factoryctl` and `# END factoryctl`) to `lines`,
- * leaving every other line alone, and installs the result with `crontab -`: crontab writes its
- * spool file atomically, so a kill at any point leaves the old table or the new one. Nothing is
- * installed when the table would not change. Not a transaction against a person running
+ * leaving every other line alone. The new table is written to a file first and installed with
+ * `crontab FILE`, not piped to `crontab -`: were this process killed while writing to the pipe,
+ * crontab would read an early end of input and install a truncated table (one that lost the
+ * user's lines after the block). crontab then writes its spool file atomically, so a kill at any
+ * point leaves the old table or the new one. Nothing is installed when the table would not change. Not a transaction against a person running
  * `crontab -e` in the same second: the next apply puts the block back if that edit dropped it.
  */
 export function applyCrontabBlock(lines: string[], opts: CrontabOptions = {}): CrontabApplyResult {
   const current = readCrontab(opts);
   const next = replaceBlock(current, lines);
   if (next.text === current) return { changed: false, warnings: next.warnings };
-  const r = run(opts, ['-'], next.text);
+  const dir = opts.tmpDir ?? tmpdir();
+  removeLeftovers(dir);
+  const staged = join(dir, `${TMP_PREFIX}${process.pid}.tmp`);
+  writeFileSync(staged, next.text, { mode: 0o600 });
+  let r: ReturnType<typeof run>;
+  try {
+    r = run(opts, [staged]);
+  } finally {
+    unlinkSync(staged);
+  }
   if (r.status !== 0) throw new FactoryError(`${command(opts)} refused the new table (exit ${r.status}): ${r.stderr.trim()}`, EXIT.IOERR);
   return { changed: true, warnings: next.warnings };
+}
+
+const TMP_PREFIX = 'factoryctl-crontab.';
+
+/** Tables staged by a process that was killed before it could remove them. */
+function removeLeftovers(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const m = name.startsWith(TMP_PREFIX) && /^factoryctl-crontab\.(\d+)\.tmp$/.exec(name);
+    if (!m || pidAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // Another cleaner got there first.
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function run(opts: CrontabOptions, args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
