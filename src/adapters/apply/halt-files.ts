@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalPlan } from '../../domain/local-plan.js';
 import { isTempName, writeFileAtomic } from './atomic-file.js';
@@ -35,7 +35,8 @@ export function applyHaltFiles(plan: Pick<LocalPlan, 'haltDir' | 'haltFiles' | '
   for (const path of plan.activeFiles) {
     if (existsSync(path)) continue;
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileAtomic(path, '');
+    // Empty: its existence is the signal, and creating an empty file cannot be cut halfway.
+    closeSync(openSync(path, 'a'));
     result.activeCreated.push(path);
   }
 
