@@ -80,9 +80,32 @@ function runAndKill(ms: number): Promise<number> {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (signal !== 'SIGKILL') reject(new Error(`driver exited by itself (${code}): ${err}`));
-      else resolve(out.split('\n').filter(Boolean).length);
+      else void orphansGone().then(() => resolve(out.split('\n').filter(Boolean).length), reject);
     });
   });
+}
+
+/**
+ * A crontab the driver had started outlives it and finishes its (atomic) install: wait for it,
+ * so that it cannot land after the checks below. Zombies do not count (this init never reaps).
+ */
+async function orphansGone(): Promise<void> {
+  const stage = join(root, 'stage');
+  const live = () =>
+    readdirSync('/proc').filter((pid) => {
+      if (!/^\d+$/.test(pid)) return false;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(stage);
+      } catch {
+        return false;
+      }
+    });
+  const deadline = Date.now() + 10_000;
+  while (live().length > 0) {
+    if (Date.now() > deadline) throw new Error('a crontab started by the killed driver is still running after 10 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 function checkWhole(): void {
