@@ -37,7 +37,7 @@ describe('assignmentsFor', () => {
       ],
     },
   ])('$situation', ({ node, repos, schedule, expected }) => {
-    expect(assignmentsFor(node, factory(), repos, schedule)).toEqual(expected);
+    expect(assignmentsFor(node, factory(), repos, schedule as Record<string, number>)).toEqual(expected);
   });
 
   it("a named node runs only its entry's roles; an unnamed one takes default; no entry, nothing", () => {
