@@ -3,6 +3,7 @@
 import { parseDuration } from '../domain/duration.js';
 import { nextWake } from '../domain/supervisor/next-wake.js';
 import { formatSpan } from '../domain/supervisor/format.js';
+import type { Alarm } from '../domain/config/alarm-schema.js';
 import { startWebhookServer, type WebhookServer } from '../adapters/webhook-server.js';
 import { alarmsDue, describeOutcome, newMemory, runCycle, type SupervisorDeps } from './supervise-cycle.js';
 
@@ -45,6 +46,16 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
   let pollAt = Infinity;
   let failures = 0;
   let intervalMs = 60_000;
+  let watching = '';
+  /**
+   * Pending alarms are looked at every alarmPoll. With none pending the control repo alone is
+   * pulled (no API call) every 4 polls, to see alarms added meanwhile; a push webhook is instant.
+   */
+  const pollAfter = (alarms: readonly Alarm[], nextFull: number, now: number): number => {
+    const poll = parseDuration(memory.lastGood?.factory.supervisor.alarmPoll ?? '30s');
+    const wake = nextWake(Math.max(0, nextFull - now), alarms, poll, now).at;
+    return alarms.length > 0 ? wake : Math.min(wake, now + 4 * poll);
+  };
   try {
     while (!stopped) {
       let reason = pending;
@@ -55,8 +66,8 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
         const check = await alarmsDue(deps, memory).catch((e: Error) => ({ error: e.message }));
         if ('error' in check) deps.log(`alarm poll failed (transient, next poll as usual): ${check.error}`);
         else if (check.due.length > 0) reason = `alarm ${check.due.join(', ')} due`;
-        const poll = memory.lastGood ? parseDuration(memory.lastGood.factory.supervisor.alarmPoll) : 30_000;
-        pollAt = 'alarms' in check ? nextWake(Math.max(0, fullAt - now), check.alarms, poll, now).at : now + poll;
+        if ('alarms' in check) watching = logWatched(deps, watching, check.alarms);
+        pollAt = pollAfter('alarms' in check ? check.alarms : [], fullAt, now);
       }
       if (reason !== undefined) {
         deps.log(`cycle (${reason})`);
@@ -68,7 +79,8 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
           for (const note of outcome.notes) deps.log(`note: ${note}`);
           intervalMs = outcome.intervalMs;
           fullAt = after + intervalMs;
-          pollAt = nextWake(intervalMs, outcome.alarms, parseDuration(memory.lastGood?.factory.supervisor.alarmPoll ?? '30s'), after).at;
+          watching = logWatched(deps, watching, outcome.alarms);
+          pollAt = pollAfter(outcome.alarms, fullAt, after);
         } else {
           failures++;
           const backoff = Math.min(intervalMs, BACKOFF_BASE_MS * 2 ** (failures - 1));
@@ -85,6 +97,13 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
     process.off('SIGUSR1', onUsr1);
     await server?.close();
   }
+}
+
+/** Logs the alarms being watched when the set changes; returns the new set's key. */
+function logWatched(deps: SupervisorDeps, before: string, alarms: readonly Alarm[]): string {
+  const key = alarms.map((a) => a.id).sort().join(', ');
+  if (key !== before) deps.log(alarms.length === 0 ? 'no alarms pending' : `watching ${alarms.length} alarm${alarms.length === 1 ? '' : 's'}: ${key}`);
+  return key;
 }
 
 /** Sleeps until `at` on the given clock, or until `arm`'s resolver is called. */
