@@ -1,7 +1,9 @@
 // Bundles the CLI to plain JavaScript with one chunk per command, so the gate
 // (the hot path, run on every poll of every agent) loads only what it needs.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -19,3 +21,24 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The build's identity, beside it: the self-upgrade (src/adapters/self-upgrade.ts) rebuilds when the
+// checked-out source differs. Same formula as src/domain/build-id.ts; it passes its own in the env.
+writeFileSync(new URL('../dist/BUILD_ID', import.meta.url), process.env.FACTORYCTL_BUILD_INFO ?? buildInfo());
+
+function buildInfo() {
+  const inputs = ['package-lock.json', 'package.json', 'scripts/build.mjs', 'src', 'tsconfig.json'];
+  const git = (args) => execFileSync('git', args, { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const parts = [...git(['ls-tree', '--full-tree', 'HEAD', '--', ...inputs]).matchAll(/^\d+ \w+ ([0-9a-f]+)\t(.+)$/gm)]
+      .map((m) => `${m[2]} ${m[1]}\n`)
+      .sort()
+      .join('');
+    const id = createHash('sha256').update(parts).digest('hex').slice(0, 20);
+    // A build of uncommitted edits is not the commit's build.
+    const dirty = git(['status', '--porcelain', '--', ...inputs]).trim() !== '';
+    return `${id}${dirty ? '+dirty' : ''}\n${parts}`;
+  } catch {
+    return 'unversioned\n';
+  }
+}
