@@ -38,9 +38,15 @@ export function runProcess(cmd: string, args: string[], opts: { cwd: string; tim
   });
 }
 
-/** The last lines of a failed command's output, enough to say why in a journal line. */
+/**
+ * Why a command failed, in one journal line: its error lines when it printed some (esbuild's
+ * "file:line:col: ERROR: ..." rather than the stack under it), else the last lines of its output.
+ */
 export function failureSummary(what: string, result: ProcessResult): string {
   if (result.timedOut) return `${what} timed out`;
-  const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-4).join(' / ');
-  return `${what} failed (exit ${result.code})${tail ? `: ${tail}` : ''}`;
+  const lines = (result.stderr.trim() || result.stdout.trim()).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const located = lines.filter((l) => /^\S+:\d+:\d+: error\b/i.test(l));
+  const errors = lines.filter((l) => /^(✘ \[ERROR\]|npm ERR!|npm error|\w*Error:)/.test(l));
+  const chosen = located.length > 0 ? located.slice(0, 3) : errors.length > 0 ? errors.slice(0, 3) : lines.slice(-4);
+  return `${what} failed (exit ${result.code})${chosen.length > 0 ? `: ${chosen.join(' / ')}` : ''}`;
 }
