@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   practices: { summary: 'a repo\'s best practices, for an agent\'s prompt', load: () => import('./commands/practices.js') },
   env: { summary: 'a repo\'s agent environment: eval "$(factoryctl env o/r)"', load: () => import('./commands/env.js') },
   supervise: { summary: 'the supervisor: schedules, CI halts, alarms, STATUS.md (--once, --listen)', load: () => import('./commands/supervise.js') },
+  node: { summary: 'the node daemon: measure, protect, apply, report', load: () => import('./commands/node.js') },
   alarm: { summary: 'alarm add|list|rm: wake the supervisor when a pipeline, PR or issue finishes', load: () => import('./commands/alarm.js') },
 };
 

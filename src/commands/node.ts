@@ -1,0 +1,114 @@
+import { realpathSync } from 'node:fs';
+import { FactoryError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { parseDuration } from '../domain/duration.js';
+import { acquireNodeLock } from '../adapters/node-lock.js';
+import { requireDir, type CommandContext } from './context.js';
+import { parseFlags } from './parse-flags.js';
+import { NodeDaemon, type CycleReport } from './node-daemon.js';
+
+export const help = `usage: factoryctl node [--once] [--interval D] [--json]
+
+The node daemon: every policy.sampleInterval it measures this machine (memory, swap, disk of
+policy.mounts, load, agents per role), decides its pressure level (hold, hysteresis, one
+resume step per stabilisation window), writes <runDir>/decision.json (what the gate reads),
+applies the effective state of every role (humans' overrides, else the most severe of the
+supervisor's halts and its own decision) through the node's control mechanisms (halt files and
+<stateDir>/.<role>-active, its crontab block, or the loop that starts agents itself), and
+commits its sample, decision and event journal to the branch telemetry/<node> on change and on
+telemetry.heartbeat. It pulls the control repo every 30 s (bounded by gate.pullTimeout) and
+keeps the last good config when a pulled one is invalid. A forge outage never stops local
+protection: telemetry queues on the local branch and lands when the forge is back.
+
+  --once        one sample-decide-apply-commit cycle, then exit 0 (cron mode)
+  --interval D  sample every D instead of policy.sampleInterval (e.g. 2s)
+
+Run and state directories: the node's runDir/stateDir, overridden by FACTORY_RUN_DIR and
+FACTORY_STATE_DIR. SIGTERM or SIGINT stop it cleanly. Exit 75 when another factoryctl node
+already runs for this run directory, 78 when the config is invalid and no good one is known.`;
+
+export async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseFlags(args, { once: { type: 'boolean' }, interval: { type: 'string' } }, 0);
+  const intervalMs = values.interval === undefined ? undefined : interval(values.interval);
+  const dir = requireDir(ctx);
+  const log = (line: string) => ctx.err(`factoryctl node: ${line}`);
+  const daemon = new NodeDaemon({ dir, node: ctx.node, env: ctx.env, now: ctx.now, log, ...(intervalMs ? { intervalMs } : {}), cron: { nodeBin: process.execPath, cli: cliPath() } });
+  await daemon.start();
+  const lock = acquireNodeLock(daemon.lockPath());
+  if (!lock.ok) throw new FactoryError(`another factoryctl node (pid ${lock.holder}) runs for ${daemon.paths.runDir}`, EXIT.TEMPFAIL);
+  try {
+    await daemon.restore();
+    if (values.once) {
+      await daemon.maybePull(true);
+      const report = await daemon.cycle();
+      await daemon.telemetry.flush(daemon.pullTimeoutMs * 3 + 5_000);
+      ctx.out(ctx.json ? JSON.stringify({ ok: true, node: ctx.node, ...report, telemetryPending: daemon.telemetry.pending }) : describe(ctx.node, report));
+      return EXIT.OK;
+    }
+    await loop(daemon, ctx, log);
+    return EXIT.OK;
+  } finally {
+    lock.release();
+  }
+}
+
+/** Samples on a fixed rate; between samples wakes only for agents due in loop mode; a signal ends the sleep at once. */
+async function loop(daemon: NodeDaemon, ctx: CommandContext, log: (line: string) => void): Promise<void> {
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  log(`started on ${ctx.node}, sampling every ${daemon.intervalMs} ms`);
+  daemon.note('started', `factoryctl node started (pid ${process.pid})`);
+  let nextSampleAt = ctx.now();
+  while (!stopped) {
+    if (ctx.now() >= nextSampleAt) {
+      const began = ctx.now();
+      const report = await daemon.cycle().catch((error: Error) => (log(`cycle failed: ${error.stack ?? error.message}`), undefined));
+      for (const e of report?.events ?? []) log(`${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}: ${e.reason}`);
+      nextSampleAt = Math.max(began + daemon.intervalMs, ctx.now());
+      void daemon.maybePull();
+    } else daemon.tickAgents();
+    const until = Math.min(nextSampleAt, daemon.nextAgentDueAt() ?? Infinity);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, until - ctx.now()));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+  log('stopping: flushing telemetry');
+  await daemon.telemetry.flush(daemon.pullTimeoutMs * 3 + 5_000);
+}
+
+function describe(node: string, r: CycleReport): string {
+  const halted = r.halted.length > 0 ? `halts ${r.halted.join(', ')}` : 'halts nothing';
+  const roles = Object.entries(r.roles).map(([id, s]) => `  ${id}: ${s.state}${s.source !== 'none' ? ` (${s.source})` : ''}`);
+  return [`${node}: level ${r.level}, ${halted}: ${r.reason}`, ...roles, ...r.problems.map((p) => `  problem: ${p}`), `telemetry: ${r.commit || 'nothing new'}`].join('\n');
+}
+
+function interval(text: string): number {
+  try {
+    const ms = parseDuration(text);
+    if (ms < 100) throw new Error('under 100ms');
+    return ms;
+  } catch (error) {
+    throw new FactoryError(`--interval: ${(error as Error).message}`, EXIT.USAGE);
+  }
+}
+
+/** bin/factoryctl.js as it was started, for the crontab lines (cron has no PATH to find it by). */
+function cliPath(): string {
+  const script = process.argv[1];
+  if (!script) return 'factoryctl';
+  try {
+    return realpathSync(script);
+  } catch {
+    return script;
+  }
+}
