@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../errors.js';
@@ -12,13 +11,14 @@ export interface LoadedView {
 }
 
 type Part = keyof ViewParts;
-type Cache = { [P in Part]?: { key: string; value: ViewParts[P] } };
+/** Each part keyed by its file's whole text: exact, and cheaper than loading node:crypto to hash a few KB. */
+type Cache = { [P in Part]?: { source: string; value: ViewParts[P] } };
 
 /**
  * Reads the control files from the work tree and returns the gate's view of them. Each file's
- * parsed part is cached by content hash, so the hot path parses no YAML and loads no schema
- * library when nothing changed; an invalid file falls back to its own last good version, so a
- * broken push never turns every agent's gate into an error nor hides the other files' news.
+ * parsed part is cached with the text it came from, so the hot path parses no YAML and loads no
+ * schema library when nothing changed; an invalid file falls back to its own last good version,
+ * so a broken push never turns every agent's gate into an error nor hides the other files' news.
  */
 export async function loadControlView(dir: string): Promise<LoadedView> {
   const cacheFile = join(clonePrivateDir(dir), 'view-cache.json');
@@ -28,9 +28,9 @@ export async function loadControlView(dir: string): Promise<LoadedView> {
   const parts = {} as ViewParts;
   for (const part of Object.keys(CONTROL_FILES) as Part[]) {
     const text = readOptional(join(dir, CONTROL_FILES[part]));
-    const key = createHash('sha1').update(text ?? '\0missing').digest('hex');
+    const source = text ?? '\0missing';
     const cached = cache[part];
-    if (cached?.key === key) {
+    if (cached?.source === source) {
       (parts as Record<Part, unknown>)[part] = cached.value;
       continue;
     }
@@ -38,7 +38,7 @@ export async function loadControlView(dir: string): Promise<LoadedView> {
     try {
       const value = parseViewPart(part, text);
       (parts as Record<Part, unknown>)[part] = value;
-      (cache as Record<Part, unknown>)[part] = { key, value };
+      (cache as Record<Part, unknown>)[part] = { source, value };
       dirty = true;
     } catch (error) {
       if (!(error instanceof ConfigError) || !cached) throw error;

@@ -2,16 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { effectiveState } from '../domain/effective-state.js';
-import { gateDecision, type SyncInfo } from '../domain/gate-decision.js';
-import { nodeEntry, protectedRoles } from '../domain/control-view.js';
-import { decisionFile, nodePaths } from '../domain/node-paths.js';
-import { loadControlView } from '../adapters/control-view.js';
+import type { SyncInfo } from '../domain/gate-decision.js';
 import { lastSyncAt, pullFastForward } from '../adapters/git/pull.js';
-import { readNodeDecision } from '../adapters/node-decision.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
-import { describeState } from './describe-state.js';
 
 export const help = `usage: factoryctl gate <role> [--repo OWNER/NAME] [--node NAME] [--no-pull] [--json]
 
@@ -33,31 +27,17 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const dir = requireDir(ctx);
 
   const sync: SyncInfo = { pull: 'skipped', localOnly: !hasRemote(dir) };
-  if (!values['no-pull'] && !sync.localOnly) {
-    const outcome = await pullFastForward(dir, cachedPullTimeout(dir));
+  // The pull is the gate's floor and runs in its own process: start it before anything else,
+  // and load the code that answers while git talks to the remote.
+  const pulling = values['no-pull'] || sync.localOnly ? undefined : pullFastForward(dir, cachedPullTimeout(dir));
+  const { answerGate } = await import('./gate-decide.js');
+  if (pulling) {
+    const outcome = await pulling;
     sync.pull = outcome.ok ? 'ok' : 'failed';
     if (!outcome.ok) sync.pullError = outcome.error;
   }
   sync.lastSyncAt = lastSyncAt(dir);
-
-  const { view, invalid } = await loadControlView(dir);
-  const roleConfig = view.roles[role];
-  if (!roleConfig) throw new FactoryError(`unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`, EXIT.USAGE);
-  const paths = nodePaths(dir, nodeEntry(view.nodes, ctx.node), ctx.env);
-  const nodeDecision = readNodeDecision(decisionFile(paths));
-  const now = ctx.now();
-  const state = effectiveState(
-    { role, node: ctx.node, ...(values.repo ? { repo: values.repo } : {}) },
-    { overrides: view.overrides, halts: view.halts, protectedRoles: protectedRoles(view), ...(nodeDecision ? { nodeDecision } : {}) },
-    now,
-  );
-  const decision = gateDecision(state, sync, roleConfig.heavy, view.gate.maxStalenessMs, now);
-  if (invalid) decision.notes.push(`control files are invalid, using the last good state:\n${invalid.message}`);
-
-  if (ctx.json) ctx.out(JSON.stringify({ run: decision.run, ...decision.state, stale: decision.stale, sync, notes: decision.notes }));
-  for (const note of decision.notes) ctx.err(`factoryctl gate: ${note}`);
-  ctx.err(describeState(decision.state, now));
-  return decision.run ? EXIT.OK : EXIT.TEMPFAIL;
+  return answerGate({ dir, role, repo: values.repo, sync }, ctx);
 }
 
 /** A control repo with no remote is purely local: nothing to pull, never stale. */
