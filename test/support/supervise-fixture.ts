@@ -44,12 +44,12 @@ export function factoryYaml(emu: Emulator, supervisorLines: string[]): string {
     ].join('\n'));
 }
 
-export async function startSuperviseFixture(supervisorLines: string[]): Promise<SuperviseFixture> {
+export async function startSuperviseFixture(supervisorLines: string[], edit: (yaml: string) => string = (y) => y): Promise<SuperviseFixture> {
   const clock: { at?: number } = {};
   const emu = await startEmulator({ now: () => clock.at ?? Date.now() });
   emu.forgejo.createRepo(APP);
   const ciRepoId = emu.woodpecker.createRepo(APP).id;
-  const yaml = factoryYaml(emu, ['requestTimeout: 1s', 'webhookSecretEnv: HOOK_SECRET', ...supervisorLines]);
+  const yaml = edit(factoryYaml(emu, ['requestTimeout: 1s', 'webhookSecretEnv: HOOK_SECRET', ...supervisorLines]));
   if (!yaml.includes('emu: {')) throw new Error('fixture: could not point factory.yaml at the emulator');
   const repo = makeControlRepo({
     factoryYaml: yaml,
