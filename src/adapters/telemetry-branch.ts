@@ -118,7 +118,9 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
         await runGit(dir, ['update-ref', '-m', 'telemetry pushed', tracking, tip]);
         return { ok: true, pending: false };
       }
-      const error = result.timedOut ? `push timed out after ${opts.pushTimeoutMs} ms` : lastLines(result.stderr || result.stdout);
+      // --porcelain says why on stdout ("!<tab>src:dst<tab>[rejected] (stale info)"); stderr only says it failed.
+      const refLine = result.stdout.split('\n').find((l) => l.startsWith('!'))?.split('\t').pop();
+      const error = result.timedOut ? `push timed out after ${opts.pushTimeoutMs} ms` : [refLine, lastLines(result.stderr)].filter(Boolean).join(': ');
       if (/stale info|rejected/i.test(result.stdout + result.stderr)) {
         // The remote is not where we left it (a reinstalled clone, a person's push): learn where it is;
         // the next push leases on that and puts this node's branch back, as its one writer.
