@@ -161,6 +161,37 @@ describe('upgradeIfNeeded', () => {
     expect(result).toMatchObject({ status: 'failed', reason: 'refused by the test' });
   });
 
+  it('a changed package-lock.json is installed with npm ci into its own cache, under a time bound', async () => {
+    // A lock with no dependencies installs offline in a moment; without esbuild the build then fails.
+    const bare = (dir: string) => {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'factoryctl', version: '0.1.0', type: 'module' }));
+      writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'factoryctl', version: '0.1.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'factoryctl', version: '0.1.0' } } }));
+      sh(dir, 'git', ['commit', '-qam', 'no dependencies']);
+    };
+    const slow = controlRepo();
+    bare(slow);
+    expect(await upgradeIfNeeded(slow, { ...recorder(), installTimeoutMs: 1 })).toMatchObject({ status: 'failed', reason: 'npm ci timed out' });
+    expect(readdirSync(join(slow, '.factoryctl/deps'))).toEqual([]);
+
+    const dir = controlRepo();
+    bare(dir);
+    const opts = recorder();
+    // esbuild is still found: Node looks for packages upward too, and the control repo's own
+    // node_modules is above the work directory. What this shows is where the install went.
+    expect((await upgradeIfNeeded(dir, opts)).status).toBe('upgraded');
+    expect(opts.lines[0]).toMatch(/^package-lock\.json changed: npm ci for build /);
+    const lock = sh(dir, 'git', ['rev-parse', 'HEAD:package-lock.json']);
+    expect(readdirSync(join(dir, '.factoryctl/deps'))).toEqual([lock]);
+    expect(readdirSync(join(dir, '.factoryctl/deps', lock)).sort()).toEqual(['node_modules', 'package-lock.json', 'package.json']);
+
+    // The next source change with the same lock reuses that install.
+    commitEdit(dir, 'src/cli.ts', setVersion('0.7.0'));
+    const next = recorder();
+    expect((await upgradeIfNeeded(dir, next)).status).toBe('upgraded');
+    expect(next.lines.filter((l) => l.includes('npm ci'))).toEqual([]);
+    expect(version(dir)).toBe('factoryctl 0.7.0');
+  });
+
   it('two calls at once: one upgrades, the other stands aside; a dead holder\'s lock is taken over', async () => {
     const dir = controlRepo();
     commitEdit(dir, 'src/cli.ts', setVersion('0.5.0'));

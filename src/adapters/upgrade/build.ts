@@ -74,6 +74,8 @@ async function ensureDeps(l: UpgradeLayout, info: BuildInfo, running: BuildInfo 
     rmSync(tmp, { recursive: true, force: true });
     return { reason: failureSummary('npm ci', installed) };
   }
+  // npm makes no node_modules for a lock without dependencies; the cache entry still needs one.
+  mkdirSync(join(tmp, 'node_modules'), { recursive: true });
   renameSync(tmp, join(l.deps, lock));
   return depsModules(l, lock);
 }
