@@ -9,14 +9,15 @@
 import { build } from 'esbuild';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const RUNS = Number(process.argv[2] ?? 15);
-const ROUNDS = Number(process.argv[3] ?? 4);
-const WARMUP = 3;
+// Many short rounds: the commands alternate every few runs, so a neighbour's load hits all alike.
+const RUNS = Number(process.argv[2] ?? 3);
+const ROUNDS = Number(process.argv[3] ?? 20);
+const WARMUP = 1;
 const TARGET_RATIO = 1.2;
 const TARGET_NO_PULL_MS = 30;
 const IDENTITY = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.org' };
@@ -152,11 +153,13 @@ export async function runGateBench() {
     const sshd = await startSshd({ reuse: true });
     cleanups.push(() => sshd.stop());
     const env = { ...process.env, FACTORY_NODE: 'bench', GIT_TERMINAL_PROMPT: '0' };
-    return [
+    const loadBefore = loadavg()[0];
+    const rows = [
       benchTransport('file://', 'file', pathToFileURL(bare).href, env, bin, tmp),
       benchTransport('HTTP', 'http', `${http.url}control.git`, env, bin, tmp),
       benchTransport('SSH, reused', 'ssh', sshd.url(bare), { ...env, GIT_SSH_COMMAND: sshd.sshCommand }, bin, tmp),
     ];
+    return rows.map((r) => ({ ...r, load: [loadBefore, loadavg()[0]] }));
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await cleanup();
@@ -166,9 +169,10 @@ export async function runGateBench() {
 export function formatRows(rows) {
   const f = (n) => n.toFixed(1);
   const met = (ok) => (ok ? 'met' : '**missed**');
-  const { runs, tool } = rows[0];
+  const { runs, tool, load } = rows[0];
   return [
-    `medians of ${runs} whole-process runs each (${tool}, ${ROUNDS} interleaved rounds, ${WARMUP} warmup runs per round), ms`,
+    `medians of ${runs} whole-process runs each (${tool}, ${ROUNDS} interleaved rounds, ${WARMUP} warmup run per round), ms;`,
+    `1-minute load average ${load[0].toFixed(2)} before, ${load[1].toFixed(2)} after, on ${cpus().length} cores: above the core count, the figures are noise`,
     '',
     `| transport | node -e 0 | bare pull --ff-only | node + pull | gate | gate / (node + pull) | target <= ${TARGET_RATIO} |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
