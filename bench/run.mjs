@@ -35,5 +35,5 @@ for (const file of benches) {
   results.push(await runOne(`${dir}${file}`));
 }
 console.log('\n| bench | exit | seconds |\n| --- | ---: | ---: |');
-for (const r of results) console.log(`| ${r.file} | ${r.signal ?? r.code} | ${r.seconds.toFixed(1)} |`);
+for (const r of results) console.log(`| ${r.file.slice(dir.length)} | ${r.signal ?? r.code} | ${r.seconds.toFixed(1)} |`);
 process.exit(results.every((r) => r.code === 0) ? 0 : 1);
