@@ -93,8 +93,25 @@ function hasHyperfine() {
   return spawnSync('hyperfine', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Runs a command without blocking the event loop, so a signal can stop the bench between and during runs. */
+function run(cmd, args, env, children) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      children.delete(child);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 /** Milliseconds of every run of every command, keyed by name, over ROUNDS interleaved rounds. */
-function measure(commands, env, tmp) {
+async function measure(commands, env, tmp, children) {
   const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   const useHyperfine = hasHyperfine();
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -102,14 +119,14 @@ function measure(commands, env, tmp) {
       const json = join(tmp, 'hyperfine.json');
       const args = ['-N', '--warmup', String(WARMUP), '--runs', String(RUNS), '--export-json', json, '--style', 'none'];
       for (const [name, cmd] of Object.entries(commands)) args.push('-n', name, cmd.join(' '));
-      const run = spawnSync('hyperfine', args, { env, encoding: 'utf8' }); // its outlier warnings would clutter the table
-      if (run.status !== 0) throw new Error(`hyperfine failed: ${run.stderr}`);
+      const result = await run('hyperfine', args, env, children); // its outlier warnings would clutter the table
+      if (result.status !== 0) throw new Error(`hyperfine failed: ${result.stderr}`);
       for (const r of JSON.parse(readFileSync(json, 'utf8')).results) times[r.command].push(...r.times.map((t) => t * 1000));
     } else {
       for (let i = 0; i < WARMUP + RUNS; i += 1) {
         for (const [name, [cmd, ...args]] of Object.entries(commands)) {
           const t0 = performance.now();
-          const r = spawnSync(cmd, args, { env, stdio: 'ignore' });
+          const r = await run(cmd, args, env, children);
           if (r.status !== 0) throw new Error(`${name} exited ${r.status}`);
           if (i >= WARMUP) times[name].push(performance.now() - t0);
         }
@@ -120,25 +137,26 @@ function measure(commands, env, tmp) {
 }
 
 /** Clones for the gate and for the bare pull, a first gate to fill its cache, then the timings. */
-function benchTransport(name, slug, url, env, bin, tmp) {
+async function benchTransport(name, slug, url, env, bin, tmp, children) {
   const agent = join(tmp, `agent-${slug}`); // hyperfine splits its commands on spaces
   const plain = join(tmp, `plain-${slug}`);
   for (const dir of [agent, plain]) git(tmp, ['clone', '-q', url, dir], env);
-  const first = spawnSync(process.execPath, [bin, 'gate', 'dev', '--json', '--dir', agent], { env, encoding: 'utf8' });
+  const first = await run(process.execPath, [bin, 'gate', 'dev', '--json', '--dir', agent], env, children);
   const answer = first.status === 0 ? JSON.parse(first.stdout) : undefined;
   if (answer?.sync?.pull !== 'ok') throw new Error(`gate over ${name} did not pull cleanly (exit ${first.status}): ${first.stderr}`);
-  const { medians, runs, tool } = measure({
+  const { medians, runs, tool } = await measure({
     node: [process.execPath, '-e', '0'],
     pull: ['git', '-C', plain, 'pull', '--ff-only'],
     gate: [process.execPath, bin, 'gate', 'dev', '--dir', agent],
     noPull: [process.execPath, bin, 'gate', 'dev', '--no-pull', '--dir', agent],
-  }, env, tmp);
+  }, env, tmp, children);
   return { transport: name, ...medians, runs, tool };
 }
 
 export async function runGateBench() {
   const tmp = mkdtempSync(join(tmpdir(), 'gate-bench-'));
-  const cleanups = [() => rmSync(tmp, { recursive: true, force: true })];
+  const children = new Set();
+  const cleanups = [() => rmSync(tmp, { recursive: true, force: true }), () => children.forEach((c) => c.kill('SIGKILL'))];
   const cleanup = async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   };
@@ -155,9 +173,9 @@ export async function runGateBench() {
     const env = { ...process.env, FACTORY_NODE: 'bench', GIT_TERMINAL_PROMPT: '0' };
     const loadBefore = loadavg()[0];
     const rows = [
-      benchTransport('file://', 'file', pathToFileURL(bare).href, env, bin, tmp),
-      benchTransport('HTTP', 'http', `${http.url}control.git`, env, bin, tmp),
-      benchTransport('SSH, reused', 'ssh', sshd.url(bare), { ...env, GIT_SSH_COMMAND: sshd.sshCommand }, bin, tmp),
+      await benchTransport('file://', 'file', pathToFileURL(bare).href, env, bin, tmp, children),
+      await benchTransport('HTTP', 'http', `${http.url}control.git`, env, bin, tmp, children),
+      await benchTransport('SSH, reused', 'ssh', sshd.url(bare), { ...env, GIT_SSH_COMMAND: sshd.sshCommand }, bin, tmp, children),
     ];
     return rows.map((r) => ({ ...r, load: [loadBefore, loadavg()[0]] }));
   } finally {
