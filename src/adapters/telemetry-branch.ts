@@ -32,6 +32,8 @@ export interface TelemetryBranch {
   readonly ref: string;
   /** Clears what a killed predecessor left on our refs; starts from the remote's branch when this clone has none. */
   prepare(): Promise<void>;
+  /** A file as last committed on the local branch. */
+  readCommitted(path: string): Promise<string | undefined>;
   /** The local tip's commit time (ms), undefined when the branch does not exist yet. */
   lastCommittedAt(): Promise<number | undefined>;
   /** One commit on the local branch (compacting it when due); the network is not used. */
@@ -42,7 +44,7 @@ export interface TelemetryBranch {
 
 export const DEFAULT_MAX_COMMITS = 400;
 // Size checks walk the branch's objects: not on every commit.
-const SIZE_CHECK_EVERY = 25;
+const SIZE_CHECK_EVERY = 10;
 
 /**
  * The node's telemetry branch `telemetry/<node>`: one writer (this node), so it never merges.
@@ -76,6 +78,11 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
       await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${ref}:${tracking}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
       const remoteTip = await resolveRef(dir, tracking);
       if (remoteTip) await runGit(dir, ['update-ref', ref, remoteTip, '']);
+    },
+
+    async readCommitted(path) {
+      const tip = await resolveRef(dir, ref);
+      return tip ? (await readFilesAt(dir, tip, [path])).get(path) : undefined;
     },
 
     async lastCommittedAt() {

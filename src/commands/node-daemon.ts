@@ -12,7 +12,7 @@ import { localPlan, logFile } from '../domain/local-plan.js';
 import { decisionFile, nodePaths, type NodePaths } from '../domain/node-paths.js';
 import { nodeCycle, type JournalEvent, type RoleSummary } from '../domain/node-cycle.js';
 import { effectivePolicy, readPressureState, type PressureState, type Sample } from '../domain/pressure/index.js';
-import { addToRollup, type Rollup } from '../domain/telemetry-files.js';
+import { addToRollup, TELEMETRY_FILES, type Rollup } from '../domain/telemetry-files.js';
 import type { ResolvedRepo } from '../domain/repos/merge.js';
 import { writeFileAtomic } from '../adapters/apply/atomic-file.js';
 import { applyCrontabBlock } from '../adapters/apply/crontab.js';
@@ -120,8 +120,10 @@ export class NodeDaemon {
     const files = runFiles(this.paths);
     this.prev = readPressureState(readJson(files.pressure)).state;
     this.prevDecision = readNodeDecision(files.decision);
-    this.prevRoles = readJson(files.roles) as RoleSummary | undefined;
     await this.branch.prepare();
+    // Changes are judged against what telemetry last reported: a kill between the records and the commit is reported now.
+    const committed = await this.branch.readCommitted(TELEMETRY_FILES.roles);
+    this.prevRoles = (parseJson(committed) ?? readJson(files.roles)) as RoleSummary | undefined;
     this.lastCommittedAt = await this.branch.lastCommittedAt();
   }
 
@@ -326,7 +328,15 @@ export class NodeDaemon {
 
 function readJson(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return parseJson(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }
