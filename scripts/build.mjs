@@ -22,6 +22,18 @@ await build({
   logLevel: 'warning',
 });
 
+// The gate, the agents' hot path, as one CommonJS file: no ESM loader, no command table, no
+// chunk graph. YAML and zod live in dist/gate-parse.cjs, required only when a control file changed.
+const gateParse = {
+  name: 'gate-parse-external',
+  setup(b) {
+    b.onResolve({ filter: /\/control-view-parse\.js$/ }, () => ({ path: './gate-parse.cjs', external: true }));
+  },
+};
+const cjs = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' };
+await build({ ...cjs, entryPoints: ['src/gate-main.ts'], outfile: 'dist/gate.cjs', plugins: [gateParse] });
+await build({ ...cjs, entryPoints: ['src/adapters/control-view-parse.ts'], outfile: 'dist/gate-parse.cjs' });
+
 // The build's identity, beside it: the self-upgrade (src/adapters/self-upgrade.ts) rebuilds when the
 // checked-out source differs. Same formula as src/domain/build-id.ts; it passes its own in the env.
 writeFileSync(new URL('../dist/BUILD_ID', import.meta.url), process.env.FACTORYCTL_BUILD_INFO ?? buildInfo());

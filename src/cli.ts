@@ -1,8 +1,8 @@
 // The entry point: global flags, lazy command dispatch, exit codes. Each command is its own
 // bundle chunk, so `factoryctl gate` never loads what `reconcile` needs.
-import { FactoryError } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { makeContext, type CommandRun, type GlobalOptions } from './commands/context.js';
+import { makeContext, type CommandRun } from './commands/context.js';
+import { reportError, splitGlobal } from './cli-common.js';
 
 interface CommandModule {
   run: CommandRun;
@@ -41,23 +41,6 @@ global options:
   -h, --help    help for a command: factoryctl <command> --help
 `;
 
-/** Takes the global flags out wherever they stand, so `gate dev --json` and `--json gate dev` both work. */
-function splitGlobal(argv: string[]): { global: GlobalOptions; rest: string[] } {
-  const global: GlobalOptions = { json: false };
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--json') global.json = true;
-    else if (flag === '--dir' || flag === '--node') {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new FactoryError(`${flag} needs a value`, EXIT.USAGE);
-      global[flag === '--dir' ? 'dir' : 'node'] = value;
-    } else rest.push(arg);
-  }
-  return { global, rest };
-}
-
 async function main(argv: string[]): Promise<number> {
   const { global, rest } = splitGlobal(argv);
   const [name, ...args] = rest;
@@ -82,22 +65,12 @@ async function main(argv: string[]): Promise<number> {
   return command.run(args, makeContext(global));
 }
 
-function report(error: unknown, json: boolean): number {
-  if (error instanceof FactoryError) {
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode, details: error.details })}\n`);
-    process.stderr.write(`factoryctl: ${error.message}\n`);
-    return error.exitCode;
-  }
-  process.stderr.write(`factoryctl: internal error (a bug, please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
-  return EXIT.SOFTWARE;
-}
-
 const argv = process.argv.slice(2);
 main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.exitCode = report(error, argv.includes('--json'));
+    process.exitCode = reportError(error, argv.includes('--json'));
   },
 );

@@ -35,16 +35,17 @@ export async function loadControlView(dir: string): Promise<LoadedView> {
       continue;
     }
     const { parseViewPart } = await import('./control-view-parse.js');
-    try {
-      const value = parseViewPart(part, text);
-      (parts as Record<Part, unknown>)[part] = value;
-      (cache as Record<Part, unknown>)[part] = { source, value };
+    const parsed = parseViewPart(part, text);
+    if (parsed.ok) {
+      (parts as Record<Part, unknown>)[part] = parsed.value;
+      (cache as Record<Part, unknown>)[part] = { source, value: parsed.value };
       dirty = true;
-    } catch (error) {
-      if (!(error instanceof ConfigError) || !cached) throw error;
-      problems.push(...error.problems);
-      (parts as Record<Part, unknown>)[part] = cached.value;
+      continue;
     }
+    // No last good version to fall back to: the config error is the answer.
+    if (!cached) throw new ConfigError(parsed.problems);
+    problems.push(...parsed.problems);
+    (parts as Record<Part, unknown>)[part] = cached.value;
   }
   if (dirty) writeAtomic(cacheFile, JSON.stringify(cache));
   const view: ControlView = { ...parts.factory, overrides: parts.overrides, halts: parts.halts };

@@ -109,7 +109,9 @@ describe('upgradeIfNeeded', () => {
     }
     expect(readdirSync(join(dir, '.factoryctl/builds')).sort()).toEqual(ids.slice(1).sort());
     // The first build's files left in dist/ by `npm run build` went with it.
-    expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['BUILD_ID', 'cli.js']);
+    expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['BUILD_ID', 'cli.js', 'gate.cjs']);
+    // The gate's own single-file bundle follows the switch too, and still answers.
+    expect(sh(dir, process.execPath, ['bin/factoryctl.js', 'gate', 'supervisor', '--json'])).toContain('"run":true');
   });
 
   it('a TypeScript syntax error fails the build: the previous build keeps answering, the same source is not rebuilt', async () => {

@@ -17,6 +17,11 @@ export function stubFor(id: string): string {
   return `${STUB_MARK} ${id}, switched by the self-upgrade (src/adapters/self-upgrade.ts)\nimport '../.factoryctl/builds/${id}/cli.js';\n`;
 }
 
+/** The gate's single CommonJS file follows the same switch (bin/factoryctl.cjs requires dist/gate.cjs). */
+export function gateStubFor(id: string): string {
+  return `${STUB_MARK} ${id}\nmodule.exports = require('../.factoryctl/builds/${id}/gate.cjs');\n`;
+}
+
 export function isStub(l: UpgradeLayout): boolean {
   try {
     return readFileSync(join(l.dist, 'cli.js'), 'utf8').startsWith(STUB_MARK);
@@ -43,8 +48,9 @@ export function activate(l: UpgradeLayout, to: BuildInfo, running: BuildInfo | u
     }
   } else {
     // The plain build's own files, now two switches old: nothing still running loads them.
-    for (const name of ['chunks', 'cli.js.map']) rmSync(join(l.dist, name), { recursive: true, force: true });
+    for (const name of ['chunks', 'cli.js.map', 'gate-parse.cjs']) rmSync(join(l.dist, name), { recursive: true, force: true });
   }
+  writeFileAtomic(join(l.dist, 'gate.cjs'), gateStubFor(to.id));
   writeFileAtomic(join(l.dist, 'cli.js'), stubFor(to.id));
   // Written second: a crash in between only makes the next call switch to the same build again.
   writeFileAtomic(join(l.dist, 'BUILD_ID'), formatBuildInfo(to));
