@@ -110,7 +110,8 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
       // Compare-and-swap on the tip we built on: a second writer (which must not exist) fails loudly instead of losing commits.
       await git(dir, ['update-ref', '-m', 'telemetry', ref, sha, tip ?? '']);
       if (why) await collectGarbage(dir, [ref, tracking]);
-      else if (count % 100 === 99) await runGit(dir, ['-c', 'gc.autoDetach=false', 'gc', '--auto', '--quiet'], { timeoutMs: 120_000 });
+      // About 6 loose objects a commit: pack once a thousand are there, not at git's default 6,700 (some 25 MB of 4 KiB blocks).
+      else if (count % 100 === 99) await runGit(dir, ['-c', 'gc.autoDetach=false', '-c', 'gc.auto=1000', 'gc', '--auto', '--quiet'], { timeoutMs: 120_000 });
       return { sha, compacted: why !== undefined };
     },
 
@@ -141,7 +142,7 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
 /** After a compaction: forget the old tips in the reflogs, then let git pack and drop what nothing reaches. */
 async function collectGarbage(dir: string, refs: string[]): Promise<void> {
   await runGit(dir, ['reflog', 'expire', '--expire=now', '--expire-unreachable=now', ...refs]);
-  await runGit(dir, ['-c', 'gc.autoDetach=false', '-c', 'gc.pruneExpire=1.hour.ago', 'gc', '--auto', '--quiet'], { timeoutMs: 120_000 });
+  await runGit(dir, ['-c', 'gc.autoDetach=false', '-c', 'gc.auto=1000', '-c', 'gc.pruneExpire=1.hour.ago', 'gc', '--auto', '--quiet'], { timeoutMs: 120_000 });
   // Young objects stay: another factoryctl in this clone may be about to reference them.
   await runGit(dir, ['prune', '--expire=1.hour.ago'], { timeoutMs: 120_000 });
 }
