@@ -25,6 +25,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   alarm: { summary: 'alarm add|list|rm: wake the supervisor when a pipeline, PR or issue finishes', load: () => import('./commands/alarm.js') },
 };
 
+/** Subcommands that are modules of their own (their own --help). */
+const SUBCOMMANDS: Record<string, () => Promise<CommandModule>> = {
+  'node install': () => import('./commands/node-install.js'),
+};
+
 const USAGE = `factoryctl: the supervisor of a small software factory, driven by a Git control repo
 
 usage: factoryctl <command> [options]
@@ -57,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`factoryctl: unknown command "${name}"\n\n${USAGE}`);
     return EXIT.USAGE;
   }
-  const command = await entry.load();
+  const sub = SUBCOMMANDS[`${name} ${args[0]}`];
+  if (sub) args.shift();
+  const command = await (sub ?? entry.load)();
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
     return EXIT.OK;

@@ -39,6 +39,8 @@ export interface NodeDaemonDeps {
   intervalMs?: number;
   /** How cron finds factoryctl again: absolute node binary and bin/factoryctl.js. */
   cron: { nodeBin: string; cli: string };
+  /** Build and switch to new factoryctl source after a pull (only when running from the control repo). */
+  selfUpgrade?: boolean;
 }
 
 export interface CycleReport {
@@ -147,6 +149,7 @@ export class NodeDaemon {
       }
       await this.reloadConfig(false);
       this.telemetry.retryPush();
+      await this.upgrade();
     })()
       .catch((error: Error) => this.deps.log(`pull: ${error.message}`))
       .finally(() => {
@@ -154,6 +157,21 @@ export class NodeDaemon {
       });
     return this.pulling;
   }
+
+  /** Upgrades ride on Git: a pull that brings new factoryctl source is built, checked, switched to. */
+  private async upgrade(): Promise<void> {
+    if (!this.deps.selfUpgrade) return;
+    const { upgradeIfNeeded } = await import('../adapters/self-upgrade.js');
+    const result = await upgradeIfNeeded(this.deps.dir, { log: (line) => this.deps.log(`upgrade: ${line}`) });
+    if (result.status === 'failed' && !result.cached) this.note('upgrade-failed', `kept build ${result.from ?? '(none)'}: ${result.reason}`);
+    if (result.status === 'upgraded') {
+      this.note('upgraded', `switched from build ${result.from ?? '(none)'} to ${result.to}`);
+      this.upgraded = true;
+    }
+  }
+
+  /** Set once a new build was switched to: the loop ends and the process restarts on it. */
+  upgraded = false;
 
   async cycle(): Promise<CycleReport> {
     const { node, now: clock } = this.deps;

@@ -3,6 +3,7 @@ import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../domain/duration.js';
 import { acquireNodeLock } from '../adapters/node-lock.js';
+import { restartOnNewBuild, runsFromControlRepo } from '../adapters/restart-self.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 import { NodeDaemon, type CycleReport } from './node-daemon.js';
@@ -32,7 +33,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const intervalMs = values.interval === undefined ? undefined : interval(values.interval);
   const dir = requireDir(ctx);
   const log = (line: string) => ctx.err(`factoryctl node: ${line}`);
-  const daemon = new NodeDaemon({ dir, node: ctx.node, env: ctx.env, now: ctx.now, log, ...(intervalMs ? { intervalMs } : {}), cron: { nodeBin: process.execPath, cli: cliPath() } });
+  const daemon = new NodeDaemon({ dir, node: ctx.node, env: ctx.env, now: ctx.now, log, ...(intervalMs ? { intervalMs } : {}), cron: { nodeBin: process.execPath, cli: cliPath() }, selfUpgrade: runsFromControlRepo(dir) });
   await daemon.start();
   const lock = acquireNodeLock(daemon.lockPath());
   if (!lock.ok) throw new FactoryError(`another factoryctl node (pid ${lock.holder}) runs for ${daemon.paths.runDir}`, EXIT.TEMPFAIL);
@@ -46,10 +47,13 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
       return EXIT.OK;
     }
     await loop(daemon, ctx, log);
-    return EXIT.OK;
   } finally {
     lock.release();
   }
+  if (!daemon.upgraded) return EXIT.OK;
+  log('restarting on the new build');
+  const restarted = restartOnNewBuild();
+  return restarted === 'exit' ? EXIT.OK : restarted;
 }
 
 /** Samples on a fixed rate; between samples wakes only for agents due in loop mode; a signal ends the sleep at once. */
@@ -65,7 +69,7 @@ async function loop(daemon: NodeDaemon, ctx: CommandContext, log: (line: string)
   log(`started on ${ctx.node}, sampling every ${daemon.intervalMs} ms`);
   daemon.note('started', `factoryctl node started (pid ${process.pid})`);
   let nextSampleAt = ctx.now();
-  while (!stopped) {
+  while (!stopped && !daemon.upgraded) {
     if (ctx.now() >= nextSampleAt) {
       const began = ctx.now();
       const report = await daemon.cycle().catch((error: Error) => (log(`cycle failed: ${error.stack ?? error.message}`), undefined));
