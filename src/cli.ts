@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   gate: { summary: 'may this role run now? exit 0 run, 75 halted', load: () => import('./commands/gate.js') },
   halt: { summary: 'halt a role (override), commit and push', load: () => import('./commands/halt.js') },
   resume: { summary: 'lift a halt (or pin a run), commit and push', load: () => import('./commands/resume.js') },
+  run: { summary: 'the embedded default: node + supervisor in one process, live status', load: () => import('./commands/run.js') },
   status: { summary: 'every role on every node: state, why, since', load: () => import('./commands/status.js') },
   validate: { summary: 'check a whole control repo; exit 78 when invalid', load: () => import('./commands/validate.js') },
   schema: { summary: 'write JSON Schemas for editors (yaml-language-server)', load: () => import('./commands/schema.js') },

@@ -8,6 +8,8 @@ import { EXIT } from '../exit-codes.js';
 export interface CommandContext {
   /** The control repo's root, if one was found (see findControlDir). */
   dir: string | undefined;
+  /** Where dir came from: --dir, FACTORY_DIR, or the search upwards from the current folder. */
+  dirSource: 'flag' | 'env' | 'search' | 'none';
   node: string;
   /** --node as given on the command line: halt/resume use it as a scope, not an identity. */
   nodeFlag: string | undefined;
@@ -47,8 +49,10 @@ export function requireDir(ctx: CommandContext): string {
 }
 
 export function makeContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
+  const dir = findControlDir(opts.dir, env, process.cwd());
   return {
-    dir: findControlDir(opts.dir, env, process.cwd()),
+    dir,
+    dirSource: opts.dir ? 'flag' : env.FACTORY_DIR ? 'env' : dir ? 'search' : 'none',
     node: opts.node ?? env.FACTORY_NODE ?? hostname(),
     nodeFlag: opts.node,
     json: opts.json,

@@ -21,7 +21,8 @@ function controlDir(): string {
 function context(dir: string, node = 'vps-1', json = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const ctx: CommandContext = { dir, node, nodeFlag: undefined, json, env: {}, interactive: false, out: (t) => out.push(t), err: (t) => err.push(t), now: () => 0 };
+  const ctx: CommandContext = { dir, node, nodeFlag: undefined,
+    dirSource: 'flag', json, env: {}, interactive: false, out: (t) => out.push(t), err: (t) => err.push(t), now: () => 0 };
   return { ctx, out, err };
 }
 

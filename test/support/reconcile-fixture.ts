@@ -56,5 +56,6 @@ export function makeReposFixture(
 export function recordingContext(dir: string, env: NodeJS.ProcessEnv, json = true): CommandContext & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { dir, node: 'test-node', nodeFlag: undefined, json, env, interactive: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), now: () => Date.now(), stdout, stderr };
+  return { dir, node: 'test-node', nodeFlag: undefined,
+    dirSource: 'flag', json, env, interactive: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), now: () => Date.now(), stdout, stderr };
 }
