@@ -14,7 +14,7 @@ import { runGit } from '../adapters/git/run-git.js';
 import type { HttpClient, HttpClientOptions } from '../adapters/http-client.js';
 import { createServerClients } from '../adapters/observer-clients.js';
 import { commitStateFiles, type StateCommitResult } from '../adapters/state-commit.js';
-import { fetchTelemetry, readNodeDecisions } from '../adapters/telemetry-read.js';
+import { fetchTelemetry, readTelemetry } from '../adapters/telemetry-read.js';
 import { writeAtomic } from '../adapters/control-view.js';
 import { join } from 'node:path';
 import { loadSupervisorConfig, type SupervisorConfigView } from './supervise-config.js';
@@ -59,7 +59,8 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
   const { factory, repos } = loaded.config;
 
   if (remote && !(await fetchTelemetry(dir))) notes.push('could not fetch telemetry branches: node decisions may be old');
-  const nodes = [...(await readNodeDecisions(dir)).values()];
+  const telemetry = [...(await readTelemetry(dir)).values()];
+  const nodes = telemetry.flatMap((t) => (t.decision ? [t.decision] : []));
   const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
   const clients = createServerClients(factory, deps.env, deps.http, memory.httpCache);
   const now = deps.now();
@@ -67,7 +68,7 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
   notes.push(...seen.notes, ...seen.repos.filter((r) => r.error).map((r) => `${r.slug}: ${r.error} (missing data: no back-off, no resume)`));
 
   let plan: CyclePlan | undefined;
-  const observed = { repos: seen.repos, targets: seen.targets, nodes, ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}) };
+  const observed = { repos: seen.repos, targets: seen.targets, nodes, telemetry, ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}) };
   let commit: StateCommitResult;
   try {
     commit = await commitStateFiles(dir, STATE_PATH_LIST, (current) => {

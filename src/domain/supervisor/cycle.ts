@@ -14,6 +14,7 @@ import { renderScheduleYaml, scheduleBounds, SUPERVISOR_ROLE } from './schedule-
 import { tuneSchedule, type ScheduleChange, type ScheduleState } from './schedule-tune.js';
 import { STATE_PATHS, type StateSnapshot } from './state-files.js';
 import { statusInput } from './status-input.js';
+import { haltSpansFromStatus, journalHaltSpans, memorySamples, type NodeTelemetryTexts } from './status-telemetry.js';
 import { DEFAULT_STATUS_OPTIONS, type DecisionRecord } from './status-model.js';
 import { renderStatus } from './status-render.js';
 import { statusWriteDue } from './status-write.js';
@@ -32,6 +33,8 @@ export interface Observed {
   ciQueue?: CiQueueObservation;
   targets: ObservedTargets;
   nodes: NodeDecision[];
+  /** The nodes' telemetry files, for the status page's charts. */
+  telemetry?: NodeTelemetryTexts[];
 }
 export interface CycleInput {
   config: FactoryConfig;
@@ -96,6 +99,8 @@ export function planCycle(input: CycleInput): CyclePlan {
   const status = renderStatus(statusInput({
     config, overrides: state.overrides, halts: halts ?? [], nodes: observed.nodes, selfNode: input.selfNode,
     schedule: schedule.state, alarms, decisions: journal, now,
+    memory: (observed.telemetry ?? []).flatMap(memorySamples),
+    pastHalts: [...haltSpansFromStatus(oldStatus), ...(observed.telemetry ?? []).flatMap(journalHaltSpans)],
   }));
   const due = statusWriteDue(oldStatus, status, now);
   if (due.write) changes[STATE_PATHS.status] = status;

@@ -3,7 +3,7 @@ import type { Alarm } from '../config/alarm-schema.js';
 import type { NodeDecision, Override, SupervisorHalt } from '../config/state-schema.js';
 import { effectiveState } from '../effective-state.js';
 import type { ScheduleState } from './schedule-tune.js';
-import type { DecisionRecord, HaltSpan, RoleStatusRow, StatusInput } from './status-model.js';
+import type { DecisionRecord, HaltSpan, MemorySample, RoleStatusRow, StatusInput } from './status-model.js';
 
 export interface StatusSources {
   config: Pick<FactoryConfig, 'name' | 'roles' | 'nodes'>;
@@ -16,6 +16,10 @@ export interface StatusSources {
   alarms: Alarm[];
   decisions: DecisionRecord[];
   now: number;
+  /** The nodes' memory readings (telemetry history and latest samples). */
+  memory?: MemorySample[];
+  /** Halts that may have ended: the nodes' journals and the previous page's chart. */
+  pastHalts?: HaltSpan[];
 }
 
 /** What STATUS.md shows, from the decisions in force: every role on every known node, through the gate's own rule. */
@@ -35,7 +39,7 @@ export function statusInput(s: StatusSources): StatusInput {
       roles.push({ node, role, state: st.state, reason: st.reason, since: st.since ? Date.parse(st.since) : 0, source });
     }
   }
-  return { factory: s.config.name, now: s.now, roles, schedule: s.schedule, alarms: s.alarms, decisions: s.decisions, memory: [], halts: haltSpans(s) };
+  return { factory: s.config.name, now: s.now, roles, schedule: s.schedule, alarms: s.alarms, decisions: s.decisions, memory: s.memory ?? [], halts: [...(s.pastHalts ?? []), ...haltSpans(s)] };
 }
 
 /** Halts in force now, as open spans for the chart: the supervisor's, the humans' and each node's own. */
