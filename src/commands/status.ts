@@ -9,6 +9,7 @@ import { pullFastForward } from '../adapters/git/pull.js';
 import { runGit } from '../adapters/git/run-git.js';
 import { readNodeDecision } from '../adapters/node-decision.js';
 import { fetchTelemetry, readNodeDecisions } from '../adapters/telemetry-read.js';
+import { readSupervisorStats, type SupervisorStats } from '../adapters/supervisor-stats.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -35,14 +36,17 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   if (local) decisions.set(ctx.node, local);
   const now = ctx.now();
   const rows = statusRows(view, decisions, ctx.node, now);
+  // Only a clone where a supervisor runs has its figures: elsewhere there is nothing to show.
+  const supervisor = readSupervisorStats(dir);
 
   if (ctx.json) {
-    ctx.out(JSON.stringify({ factory: view.factory, node: ctx.node, roles: rows, nodes: Object.fromEntries(decisions), notes }));
+    ctx.out(JSON.stringify({ factory: view.factory, node: ctx.node, roles: rows, nodes: Object.fromEntries(decisions), ...(supervisor ? { supervisor } : {}), notes }));
     return EXIT.OK;
   }
   for (const note of notes) ctx.err(`factoryctl status: ${note}`);
   ctx.out(`factory ${view.factory}: ${rows.filter((r) => r.state === 'halt').length} of ${rows.length} halted`);
   ctx.out(renderTable(rows, now));
+  if (supervisor) ctx.out(describeSupervisorStats(supervisor, now, formatDuration).join('\n'));
   return EXIT.OK;
 }
 
@@ -81,4 +85,20 @@ function renderTable(rows: RoleState[], now: number): string {
       .join('  ')
       .slice(0, width);
   return [line(header), ...table.map(line)].join('\n');
+}
+
+/** What `status` prints: the budget as used/remaining per server, then the next wake. */
+export function describeSupervisorStats(s: SupervisorStats, now: number, ago: (ms: number) => string): string[] {
+  const servers = Object.entries(s.budgets).sort(([a], [b]) => (a < b ? -1 : 1));
+  const budget = servers.length === 0
+    ? `0/${s.budgetLimit} used, ${s.budgetLimit} remaining per 30m (no API called yet)`
+    : servers.map(([name, b]) => `${name} ${b.used}/${b.limit} used, ${b.remaining} remaining`).join('; ');
+  const wake = s.nextWake.at >= now ? `in ${ago(s.nextWake.at - now)}` : `${ago(now - s.nextWake.at)} overdue`;
+  const lines = [
+    `supervisor on ${s.node} (${s.mode === 'loop' ? 'daemon' : '--once'}), last cycle ${ago(Math.max(0, now - s.at))} ago: ${s.calls} API calls`,
+    `  call budget (supervisor.budget): ${budget}`,
+    `  next wake ${new Date(s.nextWake.at).toISOString()} (${wake}): ${s.nextWake.reason}`,
+  ];
+  if (s.lease) lines.push(`  lease: ${s.lease.role}${s.lease.holder ? `, held by ${s.lease.holder}` : ''}${s.lease.epoch !== undefined ? ` (epoch ${s.lease.epoch})` : ''}${s.lease.expiresAt ? ` until ${new Date(s.lease.expiresAt).toISOString()}` : ''}${s.lease.note ? `: ${s.lease.note}` : ''}`);
+  return lines;
 }

@@ -9,14 +9,13 @@ import { readStateSnapshot, STATE_PATH_LIST } from '../domain/supervisor/state-f
 import { runAlarmCommand } from '../adapters/alarm-command.js';
 import { observeForges, observeTargets } from '../adapters/forge-observer.js';
 import { readFilesAt } from '../adapters/git/read-files.js';
-import { clonePrivateDir, pullFastForward } from '../adapters/git/pull.js';
+import { pullFastForward } from '../adapters/git/pull.js';
 import { runGit } from '../adapters/git/run-git.js';
 import type { HttpClient, HttpClientOptions } from '../adapters/http-client.js';
 import { createServerClients } from '../adapters/observer-clients.js';
 import { commitStateFiles, type StateCommitResult } from '../adapters/state-commit.js';
 import { fetchTelemetry, readTelemetry } from '../adapters/telemetry-read.js';
-import { writeAtomic } from '../adapters/control-view.js';
-import { join } from 'node:path';
+import { writeSupervisorStats, type SupervisorStats } from '../adapters/supervisor-stats.js';
 import { loadSupervisorConfig, type SupervisorConfigView } from './supervise-config.js';
 
 export interface SupervisorDeps {
@@ -35,7 +34,7 @@ export interface SupervisorMemory {
   prevCi?: CiOverloadState;
 }
 export type CycleOutcome =
-  | { kind: 'ok'; plan: CyclePlan; commit: StateCommitResult; calls: number; repos: number; notes: string[]; intervalMs: number; alarms: Alarm[] }
+  | { kind: 'ok'; plan: CyclePlan; commit: StateCommitResult; calls: number; repos: number; notes: string[]; intervalMs: number; alarms: Alarm[]; stats: SupervisorStats }
   /** retry soon with backoff: the forge's git or the push failed */
   | { kind: 'transient'; error: string }
   /** a human must fix the config; nothing was decided */
@@ -83,7 +82,8 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
   notes.push(...done.notes);
   const alarms = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST)).alarms ?? [];
   const intervalMs = done.schedule.roles.supervisor?.intervalMs ?? parseDuration(factory.supervisor.interval.min);
-  recordStats(dir, { at: now, calls: seen.calls, budgets: clients.budgets(), nextWake: done.wake });
+  const stats: SupervisorStats = { at: now, node: deps.node, mode: 'once', calls: seen.calls, budgetLimit: factory.supervisor.budget.requestsPer30m, budgets: clients.budgets(), nextWake: done.wake };
+  writeSupervisorStats(dir, stats);
   if (commit.changed) {
     for (const f of done.fired) {
       if (!f.alarm.command) continue;
@@ -91,7 +91,7 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
       deps.log(`alarm ${f.alarm.id}: \`${f.alarm.command}\` ${r.timedOut ? `killed after ${factory.supervisor.alarmCommandTimeout}` : `exited ${r.code}`} in ${r.ms} ms${r.output.trim() ? `: ${r.output.trim().split('\n').slice(-3).join(' / ')}` : ''}`);
     }
   }
-  return { kind: 'ok', plan: done, commit, calls: seen.calls, repos: repos.length, notes, intervalMs, alarms };
+  return { kind: 'ok', plan: done, commit, calls: seen.calls, repos: repos.length, notes, intervalMs, alarms, stats };
 }
 
 /**
@@ -120,11 +120,3 @@ async function hasRemote(dir: string): Promise<boolean> {
   return (await runGit(dir, ['remote'])).stdout.trim() !== '';
 }
 
-/** The supervisor's own figures for `status` (call budget, next wake): local, never committed. */
-function recordStats(dir: string, stats: unknown): void {
-  try {
-    writeAtomic(join(clonePrivateDir(dir), 'supervisor-stats.json'), JSON.stringify(stats));
-  } catch {
-    // figures only: a full disk must not stop the supervisor
-  }
-}

@@ -5,6 +5,7 @@ import { nextWake } from '../domain/supervisor/next-wake.js';
 import { formatSpan } from '../domain/supervisor/format.js';
 import type { Alarm } from '../domain/config/alarm-schema.js';
 import { startWebhookServer, type WebhookServer } from '../adapters/webhook-server.js';
+import { writeSupervisorStats, type SupervisorStats } from '../adapters/supervisor-stats.js';
 import { alarmsDue, describeOutcome, newMemory, runCycle, type SupervisorDeps } from './supervise-cycle.js';
 
 export interface LoopOptions {
@@ -47,6 +48,14 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
   let failures = 0;
   let intervalMs = 60_000;
   let watching = '';
+  let stats: SupervisorStats | undefined;
+  /** `status` shows the wake this loop will really keep (backoff, alarm polls), not just the plan's. */
+  const recordWake = (reason: string) => {
+    if (!stats) return;
+    const at = Math.min(fullAt, pollAt);
+    stats = { ...stats, mode: 'loop', budgets: Object.fromEntries([...memory.httpCache].map(([k, c]) => [k, c.stats().budget])), nextWake: { at, reason: at === fullAt ? reason : 'pending alarms or new ones looked at (supervisor.alarmPoll)' } };
+    writeSupervisorStats(deps.dir, stats);
+  };
   /**
    * Pending alarms are looked at every alarmPoll. With none pending the control repo alone is
    * pulled (no API call) every 4 polls, to see alarms added meanwhile; a push webhook is instant.
@@ -68,6 +77,7 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
         else if (check.due.length > 0) reason = `alarm ${check.due.join(', ')} due`;
         if ('alarms' in check) watching = logWatched(deps, watching, check.alarms);
         pollAt = pollAfter('alarms' in check ? check.alarms : [], fullAt, now);
+        recordWake(`tuned interval of ${formatSpan(intervalMs)}`);
       }
       if (reason !== undefined) {
         deps.log(`cycle (${reason})`);
@@ -81,11 +91,14 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
           fullAt = after + intervalMs;
           watching = logWatched(deps, watching, outcome.alarms);
           pollAt = pollAfter(outcome.alarms, fullAt, after);
+          stats = outcome.stats;
+          recordWake(`tuned interval of ${formatSpan(intervalMs)}`);
         } else {
           failures++;
           const backoff = Math.min(intervalMs, BACKOFF_BASE_MS * 2 ** (failures - 1));
           fullAt = after + backoff;
           deps.log(`retrying in ${formatSpan(backoff)} (${failures} failed in a row)`);
+          recordWake(`retry after ${failures} failed cycle${failures === 1 ? '' : 's'} (${outcome.kind})`);
         }
       }
       if (pending !== undefined || stopped) continue;
