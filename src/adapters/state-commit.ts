@@ -2,7 +2,7 @@
 // remote, else as a plain local commit (the embedded default, a purely local control repo).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { casCommit } from './git/cas-commit.js';
+import { casCommit, type CasCommitRequest } from './git/cas-commit.js';
 import { currentBranch, git, readFilesAt } from './git/read-files.js';
 import { runGit } from './git/run-git.js';
 
@@ -15,12 +15,12 @@ export interface StateCommitResult {
 }
 
 /** Re-reads and re-applies `mutate` on every rejected push; commits nothing when no file changes. */
-export async function commitStateFiles(dir: string, paths: string[], mutate: StateMutation): Promise<StateCommitResult> {
+export async function commitStateFiles(dir: string, paths: string[], mutate: StateMutation, fence?: CasCommitRequest['fence']): Promise<StateCommitResult> {
   const branch = (await currentBranch(dir)) ?? 'main';
   const remotes = (await runGit(dir, ['remote'])).stdout.split('\n').filter(Boolean);
   if (remotes.length > 0) {
     const remote = remotes.includes('origin') ? 'origin' : remotes[0]!;
-    const r = await casCommit(dir, { remote, branch, paths, mutate });
+    const r = await casCommit(dir, { remote, branch, paths, mutate, ...(fence ? { fence } : {}) });
     return { changed: r.changed, pushed: r.changed, ...(r.sha ? { sha: r.sha } : {}), ...(r.message ? { message: r.message } : {}) };
   }
   const current = await readFilesAt(dir, 'HEAD', paths);

@@ -16,6 +16,7 @@ import { createServerClients } from '../adapters/observer-clients.js';
 import { commitStateFiles, type StateCommitResult } from '../adapters/state-commit.js';
 import { fetchTelemetry, readTelemetry } from '../adapters/telemetry-read.js';
 import { writeSupervisorStats, type SupervisorStats } from '../adapters/supervisor-stats.js';
+import { LeaseLostError, leasePolicy, remoteName, takeLead, type Leadership } from './supervise-lease.js';
 import { loadSupervisorConfig, type SupervisorConfigView } from './supervise-config.js';
 
 export interface SupervisorDeps {
@@ -34,7 +35,7 @@ export interface SupervisorMemory {
   prevCi?: CiOverloadState;
 }
 export type CycleOutcome =
-  | { kind: 'ok'; plan: CyclePlan; commit: StateCommitResult; calls: number; repos: number; notes: string[]; intervalMs: number; alarms: Alarm[]; stats: SupervisorStats }
+  | { kind: 'ok'; plan: CyclePlan; commit: StateCommitResult; calls: number; repos: number; notes: string[]; intervalMs: number; alarms: Alarm[]; stats: SupervisorStats; lead: Leadership }
   /** retry soon with backoff: the forge's git or the push failed */
   | { kind: 'transient'; error: string }
   /** a human must fix the config; nothing was decided */
@@ -46,7 +47,7 @@ export function newMemory(): SupervisorMemory {
 
 export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): Promise<CycleOutcome> {
   const { dir } = deps;
-  const remote = await hasRemote(dir);
+  const remote = await remoteName(dir);
   if (remote) {
     const pulled = await pullFastForward(dir, 15_000);
     if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
@@ -57,8 +58,16 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
   if (!loaded.stale) memory.lastGood = loaded.config;
   const { factory, repos } = loaded.config;
 
-  if (remote && !(await fetchTelemetry(dir))) notes.push('could not fetch telemetry branches: node decisions may be old');
-  const telemetry = [...(await readTelemetry(dir)).values()];
+  let lead: Leadership = { kind: 'solo' };
+  if (remote) {
+    try {
+      lead = await takeLead(dir, remote, deps.node, deps.now, leasePolicy(factory.supervisor));
+    } catch (error) {
+      return { kind: 'transient', error: `lease: ${(error as Error).message}` };
+    }
+  }
+  if (remote && !(await fetchTelemetry(dir, remote))) notes.push('could not fetch telemetry branches: node decisions may be old');
+  const telemetry = [...(await readTelemetry(dir, remote)).values()];
   const nodes = telemetry.flatMap((t) => (t.decision ? [t.decision] : []));
   const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
   const clients = createServerClients(factory, deps.env, deps.http, memory.httpCache);
@@ -68,21 +77,32 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
 
   let plan: CyclePlan | undefined;
   const observed = { repos: seen.repos, targets: seen.targets, nodes, telemetry, ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}) };
-  let commit: StateCommitResult;
-  try {
-    commit = await commitStateFiles(dir, STATE_PATH_LIST, (current) => {
-      plan = planCycle({ config: factory, state: readStateSnapshot(current), observed, now, selfNode: deps.node, ...(memory.prevCi ? { prevCi: memory.prevCi } : {}) });
-      return Object.keys(plan.changes).length > 0 ? { changes: plan.changes, message: plan.message } : null;
-    });
-  } catch (error) {
-    return { kind: 'transient', error: `commit failed: ${(error as Error).message}` };
+  const decide = (current: ReadonlyMap<string, string | undefined>) => {
+    plan = planCycle({ config: factory, state: readStateSnapshot(current), observed, now, selfNode: deps.node, ...(memory.prevCi ? { prevCi: memory.prevCi } : {}) });
+    return Object.keys(plan.changes).length > 0 ? { changes: plan.changes, message: plan.message } : null;
+  };
+  let commit: StateCommitResult = { changed: false, pushed: false };
+  if (lead.kind === 'standby') {
+    const would = decide(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
+    notes.push(`standby: ${lead.note}; observing only, committing nothing${would ? ` (as leader: ${would.message.split('\n')[0]})` : ''}`);
+  } else {
+    const leader = lead.kind === 'leader' ? lead : undefined;
+    try {
+      commit = await commitStateFiles(dir, STATE_PATH_LIST, decide, leader ? () => leader.fence() : undefined);
+      if (leader) await (commit.changed ? leader.confirm() : leader.renewIfDue());
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) return { kind: 'transient', error: `commit failed: ${(error as Error).message}` };
+      notes.push(error.message);
+      commit = { changed: false, pushed: false };
+      lead = { kind: 'standby', holder: 'another supervisor', epoch: 0, expiresAt: now, note: error.message };
+    }
   }
   const done = plan!;
   if (done.ci) memory.prevCi = done.ci.state;
   notes.push(...done.notes);
   const alarms = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST)).alarms ?? [];
   const intervalMs = done.schedule.roles.supervisor?.intervalMs ?? parseDuration(factory.supervisor.interval.min);
-  const stats: SupervisorStats = { at: now, node: deps.node, mode: 'once', calls: seen.calls, budgetLimit: factory.supervisor.budget.requestsPer30m, budgets: clients.budgets(), nextWake: done.wake };
+  const stats: SupervisorStats = { at: now, node: deps.node, mode: 'once', calls: seen.calls, budgetLimit: factory.supervisor.budget.requestsPer30m, budgets: clients.budgets(), nextWake: done.wake, ...leaseStats(lead) };
   writeSupervisorStats(dir, stats);
   if (commit.changed) {
     for (const f of done.fired) {
@@ -91,7 +111,7 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
       deps.log(`alarm ${f.alarm.id}: \`${f.alarm.command}\` ${r.timedOut ? `killed after ${factory.supervisor.alarmCommandTimeout}` : `exited ${r.code}`} in ${r.ms} ms${r.output.trim() ? `: ${r.output.trim().split('\n').slice(-3).join(' / ')}` : ''}`);
     }
   }
-  return { kind: 'ok', plan: done, commit, calls: seen.calls, repos: repos.length, notes, intervalMs, alarms, stats };
+  return { kind: 'ok', plan: done, commit, calls: seen.calls, repos: repos.length, notes, intervalMs, alarms, stats, lead };
 }
 
 /**
@@ -112,11 +132,17 @@ export async function alarmsDue(deps: SupervisorDeps, memory: SupervisorMemory):
 
 export function describeOutcome(o: CycleOutcome): string {
   if (o.kind !== 'ok') return `${o.kind} error: ${o.error}`;
+  if (o.lead.kind === 'standby') return `standby, ${o.lead.note}: observed ${o.repos} repositories with ${o.calls} API calls, committed nothing; next look ${formatMinute(o.plan.wake.at)}`;
   const commit = o.commit.changed ? `committed ${o.commit.sha?.slice(0, 10)}${o.commit.pushed ? ' and pushed' : ''}` : 'nothing changed, no commit';
   return `${o.repos} repositories, ${o.calls} API calls, ${o.plan.decisions.length} decisions, ${commit}; next look ${formatMinute(o.plan.wake.at)} (${o.plan.wake.reason})`;
 }
 
 async function hasRemote(dir: string): Promise<boolean> {
-  return (await runGit(dir, ['remote'])).stdout.trim() !== '';
+  return (await remoteName(dir)) !== undefined;
 }
 
+function leaseStats(lead: Leadership): Pick<SupervisorStats, 'lease'> {
+  if (lead.kind === 'solo') return {};
+  if (lead.kind === 'standby') return { lease: { role: 'standby', holder: lead.holder, epoch: lead.epoch, expiresAt: lead.expiresAt, note: lead.note } };
+  return { lease: { role: 'leader', holder: lead.lease.holder, epoch: lead.lease.epoch, expiresAt: lead.lease.expiresAt } };
+}

@@ -6,6 +6,7 @@ import { formatSpan } from '../domain/supervisor/format.js';
 import type { Alarm } from '../domain/config/alarm-schema.js';
 import { startWebhookServer, type WebhookServer } from '../adapters/webhook-server.js';
 import { writeSupervisorStats, type SupervisorStats } from '../adapters/supervisor-stats.js';
+import { leaseLookAt, leasePolicy, leaseTick } from './supervise-lease.js';
 import { alarmsDue, describeOutcome, newMemory, runCycle, type SupervisorDeps } from './supervise-cycle.js';
 
 export interface LoopOptions {
@@ -49,6 +50,15 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
   let intervalMs = 60_000;
   let watching = '';
   let stats: SupervisorStats | undefined;
+  let leaseAt = Infinity;
+  let leading: boolean | undefined;
+  const policy = () => leasePolicy(memory.lastGood?.factory.supervisor ?? { lease: { duration: '2m', renewBefore: '1m' } });
+  /** Logs each change of role once: a standby says it commits nothing. */
+  const logRole = (kind: string, note: string) => {
+    const isLeader = kind === 'leader';
+    if (kind !== 'solo' && isLeader !== leading) deps.log(isLeader ? `leader: ${note}` : `standby: ${note}; observing only, committing nothing until the lease expires`);
+    leading = kind === 'solo' ? undefined : isLeader;
+  };
   /** `status` shows the wake this loop will really keep (backoff, alarm polls), not just the plan's. */
   const recordWake = (reason: string) => {
     if (!stats) return;
@@ -71,6 +81,17 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
       pending = undefined;
       const now = deps.now();
       if (reason === undefined && now >= fullAt) reason = `tuned interval of ${formatSpan(intervalMs)}`;
+      if (reason === undefined && now >= leaseAt) {
+        const lead = await leaseTick(deps.dir, deps.node, deps.now, policy()).catch((e: Error) => ({ kind: 'error' as const, error: e.message }));
+        if (lead.kind === 'error') {
+          deps.log(`lease: ${lead.error} (transient: looked at again in a few seconds)`);
+          leaseAt = deps.now() + BACKOFF_BASE_MS;
+        } else {
+          if (lead.kind === 'leader' && lead.acquired) reason = `took over the lease: ${lead.note}`;
+          if (lead.kind !== 'solo') logRole(lead.kind, lead.note);
+          leaseAt = leaseLookAt(lead, policy());
+        }
+      }
       if (reason === undefined && now >= pollAt) {
         const check = await alarmsDue(deps, memory).catch((e: Error) => ({ error: e.message }));
         if ('error' in check) deps.log(`alarm poll failed (transient, next poll as usual): ${check.error}`);
@@ -92,6 +113,8 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
           watching = logWatched(deps, watching, outcome.alarms);
           pollAt = pollAfter(outcome.alarms, fullAt, after);
           stats = outcome.stats;
+          if (outcome.lead.kind !== 'solo') logRole(outcome.lead.kind, outcome.lead.note);
+          leaseAt = leaseLookAt(outcome.lead, policy());
           recordWake(`tuned interval of ${formatSpan(intervalMs)}`);
         } else {
           failures++;
@@ -102,7 +125,7 @@ export async function superviseLoop(deps: SupervisorDeps, opts: LoopOptions): Pr
         }
       }
       if (pending !== undefined || stopped) continue;
-      await sleepUntil(Math.min(fullAt, pollAt), deps.now, (resolve) => (poke = resolve));
+      await sleepUntil(Math.min(fullAt, pollAt, leaseAt), deps.now, (resolve) => (poke = resolve));
       poke = undefined;
       if (pending !== undefined && opts.debounceMs !== 0) await new Promise((r) => setTimeout(r, opts.debounceMs ?? 100));
     }

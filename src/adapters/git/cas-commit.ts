@@ -13,6 +13,11 @@ export interface CasCommitRequest {
   mutate: (current: Map<string, string | undefined>) => { changes: FileChanges; message: string } | null;
   maxAttempts?: number;
   timeoutMs?: number;
+  /**
+   * Other refs to push in the same `git push --atomic` (a leader's lease renewal: fencing), all
+   * landing or none. Prepared again for every attempt; it may throw to give up (lease lost).
+   */
+  fence?: () => Promise<{ args: string[]; refspecs: string[] }>;
   /** Waits between attempts; injectable so tests need not sleep. */
   backoff?: (attempt: number) => Promise<void>;
 }
@@ -52,7 +57,8 @@ export async function casCommit(dir: string, request: CasCommitRequest): Promise
     if (!wanted || Object.keys(changes).length === 0) return { sha: base, changed: false, attempts: attempt };
 
     const sha = await buildCommit(dir, base, changes, wanted.message);
-    const pushed = await runGit(dir, ['push', '--porcelain', '--quiet', remote, `${sha}:refs/heads/${request.branch}`], { timeoutMs });
+    const fence = request.fence ? await request.fence() : undefined;
+    const pushed = await runGit(dir, ['push', '--porcelain', '--quiet', ...(fence ? ['--atomic', ...fence.args] : []), remote, `${sha}:refs/heads/${request.branch}`, ...(fence?.refspecs ?? [])], { timeoutMs });
     if (pushed.code === 0) {
       await runGit(dir, ['update-ref', tracking, sha]); // best effort: the next fetch corrects it
       stampSync(dir, Date.now());

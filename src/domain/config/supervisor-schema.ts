@@ -20,5 +20,9 @@ export const SupervisorConfig = z.strictObject({
   alarmCommandTimeout: Duration.default('2m').describe('time bound on the command a fired alarm runs'),
   readyLabel: z.string().min(1).default('ready').describe('the issue label that marks backlog ready for the dev agent'),
   requestTimeout: Duration.default('10s').describe('time bound on each forge or CI API call; a slower answer counts as missing data'),
+  lease: z.strictObject({
+    duration: Duration.default('2m').describe('how long a leader\'s lease on branch control/lease lasts: a standby supervisor takes over this long after the leader stopped renewing'),
+    renewBefore: Duration.default('1m').describe('the leader renews when its lease has this little left (or sooner, with every decision it pushes); keep it well under duration'),
+  }).default({ duration: '2m', renewBefore: '1m' }).describe('leader election between supervisors on several nodes; unused when the control repo has no remote'),
 });
 export type SupervisorConfig = z.infer<typeof SupervisorConfig>;

@@ -1,0 +1,149 @@
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factoryctl } from '../support/cli.js';
+import { sh, shAsync } from '../support/control-repo.js';
+import { startDaemon, startSuperviseFixture, until, type SuperviseFixture } from '../support/supervise-fixture.js';
+import { commitStateFiles } from '../../src/adapters/state-commit.js';
+import { LeaseLostError, takeLead } from '../../src/commands/supervise-lease.js';
+
+const SEC = 1000;
+const T0 = Date.parse('2026-03-02T08:00:00Z');
+const POLICY = { durationMs: 120 * SEC, renewBeforeMs: 60 * SEC };
+
+describe('leader lease on control/lease with fencing: two supervisors on two clones of a real git server', () => {
+  let fx: SuperviseFixture;
+  let a: string;
+  let b: string;
+  const supervise = async (dir: string, node: string, at: number) => {
+    fx.clock.at = at;
+    const r = await factoryctl(['supervise', '--once', '--now', new Date(at).toISOString()], { cwd: dir, env: { ...fx.env, FACTORY_NODE: node } });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    return r;
+  };
+  const lease = () => JSON.parse(sh(fx.repo.bare, 'git', ['show', 'control/lease:lease.json'])) as { holder: string; epoch: number; expiresAt: string };
+  /** who committed each supervisor commit on main (the clones' git identities are their names) */
+  const committers = () => sh(fx.repo.bare, 'git', ['log', '--format=%an', 'main']).split('\n').filter((n) => n !== 'Tester');
+  const halts = () => (parse(fx.onMain('factory-state/halts.yaml')).halts as { role: string }[]).map((h) => h.role);
+  const pipelines: number[] = [];
+  /** --now starts a clock that runs on at real speed: a run's time is its start plus a few seconds at most */
+  const expectExpiry = (at: number) => {
+    const seen = Date.parse(lease().expiresAt);
+    expect(seen).toBeGreaterThanOrEqual(at);
+    expect(seen).toBeLessThan(at + 5 * SEC);
+  };
+
+  beforeAll(async () => {
+    fx = await startSuperviseFixture(['ciOverload: { reviewPending: 3, devPending: 6 }']);
+    a = fx.supervisorDir;
+    b = await fx.repo.clone('standby', `${fx.git.url}control.git`);
+  });
+  afterAll(async () => {
+    await fx.cleanup();
+  });
+
+  it('the first supervisor takes the lease (epoch 1) and commits; the second observes, says so, and commits nothing', async () => {
+    const first = await supervise(a, 'vps-a', T0);
+    expect(first.stdout).toMatch(/committed [0-9a-f]+ and pushed/);
+    expect(lease()).toMatchObject({ holder: 'vps-a', epoch: 1 });
+    expectExpiry(T0 + POLICY.durationMs);
+
+    for (let i = 0; i < 3; i++) pipelines.push(fx.emu.woodpecker.createPipeline(fx.ciRepoId));
+    const before = fx.mainSha();
+    const second = await supervise(b, 'vps-b', T0 + 10 * SEC);
+    expect(second.stdout).toMatch(/^standby, vps-a leads \(epoch 1\) until .*committed nothing/);
+    expect(second.stderr).toMatch(/standby: .*observing only, committing nothing \(as leader: supervisor: .*CI queue past the review limit/);
+    expect(fx.mainSha()).toBe(before);
+    expect(lease().holder).toBe('vps-a');
+
+    await supervise(a, 'vps-a', T0 + 20 * SEC);
+    expect(halts()).toEqual(['review']);
+    expect(new Set(committers())).toEqual(new Set(['supervisor']));
+    // the decision was pushed with a renewal: same epoch, a later expiry
+    expect(lease()).toMatchObject({ holder: 'vps-a', epoch: 1 });
+    expectExpiry(T0 + 20 * SEC + POLICY.durationMs);
+  });
+
+  it('when the leader stops renewing, the standby takes over after expiry (new epoch) and decides', async () => {
+    for (const n of pipelines) fx.emu.woodpecker.setPipelineStatus(fx.ciRepoId, n, 'success');
+    const expiry = Date.parse(lease().expiresAt);
+    const early = await supervise(b, 'vps-b', expiry - SEC);
+    expect(early.stdout).toMatch(/^standby/);
+    expect(halts()).toEqual(['review']);
+
+    const after = await supervise(b, 'vps-b', expiry + SEC);
+    expect(after.stdout).not.toMatch(/^standby/);
+    expect(lease()).toMatchObject({ holder: 'vps-b', epoch: 2 });
+    expect(halts()).toEqual([]);
+    expect(committers()[0]).toBe('standby');
+
+    const old = await supervise(a, 'vps-a', expiry + 2 * SEC);
+    expect(old.stdout).toMatch(/^standby, vps-b leads \(epoch 2\)/);
+  });
+
+  it('fencing: a deposed leader\'s atomic push of a decision is rejected, and nothing of it lands on main', async () => {
+    // vps-a leads again once vps-b's term is over...
+    let now = Date.parse(lease().expiresAt) + SEC;
+    const leader = await takeLead(a, 'origin', 'vps-a', () => now, POLICY);
+    expect(leader.kind).toBe('leader');
+    const term = lease();
+    expect(term).toMatchObject({ holder: 'vps-a', epoch: 3 });
+    // ...then stalls past its expiry (a long GC pause, a slow disk) while vps-b takes over,
+    now += POLICY.durationMs + SEC;
+    const usurper = await takeLead(b, 'origin', 'vps-b', () => now, POLICY);
+    expect(usurper.kind).toBe('leader');
+    expect(lease()).toMatchObject({ holder: 'vps-b', epoch: 4 });
+    // ...and wakes up to push the decision it had made as leader.
+    const mainBefore = fx.mainSha();
+    const leaseBefore = sh(fx.repo.bare, 'git', ['rev-parse', 'control/lease']);
+    if (leader.kind !== 'leader') throw new Error('unreachable');
+    const push = commitStateFiles(a, ['factory-state/halts.yaml'], () => ({ changes: { 'factory-state/halts.yaml': 'halts:\n  - { role: dev, reason: stale decision, since: 2026-03-02T08:00:00Z, by: vps-a }\n' }, message: 'supervisor: a deposed leader\'s decision' }), () => leader.fence());
+    await expect(push).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(push).rejects.toThrow(/lease lost to vps-b \(epoch 4\)/);
+    expect(fx.mainSha()).toBe(mainBefore);
+    expect(sh(fx.repo.bare, 'git', ['rev-parse', 'control/lease'])).toBe(leaseBefore);
+    expect(sh(fx.repo.bare, 'git', ['log', '--format=%s', 'main'])).not.toContain('deposed');
+    // the same push from the rightful leader lands, main and lease together
+    if (usurper.kind !== 'leader') throw new Error('unreachable');
+    const ok = await commitStateFiles(b, ['factory-state/STATUS.md'], () => ({ changes: { 'factory-state/STATUS.md': 'fenced\n' }, message: 'supervisor: leader writes' }), () => usurper.fence());
+    expect(ok.changed).toBe(true);
+    await usurper.confirm();
+    expect(fx.onMain('factory-state/STATUS.md')).toBe('fenced');
+    expect(sh(fx.repo.bare, 'git', ['rev-parse', 'control/lease'])).not.toBe(leaseBefore);
+    expect(lease()).toEqual({ holder: 'vps-b', epoch: 4, expiresAt: new Date(now + POLICY.durationMs + 1).toISOString() });
+  });
+
+  it('two daemons: exactly one leads; when it stops, the other takes over within the lease duration', async () => {
+    await shAsync(fx.humanDir, 'git', ['pull', '-q']);
+    // short leases so that a real-time takeover fits in a test
+    const yaml = sh(fx.humanDir, 'cat', ['factory.yaml']).replace(/^supervisor:\n/m, 'supervisor:\n  lease: { duration: 4s, renewBefore: 2s }\n');
+    await import('node:fs').then((fs) => fs.writeFileSync(`${fx.humanDir}/factory.yaml`, yaml));
+    sh(fx.humanDir, 'git', ['commit', '-qam', 'short leases']);
+    await shAsync(fx.humanDir, 'git', ['push', '-q']);
+    // the last term was on the simulated clock, long over in real time: the race starts clean
+    expect(Date.parse(lease().expiresAt)).toBeLessThan(Date.now());
+
+    const da = startDaemon(a, [], { ...fx.env, FACTORY_NODE: 'vps-a' });
+    let db: ReturnType<typeof startDaemon> | undefined;
+    try {
+      await da.waitFor(/^factoryctl supervise: leader: /, 20_000);
+      db = startDaemon(b, [], { ...fx.env, FACTORY_NODE: 'vps-b' });
+      await db.waitFor(/^factoryctl supervise: standby: vps-a leads .*committing nothing until the lease expires/, 20_000);
+      // the leader renews on its own, with no cycle due (its interval is a minute)
+      const e1 = Date.parse(lease().expiresAt);
+      await until(() => Date.parse(lease().expiresAt) > e1 || undefined, 10_000, 'a renewal by vps-a');
+      expect(lease().holder).toBe('vps-a');
+      expect(db.lines.filter((l) => /supervise: leader: |committed [0-9a-f]+/.test(l))).toEqual([]);
+
+      await da.stop();
+      const stoppedAt = Date.now();
+      const took = await db.waitFor(/^factoryctl supervise: cycle \(took over the lease/, 20_000);
+      expect(took).toContain('vps-a');
+      expect(Date.now() - stoppedAt).toBeLessThan(4_000 + 3_000);
+      expect(lease().holder).toBe('vps-b');
+      await db.waitFor(/^factoryctl supervise: leader: /, 5_000);
+    } finally {
+      await da.stop();
+      await db?.stop();
+    }
+  });
+});
