@@ -26,6 +26,12 @@ missing data: it never backs a schedule off and never resumes a halted role.
                       Unsigned or wrongly signed: 401, logged, nothing runs.
   --now TIME          FOR TESTS ONLY: run on a simulated clock starting at TIME (ISO)
 
+With a remote, supervisors on several nodes elect one leader through branch control/lease
+(holder, epoch, expiry; supervisor.lease): only the leader commits, each push to main carrying a
+lease renewal in the same atomic push, so a deposed leader's decisions cannot land. The others
+observe, log "standby", commit nothing, and take over once the lease expires. Without a remote
+(the embedded default) there is no lease: this supervisor is the leader.
+
 Without --once it runs until SIGTERM, sleeping until its next wake: the tuned interval, or sooner
 for an alarm (supervisor.alarmPoll) or a webhook; SIGUSR1 wakes it at once.`;
 

@@ -146,4 +146,15 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
       await db?.stop();
     }
   });
+
+  it('without a remote (the embedded default) there is no lease: the one supervisor leads and commits locally', async () => {
+    const local = await fx.repo.clone('embedded', `${fx.git.url}control.git`);
+    sh(local, 'git', ['remote', 'remove', 'origin']);
+    const before = sh(local, 'git', ['rev-parse', 'HEAD']);
+    const r = await supervise(local, 'vps-c', Date.now());
+    expect(r.stdout).toMatch(/committed [0-9a-f]+;/);
+    expect(sh(local, 'git', ['rev-parse', 'HEAD'])).not.toBe(before);
+    expect(sh(local, 'git', ['for-each-ref', 'refs/heads/control', 'refs/remotes'])).toBe('');
+    expect(r.stderr).not.toMatch(/standby|lease/);
+  });
 });

@@ -35,7 +35,9 @@ describe('status shows the supervisor\'s call budget and next wake (emulator + r
     const servers = Object.entries(supervisor.budgets as Record<string, { used: number; remaining: number; limit: number }>);
     expect(servers.map(([k]) => k).sort()).toEqual(['ci:wp', 'forge:emu']);
     for (const [, b] of servers) expect(b.used + b.remaining).toBe(BUDGET);
-    expect(servers.reduce((sum, [, b]) => sum + b.used, 0)).toBe(cycle.calls);
+    // every attempt counts (retries too); a call still in flight when the cycle stopped counting may add to the budget only
+    expect(servers.reduce((sum, [, b]) => sum + b.used, 0), once.stderr).toBeGreaterThanOrEqual(cycle.calls);
+    expect(cycle.calls).toBeGreaterThan(0);
     expect(supervisor.nextWake).toEqual(cycle.wake);
     expect(supervisor.nextWake.at).toBeGreaterThan(before);
 
@@ -60,7 +62,7 @@ describe('status shows the supervisor\'s call budget and next wake (emulator + r
         return s && s.at > first.value.at ? s : undefined;
       }, 10_000, 'second cycle stats');
       const used = (s: typeof first.value) => Object.values(s.budgets).reduce((sum, b) => sum + b.used, 0);
-      expect(used(second.value)).toBe(used(first.value) + second.value.calls);
+      expect(used(second.value)).toBeGreaterThanOrEqual(used(first.value) + second.value.calls);
       expect(second.value.nextWake.at).toBeGreaterThan(second.value.at);
       const text = (await status(fx.supervisorDir, false)).stdout;
       expect(text).toMatch(/supervisor on test-node \(daemon\)/);
