@@ -7,7 +7,7 @@ const POLICY = { durationMs: 120 * SEC, renewBeforeMs: 60 * SEC };
 const held = (holder: string, epoch: number, leftMs: number): Lease => ({ holder, epoch, expiresAt: NOW + leftMs });
 
 describe('decideLease: (observed lease, me, now) -> acquire | renew | standby', () => {
-  it.each<[string, Lease | undefined, Partial<LeaseDecision> & { epoch?: number }]>([
+  it.each<[string, Lease | undefined, { action: LeaseDecision['action']; epoch: number; due?: boolean }]>([
     ['no lease yet: take it as epoch 1', undefined, { action: 'acquire', epoch: 1 }],
     ['ours, plenty left: renew, not due', held('me', 3, 90 * SEC), { action: 'renew', epoch: 3, due: false }],
     ['ours, at the renewal margin: due', held('me', 3, 60 * SEC), { action: 'renew', epoch: 3, due: true }],
