@@ -98,7 +98,8 @@ describe('HTTP client against the emulator', () => {
     const started = Date.now();
     const err = await forge.listLabels('acme/app').catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'timeout', status: 0, method: 'GET' });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // The emulator never answers: only the client's own timer ends the call. A loose bound, not a latency claim.
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('retries a GET after a hang and succeeds', async () => {

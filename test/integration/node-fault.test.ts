@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, factoryctl } from '../support/cli.js';
 import { makeControlRepo, sh, type ControlRepoFixture } from '../support/control-repo.js';
 import { nodeFactoryYaml, waitFor } from '../support/node-fixture.js';
-import { groupMembers } from '../../src/adapters/apply/process-group.js';
+import { groupMembers, signalGroup } from '../../src/adapters/apply/process-group.js';
+import { cleanupAll } from '../support/cleanup.js';
 import { holdRootCrontab, readRoot, writeRoot } from '../support/root-crontab.js';
 
 const SEED = Number(process.env.FAULT_SEED ?? 0x5eed3);
@@ -50,10 +51,19 @@ describe('kill -9 of the node daemon at random points', () => {
     dir = await fixture.clone('node', fixture.bare);
     env = { FACTORY_RUN_DIR: join(fixture.root, 'run'), FACTORY_STATE_DIR: join(fixture.root, 'state') };
   });
-  afterAll(() => {
-    fixture.cleanup();
-    crontab.release();
-  });
+  // The daemon of the current round: a failed or timed-out round must not leave its group running.
+  let running: number | undefined;
+  afterAll(() =>
+    cleanupAll([
+      async () => {
+        if (running === undefined) return;
+        signalGroup(running, 'SIGKILL');
+        await waitFor('the last daemon group gone', () => groupMembers(running!).length === 0, 10_000);
+      },
+      () => fixture?.cleanup(),
+      () => crontab?.release(),
+    ]),
+  );
 
   /** Nothing half-written: what a reader (an agent, cron, the supervisor) may see right after the kill. */
   function checkNothingTorn(round: number): void {
@@ -88,6 +98,7 @@ describe('kill -9 of the node daemon at random points', () => {
     for (let round = 0; round < KILLS; round++) {
       // Its own process group, as systemd's cgroup: kill -9 takes the git and crontab children it has running too.
       const daemon = spawn(process.execPath, [BIN, 'node'], { cwd: dir, env: { ...process.env, FACTORY_NODE: 'test-node', ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      running = daemon.pid;
       let stderr = '';
       daemon.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const exited = new Promise((resolve) => daemon.on('exit', resolve));
@@ -103,6 +114,7 @@ describe('kill -9 of the node daemon at random points', () => {
       process.kill(-daemon.pid!, 'SIGKILL');
       await exited;
       await waitFor('the killed group gone', () => groupMembers(daemon.pid!).length === 0, 10_000);
+      running = undefined;
       checkNothingTorn(round);
       const now = count();
       if (now < commits) compactions++;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/domain/supervisor/webhook-signature.js';
+import { cleanupAll } from '../support/cleanup.js';
 import { assertAllExchangesMatchSpec } from '../support/emulator/index.js';
 import { APP, SECRET, startDaemon, startSuperviseFixture, until, type Daemon, type SuperviseFixture } from '../support/supervise-fixture.js';
 
@@ -15,10 +16,7 @@ describe('alarm add checks its target on the forge and CI', () => {
     fx = await startSuperviseFixture([]);
     fx.emu.woodpecker.createPipeline(fx.ciRepoId, { number: 940 });
   });
-  afterAll(async () => {
-    await fx.cleanup();
-    await assertAllExchangesMatchSpec(fx.emu);
-  });
+  afterAll(() => cleanupAll([() => fx?.cleanup(), () => fx && assertAllExchangesMatchSpec(fx.emu)]));
 
   it.each([
     [['--pipeline', '941'], 65, 'pipeline #941 does not exist (the CI server answered 404)'],
@@ -59,15 +57,17 @@ function daemonFixture(supervisorLines: string[]) {
     ctx.hookUrl = (await ctx.daemon.waitFor(/listening for webhooks on /)).replace(/.* on /, '');
     await ctx.daemon.waitFor(/^factoryctl supervise: \d+ repositories/, 15_000);
   });
-  afterAll(async () => {
-    expect(await ctx.daemon.stop()).toBe(0);
-    await ctx.fx.cleanup();
-    await assertAllExchangesMatchSpec(ctx.fx.emu);
-  });
+  afterAll(() =>
+    cleanupAll([
+      async () => ctx.daemon && expect(await ctx.daemon.stop(), ctx.daemon.lines.join('\n')).toBe(0),
+      () => ctx.fx?.cleanup(),
+      () => ctx.fx && assertAllExchangesMatchSpec(ctx.fx.emu),
+    ]),
+  );
   return ctx;
 }
 
-describe('a pipeline alarm fires within one alarm-poll period of the pipeline finishing', () => {
+describe('a pipeline alarm fires once the pipeline finishes, by polling (the latency is measured in bench/)', () => {
   const ctx = daemonFixture(['alarmPoll: 1s']);
   const out = mkdtempSync(join(tmpdir(), 'alarm-out-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -80,14 +80,15 @@ describe('a pipeline alarm fires within one alarm-poll period of the pipeline fi
     const from = daemon.lines.length;
     const added = await fx.cli(fx.humanDir, ['alarm', 'add', '--pipeline', '940', '--command', `echo "$FACTORY_ALARM_ID: $FACTORY_ALARM_REASON" > ${file}`]);
     expect(added.code, added.stderr).toBe(0);
-    // new alarms are picked up within 4 polls (a pull of the control repo, no API call)
-    await daemon.waitFor(/watching 1 alarm: pipeline-940/, 4_000 + 4_000, from);
+    // New alarms are picked up by the poll (a pull of the control repo, no API call). The cycle interval is
+    // 10 minutes, so only the poll can see it; the bound is for a loaded CI machine, not a latency claim.
+    await daemon.waitFor(/watching 1 alarm: pipeline-940/, 30_000, from);
     expect(fx.onMain(ALARMS)).toContain('id: pipeline-940');
     fx.emu.woodpecker.setPipelineStatus(fx.ciRepoId, n, 'success');
-    // one poll period (1s) plus a cycle's pull, reads and push; the latency itself is measured in bench/
-    await until(() => (fx.onMain(ALARMS).includes('id: ') ? undefined : true), 1_000 + 4_000, 'the alarm to fire');
+    // A poll period (1s) plus a cycle's pull, reads and push; the latency itself is measured in bench/.
+    await until(() => (fx.onMain(ALARMS).includes('id: ') ? undefined : true), 30_000, 'the alarm to fire');
     expect(fx.onMain('factory-state/STATUS.md')).toMatch(/UTC: alarm pipeline-940 fired: pipeline #940 finished: success; runs `echo/);
-    const { value } = await until(() => (existsSync(file) ? readFileSync(file, 'utf8') : undefined), 5_000, 'the command to run');
+    const { value } = await until(() => (existsSync(file) ? readFileSync(file, 'utf8') : undefined), 15_000, 'the command to run');
     expect(value.trim()).toBe('pipeline-940: pipeline #940 finished: success');
   });
 });
@@ -110,7 +111,7 @@ describe('webhooks wake the supervisor at once; unsigned or wrongly signed ones 
       fetch(`${hookUrl}/any`, { method: 'POST', body, headers: { 'X-Forgejo-Event': 'push', 'X-Forgejo-Signature': createHmac('sha256', SECRET).update(`${body} `).digest('hex') } }),
     ]);
     expect(refused.map((r) => r.status)).toEqual([401, 401, 401]);
-    await until(() => (daemon.lines.slice(from).filter((l) => l.includes('webhook refused')).length === 3 ? true : undefined), 5_000, 'three refusals in the log');
+    await until(() => (daemon.lines.slice(from).filter((l) => l.includes('webhook refused')).length === 3 ? true : undefined), 15_000, 'three refusals in the log');
     expect(daemon.lines.slice(from).join('\n')).toMatch(/unsigned: none of x-factory-signature/);
     expect(daemon.lines.slice(from).some((l) => l.includes('cycle ('))).toBe(false);
     expect(fx.mainSha()).toBe(before);
@@ -118,10 +119,11 @@ describe('webhooks wake the supervisor at once; unsigned or wrongly signed ones 
 
     const ok = await fetch(`${hookUrl}/hook`, { method: 'POST', body, headers: { 'X-Factory-Signature': signBody(SECRET, body) } });
     expect(ok.status).toBe(202);
-    // the latency (under a second on loopback) is measured in bench/; here only that it happens without a poll
-    await until(() => (fx.onMain(ALARMS).includes('pipeline-950') ? undefined : true), 5_000, 'the alarm to fire on the webhook');
+    // The latency (under a second on loopback) is measured in bench/; here only that it happens without a poll
+    // (the next one is 10 minutes away).
+    await until(() => (fx.onMain(ALARMS).includes('pipeline-950') ? undefined : true), 30_000, 'the alarm to fire on the webhook');
     expect(fx.onMain('factory-state/STATUS.md')).toContain('alarm pipeline-950 fired: pipeline #950 finished: failure');
-    await daemon.waitFor(/cycle \(generic webhook\)/, 1_000, from);
+    await daemon.waitFor(/cycle \(generic webhook\)/, 10_000, from);
   });
 
   it('accepts a Forgejo webhook signed with the shared secret', async () => {
@@ -130,6 +132,6 @@ describe('webhooks wake the supervisor at once; unsigned or wrongly signed ones 
     const from = daemon.lines.length;
     const r = await fetch(`${hookUrl}/forgejo`, { method: 'POST', body, headers: { 'X-Forgejo-Event': 'push', 'X-Forgejo-Signature': createHmac('sha256', SECRET).update(body).digest('hex') } });
     expect(r.status).toBe(202);
-    await daemon.waitFor(/cycle \(forgejo push event\)/, 5_000, from);
+    await daemon.waitFor(/cycle \(forgejo push event\)/, 15_000, from);
   });
 });

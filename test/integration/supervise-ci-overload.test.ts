@@ -76,7 +76,7 @@ describe('CI overload halts review factory-wide; forge trouble never resumes it'
       daemon.child.kill('SIGUSR1');
       await daemon.waitFor(/committed .* and pushed/, 15_000, from);
       expect(halts()).toEqual([]);
-      const resumed = await until(async () => ((await gate('review')).code === 0 ? true : undefined), 5_000, 'the gate to let review run');
+      const resumed = await until(async () => ((await gate('review')).code === 0 ? true : undefined), 20_000, 'the gate to let review run');
       expect(resumed.value).toBe(true);
       expect(fx.onMain('factory-state/STATUS.md')).toMatch(/CI queue drained \(0 pending.*\): review resumes/);
     } finally {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertAllExchangesMatchSpec } from '../support/emulator/index.js';
 import { holdRootCrontab, readRoot } from '../support/root-crontab.js';
+import { cleanupAll } from '../support/cleanup.js';
 import { APP, startSuperviseFixture, type SuperviseFixture } from '../support/supervise-fixture.js';
 
 const MIN = 60_000;
@@ -36,12 +37,14 @@ describe('supervise --once then node --once: root\'s real crontab follows the tu
     fx = await startSuperviseFixture([], cronMode);
     fx.env = { ...fx.env, ...nodeEnv };
   });
-  afterAll(async () => {
-    crontab.release();
-    await fx.cleanup();
-    rmSync(scratch, { recursive: true, force: true });
-    await assertAllExchangesMatchSpec(fx.emu);
-  });
+  afterAll(() =>
+    cleanupAll([
+      () => crontab?.release(),
+      () => fx?.cleanup(),
+      () => rmSync(scratch, { recursive: true, force: true }),
+      () => fx && assertAllExchangesMatchSpec(fx.emu),
+    ]),
+  );
 
   it('backs the crontab lines off over a quiet hour, and shortens dev and review when a PR opens with a running pipeline', async () => {
     for (let t = T0; t <= T0 + 60 * MIN; t += 10 * MIN) await supervise(t);

@@ -47,8 +47,8 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, with
 export interface RunningNode {
   child: ChildProcess;
   stderr(): string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM, then the exit code; SIGKILL (and null) when it is still running `graceMs` later. */
+  stop(graceMs?: number): Promise<number | null>;
   exited: Promise<number | null>;
 }
 
@@ -62,9 +62,15 @@ export function startNode(args: string[], opts: { cwd: string; env?: NodeJS.Proc
     child,
     stderr: () => err,
     exited,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+    async stop(graceMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
@@ -80,8 +86,10 @@ export async function allocate(mb: number): Promise<MemoryHog> {
     const held = [];
     for (let i = 0; i < ${Math.ceil(mb / 64)}; i++) held.push(Buffer.allocUnsafe(64 * 1024 * 1024).fill(i + 1));
     process.stdout.write('ready\\n');
+    // Held until stdin closes: freed, or the test worker died without freeing it.
+    process.stdin.on('close', () => process.exit(0)).resume();
     setInterval(() => held.length, 1000);`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => d.includes('ready') && resolve());
     child.on('exit', (code) => reject(new Error(`memory hog exited ${code} before it was ready`)));

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const LOCK = '/tmp/factoryctl-root-crontab.lock';
@@ -9,7 +9,7 @@ const LOCK = '/tmp/factoryctl-root-crontab.lock';
  * in parallel workers), saves the table and restores it on release. A lock whose holder died is
  * taken over. Fails loudly when `crontab` is missing: such a test must never skip.
  */
-export async function holdRootCrontab(waitMs = 120_000): Promise<{ saved: string; release(): void }> {
+export async function holdRootCrontab(waitMs = 120_000): Promise<{ saved: string; release(table?: string): void }> {
   const r = spawnSync('crontab', ['-l'], { encoding: 'utf8' });
   if (r.error) throw new Error(`crontab is missing (${r.error.message}): apt-get install cron`);
   const deadline = Date.now() + waitMs;
@@ -27,10 +27,13 @@ export async function holdRootCrontab(waitMs = 120_000): Promise<{ saved: string
   const saved = readRoot();
   return {
     saved,
-    release() {
-      if (saved === '') spawnSync('crontab', ['-r'], { encoding: 'utf8' });
-      else execFileSync('crontab', ['-'], { input: saved });
-      rmSync(LOCK, { recursive: true, force: true });
+    /** Puts `table` (by default the saved one) back and lets the next test in. */
+    release(table = saved) {
+      try {
+        writeRoot(table);
+      } finally {
+        rmSync(LOCK, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -50,7 +53,16 @@ function holderGone(): boolean {
     process.kill(Number(readFileSync(join(LOCK, 'pid'), 'utf8')), 0);
     return false;
   } catch (error) {
-    // No pid file yet (the holder is between mkdir and write) counts as alive.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return true;
+    // No pid file yet: the holder is between mkdir and write, unless it died there (seconds ago).
+    if (code === 'ENOENT') {
+      try {
+        return Date.now() - statSync(LOCK).mtimeMs > 10_000;
+      } catch {
+        return false; // the lock itself went meanwhile: try mkdir again
+      }
+    }
+    return false;
   }
 }

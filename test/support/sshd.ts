@@ -34,12 +34,22 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
     writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')), { mode: 0o600 });
     // sshd running as root insists on its privilege separation folder.
     if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const port = await freePort();
-    writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user));
-    child = spawn(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
-    await waitForBanner(port, child, () => log);
+    // The free port is closed again before sshd binds it: another test may take it meanwhile; pick another then.
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user));
+      child = spawn(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let log = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
+      try {
+        await waitForBanner(port, child, () => log);
+        break;
+      } catch (error) {
+        await stopChild(child);
+        if (attempt >= 5 || !/Address already in use|Cannot bind/i.test(log)) throw error;
+      }
+    }
 
     const control = join(dir, 'cm-%C');
     const base = ['ssh', '-F', '/dev/null', '-i', join(dir, 'client_key'), '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no',

@@ -78,7 +78,8 @@ export interface Daemon {
   lines: string[];
   /** resolves with the first line matching, at most `timeoutMs` from now */
   waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<string>;
-  stop(): Promise<number | null>;
+  /** SIGTERM, then the exit code; SIGKILL (and null) when it is still running `graceMs` later. */
+  stop(graceMs?: number): Promise<number | null>;
 }
 
 /** `factoryctl supervise` as a long-running process, its stderr kept line by line. */
@@ -119,9 +120,15 @@ export function startDaemon(dir: string, args: string[], env: NodeJS.ProcessEnv)
       const waiter = () => void check();
       if (!check()) waiters.add(waiter);
     }),
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+    stop: async (graceMs = 15_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -4,9 +4,10 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../support/shared-dir.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../../shared/specs/woodpecker-pipeline-schema.json', import.meta.url)), 'utf8'));
+const schema = JSON.parse(readFileSync(sharedPath('specs', 'woodpecker-pipeline-schema.json'), 'utf8'));
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 const ajv = new Ajv({ allErrors: true, strict: false });

@@ -72,10 +72,10 @@ const live = (lines: string[]) => lines.filter((l) => !l.startsWith('#'));
 const userPart = (text: string) => text.slice(0, text.indexOf(BEGIN_MARKER)).split('\n').filter(Boolean);
 
 /** Runs a crontab line's command as cron would: cron's bare environment, `\%` back to `%`, /bin/sh. */
-function runAsCron(line: string): number {
+function runAsCron(line: string): { code: number; stderr: string } {
   const command = line.split(' ').slice(5).join(' ').replaceAll('\\%', '%');
   const r = spawnSync('/bin/sh', ['-c', command], { cwd: '/', env: { PATH: '/usr/bin:/bin', HOME: root, LOGNAME: 'root', SHELL: '/bin/sh' }, encoding: 'utf8', timeout: 30_000 });
-  return r.status ?? 128;
+  return { code: r.status ?? 128, stderr: r.stderr };
 }
 
 function readEnvDump(paths: { runDir: string }, name: string): Map<string, string> {
@@ -102,7 +102,10 @@ describe('the crontab block, against the real crontab', () => {
     expect(installed).not.toContain('secret-');
 
     // Each line, run as cron runs it, starts its agent with its repository's environment and no other's.
-    for (const line of live(block)) expect(runAsCron(line)).toBe(0);
+    for (const line of live(block)) {
+      const run = runAsCron(line);
+      expect(run.code, run.stderr).toBe(0);
+    }
     const dumps = readdirSync(join(first.paths.runDir, 'out')).sort();
     expect(dumps).toEqual(['dev@o_a', 'dev@o_b', 'review@o_a', 'review@o_b']);
     for (const name of dumps) {
@@ -132,7 +135,8 @@ describe('the crontab block, against the real crontab', () => {
     expect(haltedBlock.some((l) => l.startsWith('# halted: too many open PRs (override: alice'))).toBe(true);
     // Belt and braces: were the line run anyway (an old crontab), the gate stops it with 75.
     rmSync(join(first.paths.runDir, 'out'), { recursive: true });
-    expect(runAsCron(gone[0]!)).toBe(75);
+    const stopped = runAsCron(gone[0]!);
+    expect(stopped.code, stopped.stderr).toBe(75);
     expect(readdirSync(join(first.paths.runDir, 'halt')).sort()).toEqual(['dev@o__a']);
 
     // Resume restores the block byte for byte.

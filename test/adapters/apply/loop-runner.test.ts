@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLoopRunner, type LoopEvent, type LoopRunner } from '../../../src/adapters/apply/loop-runner.js';
 import type { Assignment } from '../../../src/domain/assignments.js';
 import { haltOverride, stateOfFrom } from '../../support/apply-fixture.js';
+import { killProcessesMentioning } from '../../support/cleanup.js';
 
 const M = 60_000;
 let dir: string;
@@ -17,7 +18,10 @@ beforeEach(() => {
 afterEach(async () => {
   await runner?.stopAll(500);
   runner = undefined;
+  // An agent waits for its release file in `dir`: one a failed test left behind would wait forever.
+  const left = killProcessesMentioning(dir);
   rmSync(dir, { recursive: true, force: true });
+  expect(left, 'agents still running after stopAll').toEqual([]);
 });
 
 /** A real agent: records its environment, then runs until its release file appears (or ignores SIGTERM). */

@@ -2,12 +2,12 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { fileURLToPath } from 'node:url';
+import { sharedPath } from '../shared-dir.js';
 import type { ApiName } from './types.js';
 
 export const SPEC_FILES: Record<ApiName, string> = {
-  forgejo: fileURLToPath(new URL('../../../../shared/specs/forgejo-swagger.v1.json', import.meta.url)),
-  woodpecker: fileURLToPath(new URL('../../../../shared/specs/woodpecker-swagger.json', import.meta.url)),
+  forgejo: sharedPath('specs', 'forgejo-swagger.v1.json'),
+  woodpecker: sharedPath('specs', 'woodpecker-swagger.json'),
 };
 
 export interface SwaggerParam { name: string; in: 'path' | 'query' | 'header' | 'body' | 'formData'; required?: boolean; type?: string; items?: { type?: string; enum?: unknown[] }; enum?: unknown[]; collectionFormat?: string; schema?: object }
