@@ -33,6 +33,9 @@ const gateParse = {
 const cjs = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' };
 await build({ ...cjs, entryPoints: ['src/gate-main.ts'], outfile: 'dist/gate.cjs', plugins: [gateParse] });
 await build({ ...cjs, entryPoints: ['src/adapters/control-view-parse.ts'], outfile: 'dist/gate-parse.cjs' });
+// The node daemon's config worker (src/adapters/config-worker.ts): YAML and zod in a thread that
+// ends with its answer, so the long-running daemon never keeps them resident.
+await build({ ...cjs, entryPoints: ['src/config-worker-main.ts'], outfile: 'dist/config-worker.cjs' });
 
 // The build's identity, beside it: the self-upgrade (src/adapters/self-upgrade.ts) rebuilds when the
 // checked-out source differs. Same formula as src/domain/build-id.ts; it passes its own in the env.

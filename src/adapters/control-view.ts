@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { CONTROL_FILES, type ControlView, type ViewParts } from '../domain/control-view.js';
+import type { PartResult } from './control-view-parse.js';
 import { clonePrivateDir } from './git/pull.js';
 
 export interface LoadedView {
@@ -13,6 +14,10 @@ export interface LoadedView {
 type Part = keyof ViewParts;
 /** Each part keyed by its file's whole text: exact, and cheaper than loading node:crypto to hash a few KB. */
 type Cache = { [P in Part]?: { source: string; value: ViewParts[P] } };
+/** Parses one control file on a cache miss; the node daemon passes one that runs in a worker thread. */
+export type ViewPartParser = (part: Part, text: string | undefined) => Promise<PartResult<Part>>;
+
+const parseHere: ViewPartParser = async (part, text) => (await import('./control-view-parse.js')).parseViewPart(part, text);
 
 /**
  * Reads the control files from the work tree and returns the gate's view of them. Each file's
@@ -20,7 +25,7 @@ type Cache = { [P in Part]?: { source: string; value: ViewParts[P] } };
  * schema library when nothing changed; an invalid file falls back to its own last good version,
  * so a broken push never turns every agent's gate into an error nor hides the other files' news.
  */
-export async function loadControlView(dir: string): Promise<LoadedView> {
+export async function loadControlView(dir: string, parse: ViewPartParser = parseHere): Promise<LoadedView> {
   const cacheFile = join(clonePrivateDir(dir), 'view-cache.json');
   const cache = readJson<Cache>(cacheFile) ?? {};
   const problems: ConfigProblem[] = [];
@@ -34,8 +39,7 @@ export async function loadControlView(dir: string): Promise<LoadedView> {
       (parts as Record<Part, unknown>)[part] = cached.value;
       continue;
     }
-    const { parseViewPart } = await import('./control-view-parse.js');
-    const parsed = parseViewPart(part, text);
+    const parsed = await parse(part, text);
     if (parsed.ok) {
       (parts as Record<Part, unknown>)[part] = parsed.value;
       (cache as Record<Part, unknown>)[part] = { source, value: parsed.value };

@@ -1,62 +1,42 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, formatProblem } from '../errors.js';
-import type { FactoryConfig } from '../domain/config/factory-schema.js';
-import { parseYamlWithSchema } from '../domain/config/parse-yaml.js';
-import { ScheduleFile } from '../domain/config/schedule-schema.js';
-import type { ResolvedRepo } from '../domain/repos/merge.js';
-import { scheduleStateFromFile } from '../domain/supervisor/schedule-file.js';
-import { tunedIntervals } from '../domain/assignments.js';
 import { writeAtomic } from '../adapters/control-view.js';
+import { inConfigWorker } from '../adapters/config-worker.js';
 import { clonePrivateDir } from '../adapters/git/pull.js';
 import { runGit } from '../adapters/git/run-git.js';
-import { loadRepos } from './load-repos.js';
+import { SCHEDULE_FILE, type NodeConfigView } from './node-config-view.js';
 
-/** What the node needs of the config; plain JSON, so its last good version can be kept on disk. */
-export interface NodeConfigView {
-  factory: FactoryConfig;
-  repos: Pick<ResolvedRepo, 'slug' | 'config'>[];
-  /** The supervisor's tuned intervals (factory-state/schedule.yaml), ms per role. */
-  schedule: Record<string, number>;
-}
+export type { NodeConfigView } from './node-config-view.js';
 
 export type LoadedNodeConfig =
-  | { ok: true; config: NodeConfigView; key: string; problems: string[]; stale: boolean }
+  | { ok: true; config: NodeConfigView; key: string; problems: string[]; stale: boolean; cached: boolean }
   | { ok: false; key: string; problems: string[] };
 
+/** The last good config and the key of the files it was read from. */
+interface CacheEntry {
+  key: string;
+  config: NodeConfigView;
+}
+
 const cacheFile = (dir: string) => join(clonePrivateDir(dir), 'node-last-good.json');
-const SCHEDULE = 'factory-state/schedule.yaml';
 
 /**
- * factory.yaml, repos/ and schedule.yaml as they are in the clone. When factory.yaml or repos/
- * is invalid (a bad push: a human must fix it), the located problems are returned with the last
- * good config, which the node keeps applying; an invalid schedule.yaml keeps the last good intervals.
+ * The node's config. When the files are those the last good config was read from (same key),
+ * that JSON is the answer and no YAML nor zod is loaded; otherwise they are parsed in a
+ * short-lived worker thread (src/commands/node-config-parse.ts), so the daemon never keeps
+ * either library resident. An invalid factory.yaml or repos/ returns the last good config with
+ * the problems (stale); an invalid schedule.yaml keeps the last good intervals.
  */
 export async function loadNodeConfig(dir: string, lastGood?: NodeConfigView): Promise<LoadedNodeConfig> {
   const key = await configKey(dir);
-  const previous = lastGood ?? readCache(dir);
-  let factory: FactoryConfig;
-  let repos: NodeConfigView['repos'];
-  try {
-    const loaded = await loadRepos(dir);
-    factory = loaded.factory;
-    repos = loaded.repos.map((r) => ({ slug: r.slug, config: r.config }));
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const problems = error.problems.filter((p) => p.severity === 'error').map(formatProblem);
-    return previous ? { ok: true, config: previous, key, problems, stale: true } : { ok: false, key, problems };
-  }
-  const problems: string[] = [];
-  let schedule = previous?.schedule ?? {};
-  const text = readOptional(join(dir, SCHEDULE));
-  if (text !== undefined && text.trim() !== '') {
-    const parsed = parseYamlWithSchema(SCHEDULE, text, ScheduleFile);
-    if (parsed.ok) schedule = tunedIntervals(scheduleStateFromFile(parsed.value));
-    else problems.push(...parsed.problems.filter((p) => p.severity === 'error').map(formatProblem));
-  } else schedule = {};
-  const config: NodeConfigView = { factory, repos, schedule };
-  writeAtomic(cacheFile(dir), JSON.stringify(config));
-  return { ok: true, config, key, problems, stale: false };
+  const cached = readCache(dir);
+  if (cached && cached.key === key) return { ok: true, config: cached.config, key, problems: [], stale: false, cached: true };
+  const previous = lastGood ?? cached?.config;
+  const parsed = await inConfigWorker({ kind: 'node-config', dir, ...(previous ? { previous } : {}) });
+  if (!parsed.ok) return { ok: false, key, problems: parsed.problems };
+  // Only a clean read is keyed: a stale or partly invalid one must be reported again after a restart.
+  if (!parsed.stale && parsed.problems.length === 0) writeAtomic(cacheFile(dir), JSON.stringify({ key, config: parsed.config } satisfies CacheEntry));
+  return { ...parsed, key, cached: false };
 }
 
 /**
@@ -74,22 +54,25 @@ export async function configKey(dir: string): Promise<string> {
       return '-';
     }
   };
-  return [head.stdout.trim(), stamp('factory.yaml'), stamp(SCHEDULE), stamp('repos'), stamp('repos/presets')].join('|');
+  // Every file under repos/: an editor that writes in place leaves the folders' mtimes alone.
+  const listed = (folder: string): string[] => {
+    try {
+      return readdirSync(join(dir, folder), { withFileTypes: true })
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .flatMap((e) => (e.isDirectory() ? listed(join(folder, e.name)) : [`${join(folder, e.name)}=${stamp(join(folder, e.name))}`]));
+    } catch {
+      return [];
+    }
+  };
+  return [head.stdout.trim(), stamp('factory.yaml'), stamp(SCHEDULE_FILE), stamp('repos'), ...listed('repos')].join('|');
 }
 
-function readOptional(path: string): string | undefined {
+function readCache(dir: string): CacheEntry | undefined {
   try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function readCache(dir: string): NodeConfigView | undefined {
-  const text = readOptional(cacheFile(dir));
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as NodeConfigView;
+    const parsed = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as Partial<CacheEntry> & Partial<NodeConfigView>;
+    if (parsed.key !== undefined && parsed.config) return { key: parsed.key, config: parsed.config };
+    // Written by an older build: the config alone, good as a fallback, never as a hit.
+    return parsed.factory ? { key: '', config: parsed as NodeConfigView } : undefined;
   } catch {
     return undefined;
   }

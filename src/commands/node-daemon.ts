@@ -19,7 +19,8 @@ import { applyCrontabBlock } from '../adapters/apply/crontab.js';
 import { applyHaltFiles } from '../adapters/apply/halt-files.js';
 import { createLoopRunner, type LoopRunner } from '../adapters/apply/loop-runner.js';
 import { repoEnvVars } from '../adapters/apply/repo-env.js';
-import { loadControlView } from '../adapters/control-view.js';
+import { loadControlView, type ViewPartParser } from '../adapters/control-view.js';
+import { inConfigWorker } from '../adapters/config-worker.js';
 import { pullFastForward } from '../adapters/git/pull.js';
 import { recoverRepo } from '../adapters/git/recover.js';
 import { runGit } from '../adapters/git/run-git.js';
@@ -177,7 +178,7 @@ export class NodeDaemon {
     const { node, now: clock } = this.deps;
     const problems: string[] = [];
     try {
-      const loaded = await loadControlView(this.deps.dir);
+      const loaded = await loadControlView(this.deps.dir, parseInWorker);
       this.control = { overrides: loaded.view.overrides, halts: loaded.view.halts };
       this.once('control', loaded.invalid ? `control files invalid, using their last good state: ${loaded.invalid.message}` : undefined);
     } catch (error) {
@@ -343,6 +344,9 @@ export class NodeDaemon {
     this.note(topic.split(' ')[0]!, message);
   }
 }
+
+/** A changed control file is parsed in a short-lived worker: the daemon keeps no YAML nor zod resident. */
+const parseInWorker: ViewPartParser = (part, text) => inConfigWorker({ kind: 'view-part', part, text });
 
 function readJson(path: string): unknown {
   try {

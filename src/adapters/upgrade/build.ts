@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from '
 import { dirname, join } from 'node:path';
 import { buildInfo, formatBuildInfo, partOid, partsFromLsTree, BUILD_INPUTS, type BuildInfo } from '../../domain/build-id.js';
 import { depsSource } from '../../domain/upgrade-plan.js';
+import { CONFIG_WORKER_FILE } from '../config-worker.js';
 import { git } from '../git/run-git.js';
 import { depsModules, listDir, type UpgradeLayout } from './layout.js';
 import { failureSummary, runProcess } from './run-process.js';
@@ -47,7 +48,9 @@ export async function buildHead(l: UpgradeLayout, head: HeadBuild, running: Buil
   });
   if (built.code !== 0 || built.timedOut) return { ok: false, reason: failureSummary('the build', built), work };
   const dist = join(work, 'dist');
-  if (!existsSync(join(dist, 'cli.js'))) return { ok: false, reason: 'the build wrote no dist/cli.js', work };
+  for (const file of ['cli.js', 'gate.cjs', CONFIG_WORKER_FILE]) {
+    if (!existsSync(join(dist, file))) return { ok: false, reason: `the build wrote no dist/${file}`, work };
+  }
   return { ok: true, dist, work };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from './common.js';
+import type { LevelKey } from './level-keys.js';
 
 // Memory figures are MiB as /proc reports them (kB = KiB); "2000 MB" in the old factory meant the same.
 
@@ -46,8 +47,7 @@ export const LevelSignals = z.strictObject({
 });
 export type LevelSignals = z.infer<typeof LevelSignals>;
 
-export const LEVEL_KEYS = ['1', '2', '3'] as const;
-export type LevelKey = (typeof LEVEL_KEYS)[number];
+export { LEVEL_KEYS, type LevelKey } from './level-keys.js';
 
 /** Level 1 halts dev, 2 also review, 3 every role that is not protected (the numbers). */
 export const DEFAULT_LEVELS = {

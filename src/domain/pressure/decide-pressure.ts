@@ -1,4 +1,5 @@
-import { LEVEL_KEYS, type LevelKey, type Policy } from '../config/policy-schema.js';
+import { LEVEL_KEYS, type LevelKey } from '../config/level-keys.js';
+import type { Policy } from '../config/policy-schema.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { readLevel, type LevelReading } from './level-signals.js';
 import type { PressureLevel, PressureState } from './pressure-state.js';

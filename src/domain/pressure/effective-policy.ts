@@ -1,4 +1,5 @@
-import { LEVEL_KEYS, type LevelSignals, type Policy, type PolicyOverride } from '../config/policy-schema.js';
+import { LEVEL_KEYS } from '../config/level-keys.js';
+import type { LevelSignals, Policy, PolicyOverride } from '../config/policy-schema.js';
 
 type SignalKey = keyof LevelSignals;
 const SIGNAL_KEYS: readonly SignalKey[] = ['memAvailableMb', 'swapUsedMb', 'diskUsedPercent', 'load1PerCore'];

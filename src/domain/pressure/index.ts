@@ -1,6 +1,6 @@
 export { decidePressure, type PressureDecision, type PressureEvent } from './decide-pressure.js';
 export { effectivePolicy } from './effective-policy.js';
 export { readLevel, type LevelReading, type SignalReading } from './level-signals.js';
-export { initialPressureState, readPressureState, PressureState, PRESSURE_LEVELS, type PressureLevel } from './pressure-state.js';
+export { initialPressureState, readPressureState, PRESSURE_LEVELS, type PressureLevel, type PressureState } from './pressure-state.js';
 export { isProtectedRole, rolesHaltedAtLevel } from './roles-halted.js';
 export { isMeasured, type DiskSample, type Sample } from './sample.js';
