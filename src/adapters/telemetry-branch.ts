@@ -116,27 +116,40 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
     },
 
     async push() {
-      const tip = await resolveRef(dir, ref);
-      if (!tip) return { ok: true, pending: false };
-      if (!(await hasRemote())) return { ok: true, pending: false };
-      const pushed = await resolveRef(dir, tracking);
-      if (pushed === tip) return { ok: true, pending: false };
-      const result = await runGit(dir, ['push', '--porcelain', '--quiet', `--force-with-lease=${ref}:${pushed ?? ''}`, remote, `${tip}:${ref}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
-      if (result.code === 0 && !result.timedOut) {
-        await runGit(dir, ['update-ref', '-m', 'telemetry pushed', tracking, tip]);
-        return { ok: true, pending: false };
-      }
-      // --porcelain says why on stdout ("!<tab>src:dst<tab>[rejected] (stale info)"); stderr only says it failed.
-      const refLine = result.stdout.split('\n').find((l) => l.startsWith('!'))?.split('\t').pop();
-      const error = result.timedOut ? `push timed out after ${opts.pushTimeoutMs} ms` : [refLine, lastLines(result.stderr)].filter(Boolean).join(': ');
-      if (/stale info|rejected/i.test(result.stdout + result.stderr)) {
-        // The remote is not where we left it (a reinstalled clone, a person's push): learn where it is;
-        // the next push leases on that and puts this node's branch back, as its one writer.
-        await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${ref}:${tracking}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
-      }
-      return { ok: false, pending: true, error };
+      const first = await pushOnce();
+      if (first.ok || !first.ownPushLanded) return first.outcome;
+      // A kill between the server taking our push and our recording it: the remote holds our own
+      // commit, not a foreign one. Nobody else wrote, so push again at once, leasing on it.
+      return (await pushOnce()).outcome;
     },
   };
+
+  async function pushOnce(): Promise<{ ok: boolean; ownPushLanded?: boolean; outcome: PushOutcome }> {
+    const tip = await resolveRef(dir, ref);
+    if (!tip) return { ok: true, outcome: { ok: true, pending: false } };
+    if (!(await hasRemote())) return { ok: true, outcome: { ok: true, pending: false } };
+    const pushed = await resolveRef(dir, tracking);
+    if (pushed === tip) return { ok: true, outcome: { ok: true, pending: false } };
+    const result = await runGit(dir, ['push', '--porcelain', '--quiet', `--force-with-lease=${ref}:${pushed ?? ''}`, remote, `${tip}:${ref}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
+    if (result.code === 0 && !result.timedOut) {
+      await runGit(dir, ['update-ref', '-m', 'telemetry pushed', tracking, tip]);
+      return { ok: true, outcome: { ok: true, pending: false } };
+    }
+    // --porcelain says why on stdout ("!<tab>src:dst<tab>[rejected] (stale info)"); stderr only says it failed.
+    const refLine = result.stdout.split('\n').find((l) => l.startsWith('!'))?.split('\t').pop();
+    const error = result.timedOut ? `push timed out after ${opts.pushTimeoutMs} ms` : [refLine, lastLines(result.stderr)].filter(Boolean).join(': ');
+    let ownPushLanded = false;
+    if (/stale info|rejected/i.test(result.stdout + result.stderr)) {
+      // Whether the remote's commit was made here (before the fetch, a foreign one is not in this clone).
+      const listed = await runGit(dir, ['ls-remote', remote, ref], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
+      const remoteSha = listed.code === 0 ? listed.stdout.split('\t')[0]?.trim() : undefined;
+      ownPushLanded = !!remoteSha && remoteSha !== pushed && (await runGit(dir, ['cat-file', '-e', `${remoteSha}^{commit}`])).code === 0;
+      // The remote is not where we left it (a reinstalled clone, a person's push): learn where it is;
+      // the next push leases on that and puts this node's branch back, as its one writer.
+      await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${ref}:${tracking}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
+    }
+    return { ok: false, ownPushLanded, outcome: { ok: false, pending: true, error } };
+  }
 }
 
 /** After a compaction: forget the old tips in the reflogs, then let git pack and drop what nothing reaches. */

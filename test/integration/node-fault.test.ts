@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, factoryctl } from '../support/cli.js';
@@ -33,7 +33,7 @@ describe('kill -9 of the node daemon at random points', () => {
   let crontab: Awaited<ReturnType<typeof holdRootCrontab>>;
   let fixture: ControlRepoFixture;
   let dir: string;
-  let env: { FACTORY_RUN_DIR: string; FACTORY_STATE_DIR: string };
+  let env: { FACTORY_RUN_DIR: string; FACTORY_STATE_DIR: string; TMPDIR: string };
 
   beforeAll(async () => {
     crontab = await holdRootCrontab();
@@ -49,7 +49,9 @@ describe('kill -9 of the node daemon at random points', () => {
     });
     fixture = makeControlRepo({ factoryYaml: `${yaml}forges:\n  codeberg: { type: forgejo, url: https://codeberg.org, tokenEnv: CODEBERG_TOKEN }\n`, files: repos });
     dir = await fixture.clone('node', fixture.bare);
-    env = { FACTORY_RUN_DIR: join(fixture.root, 'run'), FACTORY_STATE_DIR: join(fixture.root, 'state') };
+    // TMPDIR inside the fixture: the scratch index folders a killed daemon leaves go with it.
+    env = { FACTORY_RUN_DIR: join(fixture.root, 'run'), FACTORY_STATE_DIR: join(fixture.root, 'state'), TMPDIR: join(fixture.root, 'tmp') };
+    mkdirSync(env.TMPDIR);
   });
   // The daemon of the current round: a failed or timed-out round must not leave its group running.
   let running: number | undefined;
@@ -140,7 +142,7 @@ describe('kill -9 of the node daemon at random points', () => {
     const tip = sh(dir, 'git', ['rev-parse', 'refs/heads/telemetry/test-node']);
     expect(JSON.parse(sh(dir, 'git', ['show', `${tip}:roles.json`])).dev.state).toBe(haltDev ? 'halt' : 'run');
     // The queue drained: the server has what the node has.
-    expect(sh(fixture.bare, 'git', ['rev-parse', 'telemetry/test-node'])).toBe(tip);
+    expect(sh(fixture.bare, 'git', ['rev-parse', 'telemetry/test-node']), after.stderr).toBe(tip);
     sh(fixture.bare, 'git', ['fsck', '--no-dangling', '--no-progress']);
   });
 });

@@ -112,6 +112,21 @@ describe('telemetry branch against a real git server', () => {
     expect(await remoteTip()).toBe(localTip());
     expect(JSON.parse(remoteFile('decision.json')).reason).toBe('tick 40');
   });
+
+  it('a push that landed but was never recorded (killed in between) is not taken for a foreign one: the next push lands at once', async () => {
+    const tracking = 'refs/remotes/origin/telemetry/n1';
+    const recorded = sh(dir, 'git', ['rev-parse', tracking]);
+    await branch.commit(update(41), 'tick 41');
+    // The server takes the push (its receive-pack finishes even when the client is killed); the node
+    // dies before its tracking ref moves.
+    await shAsync(dir, 'git', ['push', '-q', '--force', 'origin', `${localTip()}:refs/heads/telemetry/n1`]);
+    sh(dir, 'git', ['update-ref', tracking, recorded]);
+    expect(await remoteTip()).not.toBe(recorded);
+    await branch.commit(update(42), 'tick 42');
+    expect(await branch.push()).toEqual({ ok: true, pending: false });
+    expect(await remoteTip()).toBe(localTip());
+    expect(JSON.parse(remoteFile('decision.json')).reason).toBe('tick 42');
+  });
 });
 
 describe('factoryctl node commits telemetry on change and on its heartbeat', () => {
