@@ -15,6 +15,8 @@ export const TelemetryConfig = z.strictObject({
   heartbeat: Duration.default('5m').describe('commit a sample at least this often even when nothing changed'),
   maxBranchKiB: z.number().int().min(64).default(2048).describe('compact the telemetry branch when its pack passes this size'),
   keepSamples: z.number().int().min(10).default(288).describe('samples kept in the rolled-up history'),
+  maxCommits: z.number().int().min(10).default(400)
+    .describe('compact the telemetry branch when it passes this many commits (at the 5m heartbeat, 400 is about a day and a half)'),
 });
 
 /** factory.yaml: the humans' global config. */
@@ -25,7 +27,7 @@ export const FactoryConfig = z.strictObject({
   roles: z.record(RoleName, RoleConfig),
   nodes: z.record(NodeName, NodeConfig).describe('machines by name; "default" applies to any machine not listed'),
   policy: Policy.default(Policy.parse({})),
-  telemetry: TelemetryConfig.default({ heartbeat: '5m', maxBranchKiB: 2048, keepSamples: 288 }),
+  telemetry: TelemetryConfig.default({ heartbeat: '5m', maxBranchKiB: 2048, keepSamples: 288, maxCommits: 400 }),
   supervisor: SupervisorConfig.default(SupervisorConfig.parse({})),
   forges: z.record(z.string(), ForgeConfig).default({}),
   ci: z.record(z.string(), CiServerConfig).default({}),
