@@ -12,6 +12,14 @@ import { agentMatchKey, argvMatches, cpuBusyPercent, parseCpuTimes, parseLoad1, 
 export interface Sampler {
   /** Never rejects for a failed read: the figure is NaN (a mount absent) and `problems` says why. */
   sample(): Promise<Sample>;
+  /** Per role, the agents the last sample counted: each one's top process and its whole tree (pids). */
+  agentProcesses?(): Record<string, AgentProcess[]>;
+}
+
+export interface AgentProcess {
+  pid: number;
+  /** The pid and its descendants, parents first. */
+  tree: number[];
 }
 
 export interface ProcSamplerOptions {
@@ -36,6 +44,7 @@ export function createProcSampler(options: ProcSamplerOptions): Sampler {
     .filter((e): e is readonly [string, string] => e[1] !== undefined);
   // The previous /proc/stat reading: CPU busy is a difference between two samples.
   let previousCpu: CpuTimes | undefined;
+  let lastAgents: Record<string, AgentProcess[]> = {};
 
   return {
     async sample() {
@@ -70,10 +79,15 @@ export function createProcSampler(options: ProcSamplerOptions): Sampler {
         cores: cpu?.cores ?? NaN,
       };
       if (busy !== undefined) sample.cpuBusyPercent = round(busy);
-      if (keys.length > 0) sample.agents = scanAgents(proc, keys);
+      if (keys.length > 0) {
+        const scanned = scanAgents(proc, keys);
+        sample.agents = scanned.counts;
+        lastAgents = scanned.processes;
+      }
       if (problems.length > 0) sample.problems = problems;
       return sample;
     },
+    agentProcesses: () => lastAgents,
   };
 }
 
@@ -95,7 +109,7 @@ function statDisk(mount: string, problems: string[]): DiskSample[] {
  * Agents per role: processes whose command line runs the role's script, each counted once with
  * its whole process tree (the LLM session it starts is where the memory goes).
  */
-function scanAgents(proc: string, keys: readonly (readonly [string, string])[]): Record<string, { count: number; rssMb: number }> {
+function scanAgents(proc: string, keys: readonly (readonly [string, string])[]): { counts: Record<string, { count: number; rssMb: number }>; processes: Record<string, AgentProcess[]> } {
   const matched = new Map<string, number[]>(keys.map(([role]) => [role, []]));
   for (const entry of readdirSync(proc)) {
     const first = entry.charCodeAt(0);
@@ -115,6 +129,7 @@ function scanAgents(proc: string, keys: readonly (readonly [string, string])[]):
     }
   }
   const result: Record<string, { count: number; rssMb: number }> = {};
+  const processes: Record<string, AgentProcess[]> = {};
   for (const [role, pids] of matched) {
     const trees = new Map(pids.map((pid) => [pid, descendants(proc, pid)]));
     const inner = new Set([...trees.values()].flatMap((tree) => tree.slice(1)));
@@ -129,8 +144,9 @@ function scanAgents(proc: string, keys: readonly (readonly [string, string])[]):
       }
     }
     result[role] = { count: roots.length, rssMb: Math.round(rssMb * 10) / 10 };
+    processes[role] = roots.map((pid) => ({ pid, tree: trees.get(pid)! }));
   }
-  return result;
+  return { counts: result, processes };
 }
 
 /** The pid and every descendant, through /proc/<pid>/task/<tid>/children of each thread. */

@@ -11,7 +11,7 @@ import type { Policy } from '../domain/config/policy-schema.js';
 import { localPlan, logFile } from '../domain/local-plan.js';
 import { decisionFile, nodePaths, type NodePaths } from '../domain/node-paths.js';
 import { nodeCycle, type JournalEvent, type RoleSummary } from '../domain/node-cycle.js';
-import { effectivePolicy, readPressureState, type PressureState, type Sample } from '../domain/pressure/index.js';
+import { effectivePolicy, isProtectedRole, readPressureState, type PressureState, type Sample } from '../domain/pressure/index.js';
 import { addToRollup, TELEMETRY_FILES, type Rollup } from '../domain/telemetry-files.js';
 import type { ResolvedRepo } from '../domain/repos/merge.js';
 import { writeFileAtomic } from '../adapters/apply/atomic-file.js';
@@ -19,6 +19,7 @@ import { applyCrontabBlock } from '../adapters/apply/crontab.js';
 import { applyHaltFiles } from '../adapters/apply/halt-files.js';
 import { createLoopRunner, type LoopRunner } from '../adapters/apply/loop-runner.js';
 import { repoEnvVars } from '../adapters/apply/repo-env.js';
+import { selfAndAncestors, stopAgentProcesses, type StopTarget } from '../adapters/apply/stop-agents.js';
 import { loadControlView, type ViewPartParser } from '../adapters/control-view.js';
 import { inConfigWorker } from '../adapters/config-worker.js';
 import { pullFastForward } from '../adapters/git/pull.js';
@@ -280,8 +281,40 @@ export class NodeDaemon {
       if (level === 3 && policy.stopRunningAtLevel3 && !this.stopping) {
         this.stopping = runner.stopHalted(parseDuration(policy.stopGrace)).finally(() => (this.stopping = undefined));
       }
+    } else if (level === 3 && policy.stopRunningAtLevel3 && !this.stopping) {
+      // Cron and halt files only keep new runs from starting: the agents already running are found by the sampler.
+      this.stopping = this.stopSampledAgents(entry?.roles ?? [], stateOf, parseDuration(policy.stopGrace)).finally(() => (this.stopping = undefined));
     }
     return problems;
+  }
+
+  /** SIGTERM, then SIGKILL after the grace, to the running agents of this node's halted roles; journaled. */
+  private async stopSampledAgents(roles: string[], stateOf: Parameters<typeof localPlan>[0]['stateOf'], graceMs: number): Promise<void> {
+    const found = this.sampler?.sampler.agentProcesses?.() ?? {};
+    const config = this.config.factory.roles;
+    const isProtected = (role: string) => !config[role] || isProtectedRole(role, config[role]);
+    const spared = selfAndAncestors();
+    for (const [role, agents] of Object.entries(found)) if (isProtected(role)) for (const a of agents) for (const pid of a.tree) spared.add(pid);
+    const targets: StopTarget[] = roles
+      .filter((role) => !isProtected(role) && stateOf({ role }).state === 'halt')
+      .flatMap((role) => (found[role] ?? []).map((a) => ({ role, ...a })));
+    if (targets.length === 0) return;
+    const stopped = await stopAgentProcesses(targets, graceMs, { spared });
+    for (const s of stopped) {
+      const how = s.by === 'SIGKILL' ? `SIGTERM, then SIGKILL after ${graceMs} ms` : 'SIGTERM';
+      const reason = `level 3: stopped the running ${s.role} agent (pid ${s.pid}, processes ${s.pids.join(' ')}) by ${how}`;
+      this.deps.log(reason);
+      this.pendingEvents.push({ at: new Date(this.deps.now()).toISOString(), kind: 'agent-stopped', role: s.role, reason });
+    }
+  }
+
+  /** Waits for a stop of running agents in progress (`--once` must not exit halfway through a grace) and queues what it journaled. */
+  async settle(): Promise<void> {
+    await this.stopping;
+    if (this.pendingEvents.length === 0 || !this.prevDecision) return;
+    const events = this.pendingEvents;
+    this.pendingEvents = [];
+    this.telemetry.enqueue({ sample: undefined, decision: this.prevDecision, roles: this.prevRoles ?? {}, events, rollup: undefined }, `telemetry ${this.deps.node}: ${events.map((e) => e.kind).join(', ')}`);
   }
 
   private loopRunner(paths: NodePaths): LoopRunner {

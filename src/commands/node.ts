@@ -42,6 +42,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     if (values.once) {
       await daemon.maybePull(true);
       const report = await daemon.cycle();
+      await daemon.settle();
       await daemon.telemetry.flush(daemon.pullTimeoutMs * 3 + 5_000);
       ctx.out(ctx.json ? JSON.stringify({ ok: true, node: ctx.node, ...report, telemetryPending: daemon.telemetry.pending }) : describe(ctx.node, report));
       return EXIT.OK;
