@@ -1,6 +1,7 @@
 import { effectiveState } from '../domain/effective-state.js';
 import { gateDecision, type SyncInfo } from '../domain/gate-decision.js';
 import { nodeEntry, protectedRoles } from '../domain/control-view.js';
+import { checkNodeDecision, MIN_SILENCE_MS } from '../domain/node-silence.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
 import { loadControlView } from '../adapters/control-view.js';
 import { readNodeDecision } from '../adapters/node-decision.js';
@@ -25,15 +26,19 @@ export async function answerGate({ dir, role, repo, sync }: GateQuestion, ctx: C
   const { view, invalid } = await loadControlView(dir);
   const roleConfig = view.roles[role];
   if (!roleConfig) throw new FactoryError(`unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`, EXIT.USAGE);
-  const paths = nodePaths(dir, nodeEntry(view.nodes, ctx.node), ctx.env);
-  const nodeDecision = readNodeDecision(decisionFile(paths));
+  const entry = nodeEntry(view.nodes, ctx.node);
+  const paths = nodePaths(dir, entry, ctx.env);
   const now = ctx.now();
+  const read = readNodeDecision(decisionFile(paths));
+  const checked = read && checkNodeDecision(read, now, entry?.silenceMs ?? MIN_SILENCE_MS);
+  const nodeDecision = checked?.live ? checked.decision : undefined;
   const state = effectiveState(
     { role, node: ctx.node, ...(repo ? { repo } : {}) },
     { overrides: view.overrides, halts: view.halts, protectedRoles: protectedRoles(view), ...(nodeDecision ? { nodeDecision } : {}) },
     now,
   );
   const decision = gateDecision(state, sync, roleConfig.heavy, view.gate.maxStalenessMs, now);
+  if (checked && !checked.live) decision.notes.push(checked.note);
   if (invalid) decision.notes.push(`control files are invalid, using the last good state:\n${invalid.message}`);
 
   if (ctx.json) ctx.out(JSON.stringify({ run: decision.run, ...decision.state, stale: decision.stale, sync, notes: decision.notes }));

@@ -3,6 +3,7 @@ import { formatDuration } from '../domain/duration.js';
 import { effectiveState, type RoleState } from '../domain/effective-state.js';
 import { nodeEntry, protectedRoles, type ControlView } from '../domain/control-view.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
+import { checkNodeDecision, MIN_SILENCE_MS } from '../domain/node-silence.js';
 import type { NodeDecision } from '../domain/config/state-schema.js';
 import { loadControlView } from '../adapters/control-view.js';
 import { pullFastForward } from '../adapters/git/pull.js';
@@ -35,12 +36,18 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const local = readNodeDecision(decisionFile(nodePaths(dir, nodeEntry(view.nodes, ctx.node), ctx.env)));
   if (local) decisions.set(ctx.node, local);
   const now = ctx.now();
-  const rows = statusRows(view, decisions, ctx.node, now);
+  // A node whose daemon fell silent is shown stale, and its decision no longer counts (as in the gate).
+  const stale = new Set<string>();
+  for (const [node, d] of decisions) {
+    const checked = checkNodeDecision(d, now, nodeEntry(view.nodes, node)?.silenceMs ?? MIN_SILENCE_MS);
+    if (!checked.live) (stale.add(node), notes.push(`node ${node} STALE: ${checked.note}`));
+  }
+  const rows = statusRows(view, new Map([...decisions].filter(([node]) => !stale.has(node))), ctx.node, now);
   // Only a clone where a supervisor runs has its figures: elsewhere there is nothing to show.
   const supervisor = readSupervisorStats(dir);
 
   if (ctx.json) {
-    ctx.out(JSON.stringify({ factory: view.factory, node: ctx.node, roles: rows, nodes: Object.fromEntries(decisions), ...(supervisor ? { supervisor } : {}), notes }));
+    ctx.out(JSON.stringify({ factory: view.factory, node: ctx.node, roles: rows, nodes: Object.fromEntries([...decisions].map(([node, d]) => [node, stale.has(node) ? { ...d, stale: true } : d])), ...(supervisor ? { supervisor } : {}), notes }));
     return EXIT.OK;
   }
   for (const note of notes) ctx.err(`factoryctl status: ${note}`);

@@ -1,4 +1,5 @@
 import { parseDuration } from './duration.js';
+import { nodeSilenceMs } from './node-silence.js';
 import type { FactoryConfig } from './config/factory-schema.js';
 import type { Override, SupervisorHalt } from './config/state-schema.js';
 
@@ -10,7 +11,8 @@ export interface ControlView {
   factory: string;
   gate: { pullTimeoutMs: number; maxStalenessMs: number };
   roles: Record<string, { protected: boolean; heavy: boolean; haltLevel: number }>;
-  nodes: Record<string, { runDir?: string; stateDir?: string; roles: string[] }>;
+  /** silenceMs: how long the node's decision holds without an update (see node-silence.ts); absent in views cached by older builds. */
+  nodes: Record<string, { runDir?: string; stateDir?: string; roles: string[]; silenceMs?: number }>;
   overrides: Override[];
   halts: SupervisorHalt[];
 }
@@ -36,7 +38,12 @@ export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
       Object.entries(config.roles).map(([name, r]) => [name, { protected: r.protected, heavy: r.heavy, haltLevel: r.haltLevel ?? 3 }]),
     ),
     nodes: Object.fromEntries(
-      Object.entries(config.nodes).map(([name, n]) => [name, { roles: n.roles, ...(n.runDir ? { runDir: n.runDir } : {}), ...(n.stateDir ? { stateDir: n.stateDir } : {}) }]),
+      Object.entries(config.nodes).map(([name, n]) => [name, {
+        roles: n.roles,
+        ...(n.runDir ? { runDir: n.runDir } : {}),
+        ...(n.stateDir ? { stateDir: n.stateDir } : {}),
+        silenceMs: nodeSilenceMs(parseDuration(n.policy?.sampleInterval ?? config.policy.sampleInterval)),
+      }]),
     ),
   };
 }
