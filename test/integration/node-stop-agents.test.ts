@@ -5,6 +5,8 @@ import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeControlRepo, sh, type ControlRepoFixture } from '../support/control-repo.js';
 import { startNode, waitFor } from '../support/node-fixture.js';
+import { cleanupAll } from '../support/cleanup.js';
+import { groupMembers, signalGroup } from '../../src/adapters/apply/process-group.js';
 
 const alive = (pid: number) => {
   try {
@@ -17,10 +19,13 @@ const alive = (pid: number) => {
 describe('policy.stopRunningAtLevel3 with halt files: the node stops running agents of halted roles', () => {
   const fixtures: ControlRepoFixture[] = [];
   const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    for (const f of fixtures) f.cleanup();
-  });
+  afterAll(() =>
+    cleanupAll([
+      // Each agent is a process group of its own: kill the group, or its `sleep 300` outlives the run.
+      ...children.map((c) => () => signalGroup(c.pid!, 'SIGKILL')),
+      ...fixtures.map((f) => () => f.cleanup()),
+    ]),
+  );
 
   it('SIGTERMs dev and review agents (SIGKILL after stopGrace for one that ignores TERM), spares the protected role and itself, journals it', async () => {
     const yaml = stringify({
@@ -52,6 +57,9 @@ describe('policy.stopRunningAtLevel3 with halt files: the node stops running age
     const dev = start('dev-poll.sh');
     const review = start('review-poll.sh');
     const supervisor = start('supervisor-poll.sh');
+    // Each script has passed its first line (review's trap) once its sleep runs: only then is the node started.
+    const sleeping = (pgid: number) => groupMembers(pgid).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0'));
+    for (const [name, pgid] of [['dev', dev], ['review', review], ['supervisor', supervisor]] as const) await waitFor(`the ${name} agent's sleep`, () => sleeping(pgid));
 
     const env = { FACTORY_RUN_DIR: join(fixture.root, 'run'), FACTORY_STATE_DIR: join(fixture.root, 'state') };
     const daemon = startNode([], { cwd: dir, env });
