@@ -4,7 +4,10 @@
 'use strict';
 const first = firstCommand(process.argv.slice(2));
 try {
-  if (first === 'gate') require('../dist/gate.cjs');
+  if (first === 'gate') {
+    require('../dist/gate-early.cjs').startEarlyPull(process.argv.slice(2));
+    require('../dist/gate.cjs');
+  }
   else import('../dist/cli.js').catch(notBuilt);
 } catch (error) {
   notBuilt(error);
@@ -19,7 +22,7 @@ function firstCommand(args) {
 }
 
 function notBuilt(error) {
-  if (error && (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND') && /dist[\\/](cli\.js|gate\.cjs)/.test(String(error.message))) {
+  if (error && (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND') && /dist[\\/](cli\.js|gate(-early)?\.cjs)/.test(String(error.message))) {
     process.stderr.write('factoryctl: not built yet; run `npm run build` in the factoryctl checkout\n');
     process.exit(70);
   }

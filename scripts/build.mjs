@@ -32,6 +32,8 @@ const gateParse = {
 };
 const cjs = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' };
 await build({ ...cjs, entryPoints: ['src/gate-main.ts'], outfile: 'dist/gate.cjs', plugins: [gateParse] });
+// Required by the bin before gate.cjs, so that git starts pulling while the rest loads.
+await build({ ...cjs, entryPoints: ['src/gate-early.ts'], outfile: 'dist/gate-early.cjs' });
 await build({ ...cjs, entryPoints: ['src/adapters/control-view-parse.ts'], outfile: 'dist/gate-parse.cjs' });
 // The node daemon's config worker (src/adapters/config-worker.ts): YAML and zod in a thread that
 // ends with its answer, so the long-running daemon never keeps them resident.

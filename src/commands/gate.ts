@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { SyncInfo } from '../domain/gate-decision.js';
 import { lastSyncAt, pullFastForward } from '../adapters/git/pull.js';
+import { cachedPullTimeout, hasRemote, takeEarlyPull } from '../gate-early.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -29,7 +28,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const sync: SyncInfo = { pull: 'skipped', localOnly: !hasRemote(dir) };
   // The pull is the gate's floor and runs in its own process: start it before anything else,
   // and load the code that answers while git talks to the remote.
-  const pulling = values['no-pull'] || sync.localOnly ? undefined : pullFastForward(dir, cachedPullTimeout(dir));
+  const pulling = values['no-pull'] || sync.localOnly ? undefined : (takeEarlyPull(dir) ?? pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }));
   const { answerGate } = await import('./gate-decide.js');
   if (pulling) {
     const outcome = await pulling;
@@ -38,23 +37,4 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   }
   sync.lastSyncAt = lastSyncAt(dir);
   return answerGate({ dir, role, repo: values.repo, sync }, ctx);
-}
-
-/** A control repo with no remote is purely local: nothing to pull, never stale. */
-function hasRemote(dir: string): boolean {
-  try {
-    return readFileSync(join(dir, '.git', 'config'), 'utf8').includes('[remote "');
-  } catch {
-    return existsSync(join(dir, '.git'));
-  }
-}
-
-/** The pull's time bound comes from the last good config (the one the gate is about to refresh). */
-function cachedPullTimeout(dir: string): number {
-  try {
-    const cache = JSON.parse(readFileSync(join(dir, '.git', 'factoryctl', 'view-cache.json'), 'utf8')) as { factory?: { value?: { gate?: { pullTimeoutMs?: number } } } };
-    return cache.factory?.value?.gate?.pullTimeoutMs ?? 5000;
-  } catch {
-    return 5000;
-  }
 }

@@ -109,7 +109,7 @@ describe('upgradeIfNeeded', () => {
     }
     expect(readdirSync(join(dir, '.factoryctl/builds')).sort()).toEqual(ids.slice(1).sort());
     // The first build's files left in dist/ by `npm run build` went with it.
-    expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['BUILD_ID', 'cli.js', 'gate.cjs']);
+    expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['BUILD_ID', 'cli.js', 'gate-early.cjs', 'gate.cjs']);
     // The node daemon's config worker is part of every build (bundled beside its cli.js).
     for (const id of ids.slice(1)) expect(readdirSync(join(dir, '.factoryctl/builds', id))).toContain('config-worker.cjs');
     // The gate's own single-file bundle follows the switch too, and still answers.

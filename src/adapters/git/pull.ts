@@ -14,9 +14,12 @@ export function clonePrivateDir(dir: string): string {
  * Fast-forward pull with a time bound. A pull killed by the bound may leave a lock behind,
  * so recovery runs after it; the time of the last good pull is stamped for staleness checks.
  */
-export async function pullFastForward(dir: string, timeoutMs: number, now = Date.now): Promise<PullOutcome> {
+export async function pullFastForward(dir: string, timeoutMs: number, now = Date.now, opts: { housekeeping?: boolean } = {}): Promise<PullOutcome> {
+  // The gate skips git's automatic maintenance (one process less on every poll of every agent);
+  // the node daemon's own pulls of the same clone keep it packed.
+  const quick = opts.housekeeping === false ? ['-c', 'maintenance.auto=false', '-c', 'gc.auto=0'] : [];
   const pull = () =>
-    runGit(dir, ['pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags'], {
+    runGit(dir, [...quick, 'pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags'], {
       timeoutMs,
       // A remote that accepts the connection and then says nothing must not hold the pull forever.
       env: { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))) },

@@ -18,8 +18,8 @@ export function stubFor(id: string): string {
 }
 
 /** The gate's single CommonJS file follows the same switch (bin/factoryctl.cjs requires dist/gate.cjs). */
-export function gateStubFor(id: string): string {
-  return `${STUB_MARK} ${id}\nmodule.exports = require('../.factoryctl/builds/${id}/gate.cjs');\n`;
+export function gateStubFor(id: string, file = 'gate.cjs'): string {
+  return `${STUB_MARK} ${id}\nmodule.exports = require('../.factoryctl/builds/${id}/${file}');\n`;
 }
 
 export function isStub(l: UpgradeLayout): boolean {
@@ -50,6 +50,7 @@ export function activate(l: UpgradeLayout, to: BuildInfo, running: BuildInfo | u
     // The plain build's own files, now two switches old: nothing still running loads them.
     for (const name of ['chunks', 'cli.js.map', 'gate-parse.cjs', 'config-worker.cjs']) rmSync(join(l.dist, name), { recursive: true, force: true });
   }
+  writeFileAtomic(join(l.dist, 'gate-early.cjs'), gateStubFor(to.id, 'gate-early.cjs'));
   writeFileAtomic(join(l.dist, 'gate.cjs'), gateStubFor(to.id));
   writeFileAtomic(join(l.dist, 'cli.js'), stubFor(to.id));
   // Written second: a crash in between only makes the next call switch to the same build again.

@@ -48,7 +48,7 @@ export async function buildHead(l: UpgradeLayout, head: HeadBuild, running: Buil
   });
   if (built.code !== 0 || built.timedOut) return { ok: false, reason: failureSummary('the build', built), work };
   const dist = join(work, 'dist');
-  for (const file of ['cli.js', 'gate.cjs', CONFIG_WORKER_FILE]) {
+  for (const file of ['cli.js', 'gate.cjs', 'gate-early.cjs', CONFIG_WORKER_FILE]) {
     if (!existsSync(join(dist, file))) return { ok: false, reason: `the build wrote no dist/${file}`, work };
   }
   return { ok: true, dist, work };
