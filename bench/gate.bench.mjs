@@ -81,7 +81,7 @@ function snapshotApp(tmp) {
   const app = join(tmp, 'app');
   for (const part of ['bin', 'dist', 'package.json']) cpSync(join(root, part), join(app, part), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'));
-  return join(app, 'bin', 'factoryctl.js');
+  return join(app, 'bin', 'factoryctl.cjs');
 }
 
 const median = (xs) => {

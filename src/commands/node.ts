@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../domain/duration.js';
@@ -112,7 +112,10 @@ function cliPath(): string {
   const script = process.argv[1];
   if (!script) return 'factoryctl';
   try {
-    return realpathSync(script);
+    // The CommonJS bin beside the ESM one: the gate in every crontab line skips the ESM loader.
+    const real = realpathSync(script);
+    const cjs = real.replace(/factoryctl\.js$/, 'factoryctl.cjs');
+    return existsSync(cjs) ? cjs : real;
   } catch {
     return script;
   }
