@@ -5,7 +5,7 @@ import { depsSource } from '../../domain/upgrade-plan.js';
 import { CONFIG_WORKER_FILE } from '../config-worker.js';
 import { git } from '../git/run-git.js';
 import { depsModules, listDir, type UpgradeLayout } from './layout.js';
-import { failureSummary, runProcess } from './run-process.js';
+import { failureSummary, runProcess } from '../run-process.js';
 
 export interface HeadBuild {
   commit: string;
