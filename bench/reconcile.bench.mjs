@@ -3,11 +3,9 @@
 // repository, and wall time near the floor set by the concurrency: ceil(repos / concurrency)
 // round trips (a repository's two list calls go out together).
 // Standalone: `node bench/reconcile.bench.mjs [latencyMs] [concurrency]` prints a markdown table.
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { importTs } from './import-ts.mjs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LATENCY_MS = Number(process.argv[2] ?? 50);
@@ -19,18 +17,7 @@ async function load() {
     export { run } from './src/commands/reconcile.ts';
     export { startEmulator } from './test/support/emulator/index.ts';
     export { makeReposFixture, recordingContext } from './test/support/reconcile-fixture.ts';`;
-  // a real file, not a data: URL: bundled CommonJS dependencies need createRequire(import.meta.url)
-  const out = mkdtempSync(join(tmpdir(), 'reconcile-bench-'));
-  await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'reconcile-bench-entry.ts' },
-    bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile: join(out, 'bench.mjs'), logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  try {
-    return await import(pathToFileURL(join(out, 'bench.mjs')).href);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  return importTs(contents, 'reconcile');
 }
 
 export async function runReconcileBench({ sizes = SIZES, latencyMs = LATENCY_MS, concurrency = CONCURRENCY } = {}) {

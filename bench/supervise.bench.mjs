@@ -7,11 +7,11 @@
 //     (git, and the in-process emulator and git server for both modes alike).
 // Standalone: `node bench/supervise.bench.mjs` prints markdown tables.
 // From bench/run.mjs: `const { runSuperviseBench, formatRows } = await import('./supervise.bench.mjs')`.
-import { build } from 'esbuild';
+import { importTs } from './import-ts.mjs';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const T0 = Date.parse('2026-03-02T00:00:00Z');
@@ -26,19 +26,7 @@ async function load() {
     export { makeControlRepo, sh } from './test/support/control-repo.ts';
     export { startGitServer } from './test/support/git-server.ts';
     export { factoryYaml } from './test/support/supervise-fixture.ts';`;
-  // Two levels under the root, so the helpers' new URL('../../', import.meta.url) still finds the template.
-  const out = join(root, 'bench', `.tmp-supervise-${process.pid}`);
-  mkdirSync(out, { recursive: true });
-  await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'supervise-bench-entry.ts' },
-    bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile: join(out, 'bench.mjs'), logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  try {
-    return await import(pathToFileURL(join(out, 'bench.mjs')).href);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  return importTs(contents, 'supervise');
 }
 
 const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;

@@ -1,3 +1,4 @@
+import { stopChild } from './stop-child.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
@@ -62,16 +63,7 @@ export function startNode(args: string[], opts: { cwd: string; env?: NodeJS.Proc
     child,
     stderr: () => err,
     exited,
-    async stop(graceMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (graceMs) => stopChild(child, exited, graceMs),
   };
 }
 

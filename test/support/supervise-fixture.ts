@@ -1,5 +1,6 @@
 // A factory wired to the contract-checked emulator and a real git server: the supervisor's clone,
 // a human's and an agent's, and helpers to run the built CLI (one-shot or as a daemon) against them.
+import { stopChild } from './stop-child.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { BIN, factoryctl } from './cli.js';
@@ -120,16 +121,7 @@ export function startDaemon(dir: string, args: string[], env: NodeJS.ProcessEnv)
       const waiter = () => void check();
       if (!check()) waiters.add(waiter);
     }),
-    stop: async (graceMs = 15_000) => {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (graceMs) => stopChild(child, exited, graceMs),
   };
 }
 
