@@ -195,7 +195,7 @@ export async function measureReaction({ trials = 8, intervalMs = 1000 } = {}) {
 
 async function loadTelemetry() {
   const result = await build({
-    stdin: { contents: "export * from './src/adapters/telemetry-branch.ts'; export * from './src/domain/telemetry-files.ts';", resolveDir: root, loader: 'ts' },
+    stdin: { contents: "export * from './src/adapters/telemetry/branch.ts'; export * from './src/domain/telemetry-files.ts';", resolveDir: root, loader: 'ts' },
     bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'warning',
   });
   return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);

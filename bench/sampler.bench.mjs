@@ -15,7 +15,7 @@ const TARGET_PERCENT = 0.2;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function loadSampler() {
-  const result = await build({ entryPoints: [join(root, 'src/adapters/sampler.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'warning' });
+  const result = await build({ entryPoints: [join(root, 'src/adapters/node/sampler.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'warning' });
   return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
 }
 

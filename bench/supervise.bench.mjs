@@ -19,8 +19,8 @@ const SECRET = 'bench-secret';
 
 async function load() {
   const contents = `
-    export { runCycle, alarmsDue, newMemory } from './src/commands/supervise-cycle.ts';
-    export { superviseLoop } from './src/commands/supervise-loop.ts';
+    export { runCycle, alarmsDue, newMemory } from './src/runtime/supervisor/cycle.ts';
+    export { superviseLoop } from './src/runtime/supervisor/loop.ts';
     export { signBody } from './src/domain/supervisor/webhook-signature.ts';
     export { startEmulator } from './test/support/emulator/index.ts';
     export { makeControlRepo, sh } from './test/support/control-repo.ts';

@@ -27,19 +27,19 @@ await build({
 const gateParse = {
   name: 'gate-parse-external',
   setup(b) {
-    b.onResolve({ filter: /\/control-view-parse\.js$/ }, () => ({ path: './gate-parse.cjs', external: true }));
+    b.onResolve({ filter: /(^|\/)view-parse\.js$/ }, () => ({ path: './gate-parse.cjs', external: true }));
   },
 };
 const cjs = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' };
 await build({ ...cjs, entryPoints: ['src/gate-main.ts'], outfile: 'dist/gate.cjs', plugins: [gateParse] });
 // Required by the bin before gate.cjs, so that git starts pulling while the rest loads.
 await build({ ...cjs, entryPoints: ['src/gate-early.ts'], outfile: 'dist/gate-early.cjs' });
-await build({ ...cjs, entryPoints: ['src/adapters/control-view-parse.ts'], outfile: 'dist/gate-parse.cjs' });
-// The node daemon's config worker (src/adapters/config-worker.ts): YAML and zod in a thread that
+await build({ ...cjs, entryPoints: ['src/adapters/control-repo/view-parse.ts'], outfile: 'dist/gate-parse.cjs' });
+// The node daemon's config worker (src/adapters/control-repo/config-worker.ts): YAML and zod in a thread that
 // ends with its answer, so the long-running daemon never keeps them resident.
 await build({ ...cjs, entryPoints: ['src/config-worker-main.ts'], outfile: 'dist/config-worker.cjs' });
 
-// The build's identity, beside it: the self-upgrade (src/adapters/self-upgrade.ts) rebuilds when the
+// The build's identity, beside it: the self-upgrade (src/adapters/upgrade/self-upgrade.ts) rebuilds when the
 // checked-out source differs. Same formula as src/domain/build-id.ts; it passes its own in the env.
 writeFileSync(new URL('../dist/BUILD_ID', import.meta.url), process.env.FACTORYCTL_BUILD_INFO ?? buildInfo());
 

@@ -1,8 +1,8 @@
 // The config worker's entry, built as its own file (dist/config-worker.cjs) and run as a child
-// process by the node daemon (src/adapters/config-worker.ts): YAML parsing and zod validation
+// process by the node daemon (src/adapters/control-repo/config-worker.ts): YAML parsing and zod validation
 // happen here, in a process that exits with its answer, so neither stays in the daemon's memory.
 // Request: one JSON object on stdin; answer: one JSON object on stdout.
-import { handleConfigRequest, type ConfigWorkerRequest } from './adapters/config-worker-handler.js';
+import { handleConfigRequest, type ConfigWorkerRequest } from './adapters/control-repo/config-worker-handler.js';
 
 const chunks: Buffer[] = [];
 process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));

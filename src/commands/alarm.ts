@@ -7,16 +7,16 @@ import { addAlarm, removeAlarms, renderAlarmsYaml, type AlarmSpec } from '../dom
 import { describeAlarm, PIPELINE_FINISHED } from '../domain/supervisor/alarms-evaluate.js';
 import { toIso } from '../domain/supervisor/format.js';
 import { STATE_PATHS } from '../domain/supervisor/state-files.js';
-import { lookupTarget } from '../adapters/forge-observer.js';
+import { lookupTarget } from '../adapters/forge/observe.js';
 import { pullFastForward } from '../adapters/git/pull.js';
 import { readFilesAt } from '../adapters/git/read-files.js';
 import { runGit } from '../adapters/git/run-git.js';
-import { createServerClients } from '../adapters/observer-clients.js';
-import { commitStateFiles } from '../adapters/state-commit.js';
+import { createServerClients } from '../adapters/forge/server-clients.js';
+import { commitStateFiles } from '../adapters/control-repo/state-commit.js';
 import { requireDir, type CommandContext } from './context.js';
 import { actor, parseUntil } from './override-command.js';
 import { parseFlags } from './parse-flags.js';
-import { loadSupervisorConfig } from './supervise-config.js';
+import { loadSupervisorConfig } from '../adapters/control-repo/supervisor-config.js';
 
 export const help = `usage: factoryctl alarm add (--pipeline N [--repo R] | --pr N --repo R | --issue N --repo R | --at TIME)
                             [--command CMD] [--note TEXT]

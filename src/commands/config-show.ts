@@ -4,7 +4,7 @@ import { formatSource } from '../domain/repos/provenance.js';
 import { renderWithProvenance } from '../domain/repos/render-provenance.js';
 import { UsageError } from '../errors.js';
 import { requireDir, type CommandContext } from './context.js';
-import { loadRepos, pickRepos } from './load-repos.js';
+import { loadRepos, pickRepos } from '../adapters/control-repo/load-repos.js';
 import { parseFlags } from './parse-flags.js';
 
 export const help = `usage: factoryctl config show OWNER/NAME [--json]

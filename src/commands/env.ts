@@ -3,7 +3,7 @@ import { ConfigError, FactoryError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { expandPath, parseEnvFile, renderExports, repoEnvironment } from '../domain/repos/env-file.js';
 import { requireDir, type CommandContext } from './context.js';
-import { loadRepos, pickRepos } from './load-repos.js';
+import { loadRepos, pickRepos } from '../adapters/control-repo/load-repos.js';
 import { parseFlags } from './parse-flags.js';
 
 export const help = `usage: factoryctl env OWNER/NAME [--json]

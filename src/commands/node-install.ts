@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import { FactoryError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { installSpecProblems, renderCronBlock, renderCronLines, renderSystemdUnit, replaceNodeBlock, UNIT_NAME, type InstallSpec } from '../domain/node-install.js';
-import { writeFileAtomic } from '../adapters/apply/atomic-file.js';
-import { readCrontab } from '../adapters/apply/crontab.js';
+import { writeFileAtomic } from '../adapters/fs/atomic-file.js';
+import { readCrontab } from '../adapters/node/crontab.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 

@@ -2,11 +2,11 @@ import { existsSync, realpathSync } from 'node:fs';
 import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../domain/duration.js';
-import { acquireNodeLock } from '../adapters/node-lock.js';
-import { restartOnNewBuild, runsFromControlRepo } from '../adapters/restart-self.js';
+import { acquireNodeLock } from '../adapters/node/node-lock.js';
+import { restartOnNewBuild, runsFromControlRepo } from '../adapters/process/restart-self.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
-import { NodeDaemon, type CycleReport } from './node-daemon.js';
+import { NodeDaemon, type CycleReport } from '../runtime/node/daemon.js';
 
 export const help = `usage: factoryctl node [--once] [--interval D] [--json]
 

@@ -8,8 +8,8 @@ import type { Override } from '../domain/config/state-schema.js';
 import { casCommit } from '../adapters/git/cas-commit.js';
 import { currentBranch, git } from '../adapters/git/read-files.js';
 import { runGit } from '../adapters/git/run-git.js';
-import { parseOverrides, renderOverrides } from '../adapters/overrides-file.js';
-import { loadControlView } from '../adapters/control-view.js';
+import { parseOverrides, renderOverrides } from '../adapters/control-repo/overrides-file.js';
+import { loadControlView } from '../adapters/control-repo/view.js';
 import type { CommandContext } from './context.js';
 
 export const SCOPE_FLAGS = {

@@ -1,8 +1,8 @@
 import { EXIT } from '../exit-codes.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { readPractice } from '../adapters/repos-dir.js';
+import { readPractice } from '../adapters/control-repo/repos-dir.js';
 import { requireDir, type CommandContext } from './context.js';
-import { loadRepos, pickRepos } from './load-repos.js';
+import { loadRepos, pickRepos } from '../adapters/control-repo/load-repos.js';
 import { parseFlags } from './parse-flags.js';
 
 export const help = `usage: factoryctl practices OWNER/NAME [--json]

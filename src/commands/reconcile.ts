@@ -4,10 +4,10 @@ import type { ResolvedRepo } from '../domain/repos/merge.js';
 import { describeFailure } from '../domain/reconcile/failure.js';
 import { reconcileAll, type ReconcileTarget } from '../domain/reconcile/reconcile-all.js';
 import type { FactoryConfig } from '../domain/config/factory-schema.js';
-import { createForgejoClient } from '../adapters/forgejo.js';
-import { createHttpClient, type HttpClient, type HttpClientOptions } from '../adapters/http-client.js';
+import { createForgejoClient } from '../adapters/forge/forgejo.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from '../adapters/http/client.js';
 import { requireDir, type CommandContext } from './context.js';
-import { loadRepos, pickRepos } from './load-repos.js';
+import { loadRepos, pickRepos } from '../adapters/control-repo/load-repos.js';
 import { parseFlags } from './parse-flags.js';
 import { renderOutcome, summarize } from './reconcile-render.js';
 

@@ -4,9 +4,9 @@ import { EXIT } from '../exit-codes.js';
 import { formatDuration } from '../domain/duration.js';
 import { nodeEntry } from '../domain/control-view.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
-import { loadControlView } from '../adapters/control-view.js';
-import { ensureEmbeddedRepo } from '../adapters/embedded-repo.js';
-import { readNodeDecision } from '../adapters/node-decision.js';
+import { loadControlView } from '../adapters/control-repo/view.js';
+import { ensureEmbeddedRepo } from '../adapters/control-repo/embedded-repo.js';
+import { readNodeDecision } from '../adapters/node/decision-file.js';
 import type { CommandContext } from './context.js';
 import { createLiveDisplay } from './live-display.js';
 import { parseFlags } from './parse-flags.js';
@@ -38,7 +38,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const sub: CommandContext = { ...ctx, dir, err: (line) => display.log(line) };
 
   const node = await import('./node.js');
-  const supervise = await import('./supervise-loop.js');
+  const supervise = await import('../runtime/supervisor/loop.js');
   const stop = new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());

@@ -5,12 +5,12 @@ import { nodeEntry, protectedRoles, type ControlView } from '../domain/control-v
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
 import { checkNodeDecision, MIN_SILENCE_MS } from '../domain/node-silence.js';
 import type { NodeDecision } from '../domain/config/state-schema.js';
-import { loadControlView } from '../adapters/control-view.js';
+import { loadControlView } from '../adapters/control-repo/view.js';
 import { pullFastForward } from '../adapters/git/pull.js';
 import { runGit } from '../adapters/git/run-git.js';
-import { readNodeDecision } from '../adapters/node-decision.js';
-import { fetchTelemetry, readNodeDecisions } from '../adapters/telemetry-read.js';
-import { readSupervisorStats, type SupervisorStats } from '../adapters/supervisor-stats.js';
+import { readNodeDecision } from '../adapters/node/decision-file.js';
+import { fetchTelemetry, readNodeDecisions } from '../adapters/telemetry/read.js';
+import { readSupervisorStats, type SupervisorStats } from '../adapters/control-repo/supervisor-stats.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 

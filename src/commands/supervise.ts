@@ -2,9 +2,9 @@ import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
-import { describeOutcome, newMemory, runCycle, type SupervisorDeps } from './supervise-cycle.js';
-import { superviseLoop } from './supervise-loop.js';
-import { loadSupervisorConfig } from './supervise-config.js';
+import { describeOutcome, newMemory, runCycle, type SupervisorDeps } from '../runtime/supervisor/cycle.js';
+import { superviseLoop } from '../runtime/supervisor/loop.js';
+import { loadSupervisorConfig } from '../adapters/control-repo/supervisor-config.js';
 
 export const help = `usage: factoryctl supervise [--once] [--listen HOST:PORT] [--json]
 

@@ -4,7 +4,7 @@ import { FactoryError, formatProblem, type ConfigProblem } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { FACTORY, FILE_KINDS, kindOf } from '../domain/config/file-registry.js';
 import { problemsOf, validateControlRepo } from '../domain/config/validate.js';
-import { listControlFiles, readControlFiles } from '../adapters/control-repo-files.js';
+import { listControlFiles, readControlFiles } from '../adapters/control-repo/files.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { listControlFiles } from '../../src/adapters/control-repo-files.js';
+import { listControlFiles } from '../../src/adapters/control-repo/files.js';
 import { FILE_KINDS, kindOf, schemaFileName } from '../../src/domain/config/file-registry.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../', import.meta.url));

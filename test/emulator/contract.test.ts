@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createForgejoClient } from '../../src/adapters/forgejo.js';
-import { createHttpClient } from '../../src/adapters/http-client.js';
-import { HttpError } from '../../src/adapters/http-errors.js';
-import { createWoodpeckerClient } from '../../src/adapters/woodpecker.js';
+import { createForgejoClient } from '../../src/adapters/forge/forgejo.js';
+import { createHttpClient } from '../../src/adapters/http/client.js';
+import { HttpError } from '../../src/adapters/http/errors.js';
+import { createWoodpeckerClient } from '../../src/adapters/ci/woodpecker.js';
 import { fakeTiming } from '../support/fake-timing.js';
 import { assertAllExchangesMatchSpec, checkExchanges, startEmulator, type Emulator, type Exchange } from '../support/emulator/index.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, factoryctl } from '../support/cli.js';
 import { makeControlRepo, sh, type ControlRepoFixture } from '../support/control-repo.js';
 import { nodeFactoryYaml, waitFor } from '../support/node-fixture.js';
-import { groupMembers, signalGroup } from '../../src/adapters/apply/process-group.js';
+import { groupMembers, signalGroup } from '../../src/adapters/process/process-group.js';
 import { cleanupAll } from '../support/cleanup.js';
 import { holdRootCrontab, readRoot, writeRoot } from '../support/root-crontab.js';
 

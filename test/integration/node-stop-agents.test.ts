@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeControlRepo, sh, type ControlRepoFixture } from '../support/control-repo.js';
 import { startNode, waitFor } from '../support/node-fixture.js';
 import { cleanupAll } from '../support/cleanup.js';
-import { groupMembers, signalGroup } from '../../src/adapters/apply/process-group.js';
+import { groupMembers, signalGroup } from '../../src/adapters/process/process-group.js';
 
 const alive = (pid: number) => {
   try {

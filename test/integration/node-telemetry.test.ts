@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelemetryBranch, type TelemetryBranch } from '../../src/adapters/telemetry-branch.js';
+import { createTelemetryBranch, type TelemetryBranch } from '../../src/adapters/telemetry/branch.js';
 import type { TelemetryUpdate } from '../../src/domain/telemetry-files.js';
 import { makeControlRepo, sh, shAsync, type ControlRepoFixture } from '../support/control-repo.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';

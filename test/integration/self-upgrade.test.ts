@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { upgradeIfNeeded, type UpgradeOptions } from '../../src/adapters/self-upgrade.js';
+import { upgradeIfNeeded, type UpgradeOptions } from '../../src/adapters/upgrade/self-upgrade.js';
 import { headBuild } from '../../src/adapters/upgrade/build.js';
 
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));

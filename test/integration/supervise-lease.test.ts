@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factoryctl } from '../support/cli.js';
 import { sh, shAsync } from '../support/control-repo.js';
 import { startDaemon, startSuperviseFixture, until, type SuperviseFixture } from '../support/supervise-fixture.js';
-import { commitStateFiles } from '../../src/adapters/state-commit.js';
-import { LeaseLostError, takeLead } from '../../src/commands/supervise-lease.js';
+import { commitStateFiles } from '../../src/adapters/control-repo/state-commit.js';
+import { LeaseLostError, takeLead } from '../../src/runtime/supervisor/lease.js';
 
 const SEC = 1000;
 const T0 = Date.parse('2026-03-02T08:00:00Z');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, startSuperviseFixture, until, type SuperviseFixture } from '../support/supervise-fixture.js';
-import { readSupervisorStats } from '../../src/adapters/supervisor-stats.js';
+import { readSupervisorStats } from '../../src/adapters/control-repo/supervisor-stats.js';
 
 const BUDGET = 50;
 

@@ -1,5 +1,5 @@
 // A clock that only moves when the code under test sleeps (or the test advances it): no real waiting.
-import type { HttpTiming } from '../../src/adapters/http-client.js';
+import type { HttpTiming } from '../../src/adapters/http/client.js';
 
 export interface FakeTiming extends HttpTiming {
   sleeps: number[];

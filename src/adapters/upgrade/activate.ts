@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBuildInfo, type BuildInfo } from '../../domain/build-id.js';
-import { writeFileAtomic } from '../apply/atomic-file.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { buildDir, type UpgradeLayout } from './layout.js';
 
 const STUB_MARK = '// factoryctl: active build';
@@ -14,7 +14,7 @@ const STUB_MARK = '// factoryctl: active build';
  * swapping a directory for a symlink would need two renames and leave a moment without dist/.
  */
 export function stubFor(id: string): string {
-  return `${STUB_MARK} ${id}, switched by the self-upgrade (src/adapters/self-upgrade.ts)\nimport '../.factoryctl/builds/${id}/cli.js';\n`;
+  return `${STUB_MARK} ${id}, switched by the self-upgrade (src/adapters/upgrade/self-upgrade.ts)\nimport '../.factoryctl/builds/${id}/cli.js';\n`;
 }
 
 /** The gate's single CommonJS file follows the same switch (bin/factoryctl.cjs requires dist/gate.cjs). */

@@ -2,10 +2,10 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from '
 import { dirname, join } from 'node:path';
 import { buildInfo, formatBuildInfo, partOid, partsFromLsTree, BUILD_INPUTS, type BuildInfo } from '../../domain/build-id.js';
 import { depsSource } from '../../domain/upgrade-plan.js';
-import { CONFIG_WORKER_FILE } from '../config-worker.js';
+import { CONFIG_WORKER_FILE } from '../control-repo/config-worker.js';
 import { git } from '../git/run-git.js';
 import { depsModules, listDir, type UpgradeLayout } from './layout.js';
-import { failureSummary, runProcess } from '../run-process.js';
+import { failureSummary, runProcess } from '../process/run-process.js';
 
 export interface HeadBuild {
   commit: string;

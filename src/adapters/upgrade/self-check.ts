@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { failureSummary, runProcess } from '../run-process.js';
+import { failureSummary, runProcess } from '../process/run-process.js';
 
 export type SelfCheckResult = { ok: true } | { ok: false; reason: string };
 

@@ -1,4 +1,4 @@
-import type { ForgeClient } from '../../adapters/forge-types.js';
+import type { ForgeClient } from '../ports/forge.js';
 import type { Plan, PlanAction } from './plan.js';
 
 export type WriteClient = Pick<

@@ -1,4 +1,4 @@
-import type { BranchProtection, ForgeLabel } from '../../adapters/forge-types.js';
+import type { BranchProtection, ForgeLabel } from '../ports/forge.js';
 import type { ResolvedProtection, ResolvedRepoConfig } from '../config/repo-schema.js';
 
 export type LabelSpec = Omit<ForgeLabel, 'id'>;

@@ -1,4 +1,4 @@
-import type { ForgeClient } from '../../adapters/forge-types.js';
+import type { ForgeClient } from '../ports/forge.js';
 import type { ResolvedRepoConfig } from '../config/repo-schema.js';
 import { applyPlan } from './apply.js';
 import { describeFailure, type Failure } from './failure.js';

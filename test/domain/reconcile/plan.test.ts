@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BranchProtection, ForgeLabel } from '../../../src/adapters/forge-types.js';
-import { createMemoryForge } from '../../../src/adapters/memory-forge.js';
+import type { BranchProtection, ForgeLabel } from '../../../src/domain/ports/forge.js';
+import { createMemoryForge } from '../../../src/adapters/forge/memory-forge.js';
 import { ResolvedRepoConfig } from '../../../src/domain/config/repo-schema.js';
 import { applyPlan } from '../../../src/domain/reconcile/apply.js';
 import { planReconcile, toBranchProtection, type Observed } from '../../../src/domain/reconcile/plan.js';

@@ -1,0 +1,72 @@
+// CiClient over the Woodpecker REST API (v3, Bearer token); HTTP concerns live in the HttpClient passed in.
+import type { z } from 'zod';
+import type { CiClient, PipelineSummary } from '../../domain/ports/forge.js';
+import { readToken } from '../forge/token-env.js';
+import type { HttpClient } from '../http/client.js';
+import { isNotFound } from '../http/errors.js';
+import { PipelineWire, QueueInfoWire, RepoWire } from './woodpecker-schemas.js';
+
+export interface WoodpeckerClientOptions {
+  /** the server URL, e.g. https://ci.codeberg.org (the API is under /api) */
+  baseUrl: string;
+  /** NAME of the environment variable holding the personal access token */
+  tokenEnv: string;
+  http: HttpClient;
+  env?: Record<string, string | undefined>;
+}
+
+// Woodpecker reports 0 for "not yet"; the domain wants absent.
+const when = (t: number | null | undefined) => (t ? t : undefined);
+
+const toPipeline = (p: z.infer<typeof PipelineWire>): PipelineSummary => {
+  const started = when(p.started);
+  const finished = when(p.finished);
+  return { number: p.number, status: p.status, createdAt: p.created, ...(started ? { startedAt: started } : {}), ...(finished ? { finishedAt: finished } : {}), ...(p.ref ? { ref: p.ref } : {}), ...(p.commit ? { commit: p.commit } : {}) };
+};
+
+export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
+  const token = readToken(o.env ?? process.env, o.tokenEnv);
+  const base = `${o.baseUrl.replace(/\/+$/, '')}/api`;
+
+  async function get(path: string): Promise<unknown> {
+    const res = await o.http.fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+    return res.json();
+  }
+  async function getOrUndefined(path: string): Promise<unknown> {
+    try {
+      return await get(path);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  return {
+    async listPipelines(repoId, opts) {
+      const q = opts?.perPage ? `?perPage=${opts.perPage}` : '';
+      const data = await get(`/repos/${repoId}/pipelines${q}`);
+      return PipelineWire.array().parse(data ?? []).map(toPipeline);
+    },
+    async getPipeline(repoId, n) {
+      const data = await getOrUndefined(`/repos/${repoId}/pipelines/${n}`);
+      return data === undefined ? undefined : toPipeline(PipelineWire.parse(data));
+    },
+    async queueInfo() {
+      const q = QueueInfoWire.parse(await get('/queue/info'));
+      const pending = (q.pending ?? []).map((t) => ({ id: t.id, ...(t.created ? { created: t.created } : {}) }));
+      const running = (q.running ?? []).map((t) => ({ id: t.id }));
+      return {
+        pending,
+        running,
+        stats: { pendingCount: q.stats?.pending_count ?? pending.length, runningCount: q.stats?.running_count ?? running.length, workerCount: q.stats?.worker_count ?? 0 },
+      };
+    },
+    async lookupRepo(fullName) {
+      // One encoded segment: Woodpecker's router decodes %2F back into owner/name for its catch-all parameter.
+      const data = await getOrUndefined(`/repos/lookup/${encodeURIComponent(fullName)}`);
+      if (data === undefined) return undefined;
+      const r = RepoWire.parse(data);
+      return { id: r.id, fullName: r.full_name };
+    },
+  };
+}

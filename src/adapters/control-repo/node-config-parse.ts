@@ -1,0 +1,52 @@
+// The heavy half of the node's config: YAML and zod. Runs in a short-lived worker thread
+// (src/config-worker-main.ts), so the daemon never keeps either resident; returns plain data.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, formatProblem } from '../../errors.js';
+import type { FactoryConfig } from '../../domain/config/factory-schema.js';
+import { parseYamlWithSchema } from '../../domain/config/parse-yaml.js';
+import { ScheduleFile } from '../../domain/config/schedule-schema.js';
+import { scheduleStateFromFile } from '../../domain/supervisor/schedule-file.js';
+import { tunedIntervals } from '../../domain/assignments.js';
+import { loadRepos } from './load-repos.js';
+import { SCHEDULE_FILE, type NodeConfigView } from './node-config-view.js';
+
+export type ParsedNodeConfig =
+  | { ok: true; config: NodeConfigView; problems: string[]; stale: boolean }
+  | { ok: false; problems: string[] };
+
+/**
+ * factory.yaml, repos/ and schedule.yaml as they are in the clone. When factory.yaml or repos/
+ * is invalid (a bad push: a human must fix it), the located problems are returned with the last
+ * good config, which the node keeps applying; an invalid schedule.yaml keeps the last good intervals.
+ */
+export async function parseNodeConfig(dir: string, previous: NodeConfigView | undefined): Promise<ParsedNodeConfig> {
+  let factory: FactoryConfig;
+  let repos: NodeConfigView['repos'];
+  try {
+    const loaded = await loadRepos(dir);
+    factory = loaded.factory;
+    repos = loaded.repos.map((r) => ({ slug: r.slug, config: r.config }));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const problems = error.problems.filter((p) => p.severity === 'error').map(formatProblem);
+    return previous ? { ok: true, config: previous, problems, stale: true } : { ok: false, problems };
+  }
+  const problems: string[] = [];
+  let schedule = previous?.schedule ?? {};
+  const text = readOptional(join(dir, SCHEDULE_FILE));
+  if (text !== undefined && text.trim() !== '') {
+    const parsed = parseYamlWithSchema(SCHEDULE_FILE, text, ScheduleFile);
+    if (parsed.ok) schedule = tunedIntervals(scheduleStateFromFile(parsed.value));
+    else problems.push(...parsed.problems.filter((p) => p.severity === 'error').map(formatProblem));
+  } else schedule = {};
+  return { ok: true, config: { factory, repos, schedule }, problems, stale: false };
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

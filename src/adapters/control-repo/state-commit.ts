@@ -1,0 +1,38 @@
+// Writes factory-state/ files to main: through the compare-and-swap push when the control repo has a
+// remote, else as a plain local commit (the embedded default, a purely local control repo).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { casCommit, type CasCommitRequest } from '../git/cas-commit.js';
+import { currentBranch, git, readFilesAt } from '../git/read-files.js';
+import { runGit } from '../git/run-git.js';
+
+export type StateMutation = (current: Map<string, string | undefined>) => { changes: Record<string, string>; message: string } | null;
+export interface StateCommitResult {
+  changed: boolean;
+  pushed: boolean;
+  sha?: string;
+  message?: string;
+}
+
+/** Re-reads and re-applies `mutate` on every rejected push; commits nothing when no file changes. */
+export async function commitStateFiles(dir: string, paths: string[], mutate: StateMutation, fence?: CasCommitRequest['fence']): Promise<StateCommitResult> {
+  const branch = (await currentBranch(dir)) ?? 'main';
+  const remotes = (await runGit(dir, ['remote'])).stdout.split('\n').filter(Boolean);
+  if (remotes.length > 0) {
+    const remote = remotes.includes('origin') ? 'origin' : remotes[0]!;
+    const r = await casCommit(dir, { remote, branch, paths, mutate, ...(fence ? { fence } : {}) });
+    return { changed: r.changed, pushed: r.changed, ...(r.sha ? { sha: r.sha } : {}), ...(r.message ? { message: r.message } : {}) };
+  }
+  const current = await readFilesAt(dir, 'HEAD', paths);
+  const wanted = mutate(current);
+  const changed = Object.entries(wanted?.changes ?? {}).filter(([p, text]) => current.get(p) !== text);
+  if (!wanted || changed.length === 0) return { changed: false, pushed: false };
+  for (const [path, text] of changed) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const files = changed.map(([p]) => p);
+  await git(dir, ['add', '--', ...files]);
+  await git(dir, ['commit', '--quiet', '-m', wanted.message, '--', ...files]);
+  return { changed: true, pushed: false, sha: await git(dir, ['rev-parse', 'HEAD']), message: wanted.message };
+}

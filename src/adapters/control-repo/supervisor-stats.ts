@@ -1,0 +1,43 @@
+// The supervisor's own figures for `status` (call budget, next wake, leadership): local to its
+// clone, never committed, since they change every cycle and main must stay quiet.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BudgetStatus } from '../http/budget.js';
+import { writeAtomic } from './view.js';
+import { clonePrivateDir } from '../git/pull.js';
+
+export interface SupervisorStats {
+  /** when written (the supervisor's clock) */
+  at: number;
+  node: string;
+  mode: 'once' | 'loop';
+  /** API calls of the last cycle */
+  calls: number;
+  /** supervisor.budget.requestsPer30m: each forge and CI server gets that many */
+  budgetLimit: number;
+  /** rolling budget per server ("forge:<name>", "ci:<name>") as the supervisor counted it */
+  budgets: Record<string, BudgetStatus>;
+  nextWake: { at: number; reason: string };
+  /** Leadership (see src/domain/supervisor/lease.ts); absent without a remote: the one supervisor leads. */
+  lease?: { role: 'leader' | 'standby'; holder?: string; epoch?: number; expiresAt?: number; note?: string };
+}
+
+export const statsFile = (dir: string) => join(clonePrivateDir(dir), 'supervisor-stats.json');
+
+export function writeSupervisorStats(dir: string, stats: SupervisorStats): void {
+  try {
+    writeAtomic(statsFile(dir), `${JSON.stringify(stats)}\n`);
+  } catch {
+    // figures only: a full disk must not stop the supervisor
+  }
+}
+
+/** undefined when no supervisor ever ran in this clone, or the file is torn or foreign */
+export function readSupervisorStats(dir: string): SupervisorStats | undefined {
+  try {
+    const s = JSON.parse(readFileSync(statsFile(dir), 'utf8')) as SupervisorStats;
+    return typeof s.at === 'number' && typeof s.nextWake?.at === 'number' && typeof s.budgets === 'object' ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
