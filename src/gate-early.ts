@@ -1,10 +1,11 @@
 // Starts the gate's pull before anything else is loaded (bin/factoryctl.cjs requires this tiny
 // file first): git then talks to the remote while node compiles and runs the code that answers.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitGlobal } from './cli-common.js';
 import { findControlDir } from './commands/context.js';
 import { pullFastForward, type PullOutcome } from './adapters/git/pull.js';
+import { mayHaveRemote } from './adapters/git/remote.js';
 
 export interface EarlyPull {
   dir: string;
@@ -18,7 +19,7 @@ export function startEarlyPull(argv: string[]): void {
     const { global, rest } = splitGlobal(argv);
     if (rest.includes('--no-pull') || rest.includes('--help') || rest.includes('-h')) return;
     const dir = findControlDir(global.dir, process.env, process.cwd());
-    if (!dir || !hasRemote(dir)) return;
+    if (!dir || !mayHaveRemote(dir)) return;
     const early: EarlyPull = { dir, outcome: pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }) };
     (globalThis as Record<symbol, unknown>)[KEY] = early;
   } catch {
@@ -30,15 +31,6 @@ export function startEarlyPull(argv: string[]): void {
 export function takeEarlyPull(dir: string): Promise<PullOutcome> | undefined {
   const early = (globalThis as Record<symbol, unknown>)[KEY] as EarlyPull | undefined;
   return early && early.dir === dir ? early.outcome : undefined;
-}
-
-/** A control repo with no remote is purely local: nothing to pull, never stale. */
-export function hasRemote(dir: string): boolean {
-  try {
-    return readFileSync(join(dir, '.git', 'config'), 'utf8').includes('[remote "');
-  } catch {
-    return existsSync(join(dir, '.git'));
-  }
 }
 
 /** The pull's time bound comes from the last good config (the one the gate is about to refresh). */

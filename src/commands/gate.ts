@@ -2,7 +2,8 @@ import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { SyncInfo } from '../domain/gate-decision.js';
 import { lastSyncAt, pullFastForward } from '../adapters/git/pull.js';
-import { cachedPullTimeout, hasRemote, takeEarlyPull } from '../gate-early.js';
+import { cachedPullTimeout, takeEarlyPull } from '../gate-early.js';
+import { mayHaveRemote } from '../adapters/git/remote.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -25,7 +26,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   if (!role) throw new FactoryError('gate needs a role, e.g. `factoryctl gate dev`', EXIT.USAGE);
   const dir = requireDir(ctx);
 
-  const sync: SyncInfo = { pull: 'skipped', localOnly: !hasRemote(dir) };
+  const sync: SyncInfo = { pull: 'skipped', localOnly: !mayHaveRemote(dir) };
   // The pull is the gate's floor and runs in its own process: start it before anything else,
   // and load the code that answers while git talks to the remote.
   const pulling = values['no-pull'] || sync.localOnly ? undefined : (takeEarlyPull(dir) ?? pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }));

@@ -7,7 +7,7 @@ import { checkNodeDecision, MIN_SILENCE_MS } from '../domain/node-silence.js';
 import type { NodeDecision } from '../domain/config/state-schema.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
 import { pullFastForward } from '../adapters/git/pull.js';
-import { runGit } from '../adapters/git/run-git.js';
+import { controlRemote } from '../adapters/git/remote.js';
 import { readNodeDecision } from '../adapters/node/decision-file.js';
 import { fetchTelemetry, readNodeDecisions } from '../adapters/telemetry/read.js';
 import { readSupervisorStats, type SupervisorStats } from '../adapters/control-repo/supervisor-stats.js';
@@ -24,15 +24,15 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const { values } = parseFlags(args, { 'no-pull': { type: 'boolean' } }, 0);
   const dir = requireDir(ctx);
   const notes: string[] = [];
-  const hasRemote = (await runGit(dir, ['remote'])).stdout.trim() !== '';
-  if (hasRemote && !values['no-pull']) {
+  const remote = await controlRemote(dir);
+  if (remote && !values['no-pull']) {
     const pulled = await pullFastForward(dir, 10_000);
     if (!pulled.ok) notes.push(`pull failed (${pulled.error}): showing the last pulled state`);
-    if (!(await fetchTelemetry(dir))) notes.push('could not fetch telemetry branches: node decisions may be old');
+    if (!(await fetchTelemetry(dir, remote))) notes.push('could not fetch telemetry branches: node decisions may be old');
   }
   const { view, invalid } = await loadControlView(dir);
   if (invalid) notes.push(`control files are invalid, showing the last good state:\n${invalid.message}`);
-  const decisions = await readNodeDecisions(dir);
+  const decisions = await readNodeDecisions(dir, remote);
   const local = readNodeDecision(decisionFile(nodePaths(dir, nodeEntry(view.nodes, ctx.node), ctx.env)));
   if (local) decisions.set(ctx.node, local);
   const now = ctx.now();

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from './view.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { inConfigWorker } from './config-worker.js';
 import { clonePrivateDir } from '../git/pull.js';
 import { runGit } from '../git/run-git.js';
@@ -35,7 +35,7 @@ export async function loadNodeConfig(dir: string, lastGood?: NodeConfigView): Pr
   const parsed = await inConfigWorker({ kind: 'node-config', dir, ...(previous ? { previous } : {}) });
   if (!parsed.ok) return { ok: false, key, problems: parsed.problems };
   // Only a clean read is keyed: a stale or partly invalid one must be reported again after a restart.
-  if (!parsed.stale && parsed.problems.length === 0) writeAtomic(cacheFile(dir), JSON.stringify({ key, config: parsed.config } satisfies CacheEntry));
+  if (!parsed.stale && parsed.problems.length === 0) writeFileAtomic(cacheFile(dir), JSON.stringify({ key, config: parsed.config } satisfies CacheEntry));
   return { ...parsed, key, cached: false };
 }
 

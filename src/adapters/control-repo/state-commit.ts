@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { casCommit, type CasCommitRequest } from '../git/cas-commit.js';
 import { currentBranch, git, readFilesAt } from '../git/read-files.js';
-import { runGit } from '../git/run-git.js';
+import { controlRemote } from '../git/remote.js';
 
 export type StateMutation = (current: Map<string, string | undefined>) => { changes: Record<string, string>; message: string } | null;
 export interface StateCommitResult {
@@ -17,9 +17,8 @@ export interface StateCommitResult {
 /** Re-reads and re-applies `mutate` on every rejected push; commits nothing when no file changes. */
 export async function commitStateFiles(dir: string, paths: string[], mutate: StateMutation, fence?: CasCommitRequest['fence']): Promise<StateCommitResult> {
   const branch = (await currentBranch(dir)) ?? 'main';
-  const remotes = (await runGit(dir, ['remote'])).stdout.split('\n').filter(Boolean);
-  if (remotes.length > 0) {
-    const remote = remotes.includes('origin') ? 'origin' : remotes[0]!;
+  const remote = await controlRemote(dir);
+  if (remote) {
     const r = await casCommit(dir, { remote, branch, paths, mutate, ...(fence ? { fence } : {}) });
     return { changed: r.changed, pushed: r.changed, ...(r.sha ? { sha: r.sha } : {}), ...(r.message ? { message: r.message } : {}) };
   }

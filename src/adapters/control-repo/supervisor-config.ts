@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, formatProblem } from '../../errors.js';
 import type { FactoryConfig } from '../../domain/config/factory-schema.js';
 import type { RepoRef } from '../forge/server-clients.js';
-import { writeAtomic } from './view.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { clonePrivateDir } from '../git/pull.js';
 import { loadRepos } from './load-repos.js';
 
@@ -26,7 +26,7 @@ export async function loadSupervisorConfig(dir: string, inMemory?: SupervisorCon
   try {
     const loaded = await loadRepos(dir);
     const config: SupervisorConfigView = { factory: loaded.factory, repos: loaded.repos.map((r) => ({ slug: r.slug, config: r.config })) };
-    writeAtomic(cacheFile(dir), JSON.stringify(config));
+    writeFileAtomic(cacheFile(dir), JSON.stringify(config));
     return { ok: true, config };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

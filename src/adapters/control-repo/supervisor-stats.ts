@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BudgetStatus } from '../http/budget.js';
-import { writeAtomic } from './view.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { clonePrivateDir } from '../git/pull.js';
 
 export interface SupervisorStats {
@@ -26,7 +26,7 @@ export const statsFile = (dir: string) => join(clonePrivateDir(dir), 'supervisor
 
 export function writeSupervisorStats(dir: string, stats: SupervisorStats): void {
   try {
-    writeAtomic(statsFile(dir), `${JSON.stringify(stats)}\n`);
+    writeFileAtomic(statsFile(dir), `${JSON.stringify(stats)}\n`);
   } catch {
     // figures only: a full disk must not stop the supervisor
   }

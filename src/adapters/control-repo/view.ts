@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { join } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
 import { CONTROL_FILES, type ControlView, type ViewParts } from '../../domain/control-view.js';
@@ -51,7 +52,7 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
     problems.push(...parsed.problems);
     (parts as Record<Part, unknown>)[part] = cached.value;
   }
-  if (dirty) writeAtomic(cacheFile, JSON.stringify(cache));
+  if (dirty) writeFileAtomic(cacheFile, JSON.stringify(cache));
   const view: ControlView = { ...parts.factory, overrides: parts.overrides, halts: parts.halts };
   return problems.length > 0 ? { view, invalid: new ConfigError(problems) } : { view };
 }
@@ -75,9 +76,3 @@ function readJson<T>(path: string): T | undefined {
 }
 
 /** Write to a temporary file then rename: a reader sees the old file or the new one, never half of one. */
-export function writeAtomic(path: string, content: string): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
-}

@@ -24,7 +24,7 @@ import { loadControlView, type ViewPartParser } from '../../adapters/control-rep
 import { inConfigWorker } from '../../adapters/control-repo/config-worker.js';
 import { pullFastForward } from '../../adapters/git/pull.js';
 import { recoverRepo } from '../../adapters/git/recover.js';
-import { runGit } from '../../adapters/git/run-git.js';
+import { controlRemote } from '../../adapters/git/remote.js';
 import { readNodeDecision } from '../../adapters/node/decision-file.js';
 import { createProcSampler, type Sampler } from '../../adapters/node/sampler.js';
 import { createTelemetryBranch, type TelemetryBranch } from '../../adapters/telemetry/branch.js';
@@ -113,7 +113,7 @@ export class NodeDaemon {
   /** Loads the config: exit 78 when there is no good one at all. */
   async start(): Promise<void> {
     const { dir } = this.deps;
-    this.hasRemote = (await runGit(dir, ['remote'])).stdout.trim() !== '';
+    this.hasRemote = (await controlRemote(dir)) !== undefined;
     await recoverRepo(dir);
     const problems = await this.reloadConfig(true);
     if (problems) throw new FactoryError(`config invalid and no last good config known:\n${problems.join('\n')}`, EXIT.CONFIG);

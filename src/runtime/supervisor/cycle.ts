@@ -16,7 +16,8 @@ import { createServerClients } from '../../adapters/forge/server-clients.js';
 import { commitStateFiles, type StateCommitResult } from '../../adapters/control-repo/state-commit.js';
 import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
 import { writeSupervisorStats, type SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
-import { LeaseLostError, leasePolicy, remoteName, takeLead, type Leadership } from './lease.js';
+import { LeaseLostError, leasePolicy, takeLead, type Leadership } from './lease.js';
+import { controlRemote } from '../../adapters/git/remote.js';
 import { loadSupervisorConfig, type SupervisorConfigView } from '../../adapters/control-repo/supervisor-config.js';
 
 export interface SupervisorDeps {
@@ -47,7 +48,7 @@ export function newMemory(): SupervisorMemory {
 
 export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): Promise<CycleOutcome> {
   const { dir } = deps;
-  const remote = await remoteName(dir);
+  const remote = await controlRemote(dir);
   if (remote) {
     const pulled = await pullFastForward(dir, 15_000);
     if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
@@ -119,7 +120,7 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
  * repository), and a full cycle runs at once when one of them is due.
  */
 export async function alarmsDue(deps: SupervisorDeps, memory: SupervisorMemory): Promise<{ due: string[]; alarms: Alarm[] } | { error: string }> {
-  if (await hasRemote(deps.dir)) {
+  if (await controlRemote(deps.dir)) {
     const pulled = await pullFastForward(deps.dir, 15_000);
     if (!pulled.ok) return { error: `pull failed: ${pulled.error}` };
   }
@@ -135,10 +136,6 @@ export function describeOutcome(o: CycleOutcome): string {
   if (o.lead.kind === 'standby') return `standby, ${o.lead.note}: observed ${o.repos} repositories with ${o.calls} API calls, committed nothing; next look ${formatMinute(o.plan.wake.at)}`;
   const commit = o.commit.changed ? `committed ${o.commit.sha?.slice(0, 10)}${o.commit.pushed ? ' and pushed' : ''}` : 'nothing changed, no commit';
   return `${o.repos} repositories, ${o.calls} API calls, ${o.plan.decisions.length} decisions, ${commit}; next look ${formatMinute(o.plan.wake.at)} (${o.plan.wake.reason})`;
-}
-
-async function hasRemote(dir: string): Promise<boolean> {
-  return (await remoteName(dir)) !== undefined;
 }
 
 function leaseStats(lead: Leadership): Pick<SupervisorStats, 'lease'> {

@@ -4,7 +4,7 @@ import { parseDuration } from '../../domain/duration.js';
 import type { SupervisorConfig } from '../../domain/config/supervisor-schema.js';
 import { decideLease, type Lease, type LeasePolicy } from '../../domain/supervisor/lease.js';
 import { leaseCommit, leaseRefUpdate, noteLeasePushed, pushLease, readLease } from '../../adapters/control-repo/lease.js';
-import { runGit } from '../../adapters/git/run-git.js';
+import { controlRemote } from '../../adapters/git/remote.js';
 
 /** Thrown from the fence when the lease changed hands: this supervisor's decisions must not land. */
 export class LeaseLostError extends Error {}
@@ -96,12 +96,6 @@ export async function takeLead(dir: string, remote: string, me: string, now: () 
   } satisfies Leader;
 }
 
-/** The remote main is pushed to (origin, else the first), as state-commit picks it; none: no lease. */
-export async function remoteName(dir: string): Promise<string | undefined> {
-  const remotes = (await runGit(dir, ['remote'])).stdout.split('\n').filter(Boolean);
-  return remotes.includes('origin') ? 'origin' : remotes[0];
-}
-
 /** When the loop must look at the lease again, whatever its tuned interval: to renew it, or to take it over. */
 export function leaseLookAt(lead: Leadership, policy: LeasePolicy): number {
   if (lead.kind === 'solo') return Infinity;
@@ -114,7 +108,7 @@ export function leaseLookAt(lead: Leadership, policy: LeasePolicy): number {
  * expired. The caller runs a full cycle at once when this made it the leader.
  */
 export async function leaseTick(dir: string, me: string, now: () => number, policy: LeasePolicy): Promise<Leadership> {
-  const remote = await remoteName(dir);
+  const remote = await controlRemote(dir);
   if (!remote) return { kind: 'solo' };
   const lead = await takeLead(dir, remote, me, now, policy);
   if (lead.kind === 'leader') await lead.renewIfDue();
