@@ -3,6 +3,8 @@
 import { EXIT } from './exit-codes.js';
 import { makeContext, type CommandRun } from './commands/context.js';
 import { reportError, splitGlobal } from './cli-common.js';
+// The one version: package.json's, bundled in, so `--version` never disagrees with the package.
+import pkg from '../package.json' with { type: 'json' };
 
 interface CommandModule {
   run: CommandRun;
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? EXIT.OK : EXIT.USAGE;
   }
   if (name === '--version') {
-    process.stdout.write('factoryctl 0.1.0\n');
+    process.stdout.write(global.json ? `${JSON.stringify({ name: pkg.name, version: pkg.version })}\n` : `factoryctl ${pkg.version}\n`);
     return EXIT.OK;
   }
   const entry = COMMANDS[name];

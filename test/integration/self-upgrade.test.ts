@@ -45,7 +45,8 @@ function commitEdit(dir: string, file: string, edit: (text: string) => string): 
   sh(dir, 'git', ['commit', '-qam', `edit ${file}`]);
 }
 
-const setVersion = (version: string) => (text: string) => text.replace(/'factoryctl [^'\\]*\\n'/, `'factoryctl ${version}\\n'`);
+// The version `--version` prints is package.json's (bundled into the CLI).
+const setVersion = (version: string) => (text: string) => text.replace(/"version": "[^"]*"/, `"version": "${version}"`);
 const version = (dir: string) => sh(dir, process.execPath, ['bin/factoryctl.js', '--version']);
 
 function recorder(): UpgradeOptions & { lines: string[] } {
@@ -71,7 +72,7 @@ describe('upgradeIfNeeded', () => {
     const dir = controlRepo();
     const first = (await headBuild(dir)).info.id;
     expect(version(dir)).toBe('factoryctl 0.1.0');
-    commitEdit(dir, 'src/cli.ts', setVersion('0.2.0-test'));
+    commitEdit(dir, 'package.json', setVersion('0.2.0-test'));
     const second = (await headBuild(dir)).info.id;
 
     // Callers running all along, as agents' gates do: each must get one whole build or the other.
@@ -101,7 +102,7 @@ describe('upgradeIfNeeded', () => {
     const dir = controlRepo();
     const ids = [(await headBuild(dir)).info.id];
     for (const v of ['0.2.0', '0.3.0']) {
-      commitEdit(dir, 'src/cli.ts', setVersion(v));
+      commitEdit(dir, 'package.json', setVersion(v));
       const result = await upgradeIfNeeded(dir, recorder());
       expect(result.status).toBe('upgraded');
       ids.push(result.to!);
@@ -133,7 +134,8 @@ describe('upgradeIfNeeded', () => {
     expect(again.lines).toEqual([]);
 
     // A fix is new source: it is built and switched to.
-    commitEdit(dir, 'src/cli.ts', (t) => setVersion('0.2.1')(t.replace('async function main((((', 'async function main(')));
+    commitEdit(dir, 'src/cli.ts', (t) => t.replace('async function main((((', 'async function main('));
+    commitEdit(dir, 'package.json', setVersion('0.2.1'));
     expect((await upgradeIfNeeded(dir, recorder())).status).toBe('upgraded');
     expect(version(dir)).toBe('factoryctl 0.2.1');
     expect(existsSync(join(dir, '.factoryctl/upgrade-failed.json'))).toBe(false);
@@ -142,7 +144,7 @@ describe('upgradeIfNeeded', () => {
   it('a build that fails its self-check is not switched to', async () => {
     const dir = controlRepo();
     // Builds fine, but the new CLI cannot answer `--version` as a factoryctl should.
-    commitEdit(dir, 'src/cli.ts', (t) => t.replace(/process\.stdout\.write\('factoryctl [^']*'\);\n(\s*)return EXIT\.OK;/, "process.stdout.write('oops\\n');\n$1return EXIT.SOFTWARE;"));
+    commitEdit(dir, 'src/cli.ts', (t) => t.replace(/process\.stdout\.write\(global\.json [^\n]*\);\n(\s*)return EXIT\.OK;/, "process.stdout.write('oops\\n');\n$1return EXIT.SOFTWARE;"));
     const result = await upgradeIfNeeded(dir, recorder());
     expect(result.status).toBe('failed');
     expect(result.reason).toBe('self-check `--version` failed (exit 70): oops');
@@ -152,7 +154,7 @@ describe('upgradeIfNeeded', () => {
 
   it('an injected self-check sees the new build before the switch', async () => {
     const dir = controlRepo();
-    commitEdit(dir, 'src/cli.ts', setVersion('0.4.0'));
+    commitEdit(dir, 'package.json', setVersion('0.4.0'));
     const checked: string[] = [];
     const result = await upgradeIfNeeded(dir, {
       log: () => undefined,
@@ -189,7 +191,7 @@ describe('upgradeIfNeeded', () => {
     expect(readdirSync(join(dir, '.factoryctl/deps', lock)).sort()).toEqual(['node_modules', 'package-lock.json', 'package.json']);
 
     // The next source change with the same lock reuses that install.
-    commitEdit(dir, 'src/cli.ts', setVersion('0.7.0'));
+    commitEdit(dir, 'package.json', setVersion('0.7.0'));
     const next = recorder();
     expect((await upgradeIfNeeded(dir, next)).status).toBe('upgraded');
     expect(next.lines.filter((l) => l.includes('npm ci'))).toEqual([]);
@@ -198,14 +200,14 @@ describe('upgradeIfNeeded', () => {
 
   it('two calls at once: one upgrades, the other stands aside; a dead holder\'s lock is taken over', async () => {
     const dir = controlRepo();
-    commitEdit(dir, 'src/cli.ts', setVersion('0.5.0'));
+    commitEdit(dir, 'package.json', setVersion('0.5.0'));
     const results = await Promise.all([upgradeIfNeeded(dir, recorder()), upgradeIfNeeded(dir, recorder())]);
     expect(results.map((r) => r.status).sort()).toEqual(['current', 'upgraded']);
     expect(results.find((r) => r.status === 'current')!.reason).toMatch(/^another upgrade is in progress \(pid \d+/);
     expect(version(dir)).toBe('factoryctl 0.5.0');
     expect(existsSync(join(dir, '.factoryctl/upgrade.lock'))).toBe(false);
 
-    commitEdit(dir, 'src/cli.ts', setVersion('0.6.0'));
+    commitEdit(dir, 'package.json', setVersion('0.6.0'));
     const deadPid = Number(sh(dir, 'sh', ['-c', 'sh -c "echo \\$\\$"']));
     writeFileSync(join(dir, '.factoryctl/upgrade.lock'), JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), nonce: 'dead', at: Date.now() }));
     expect((await upgradeIfNeeded(dir, recorder())).status).toBe('upgraded');
