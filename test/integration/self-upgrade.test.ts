@@ -46,7 +46,7 @@ function commitEdit(dir: string, file: string, edit: (text: string) => string): 
 }
 
 // The version `--version` prints is package.json's (bundled into the CLI).
-const setVersion = (version: string) => (text: string) => text.replace(/"version": "[^"]*"/, `"version": "${version}"`);
+const setVersion = (version: string) => (text: string) => text.replace(/"version":(\s*)"[^"]*"/, `"version":$1"${version}"`);
 const version = (dir: string) => sh(dir, process.execPath, ['bin/factoryctl.js', '--version']);
 
 function recorder(): UpgradeOptions & { lines: string[] } {
