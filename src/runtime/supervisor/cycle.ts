@@ -10,7 +10,6 @@ import { runAlarmCommand } from '../../adapters/process/alarm-command.js';
 import { observeForges, observeTargets } from '../../adapters/forge/observe.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { pullFastForward } from '../../adapters/git/pull.js';
-import { runGit } from '../../adapters/git/run-git.js';
 import type { HttpClient, HttpClientOptions } from '../../adapters/http/client.js';
 import { createServerClients } from '../../adapters/forge/server-clients.js';
 import { commitStateFiles, type StateCommitResult } from '../../adapters/control-repo/state-commit.js';
