@@ -19,6 +19,8 @@ export interface TelemetryBranchOptions {
   pushTimeoutMs: number;
   /** Commit dates; injectable so a simulated week writes a week of dates. */
   now: () => number;
+  /** The daemon's journal: told when a compaction starts (its end is the commit's `compacted`). */
+  log?: (line: string) => void;
 }
 
 export interface PushOutcome {
@@ -104,6 +106,8 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
         if (kib > opts.maxBranchKiB) why = `${Math.round(kib)} KiB > ${opts.maxBranchKiB} KiB`;
       }
       if (why) {
+        // Before the work: a kill -9 from here to the commit's return lands mid-compaction (the fault test aims at it).
+        opts.log?.(`compacting (${why})`);
         const tree = await git(dir, ['rev-parse', `${sha}^{tree}`]);
         sha = await git(dir, ['commit-tree', tree, '-m', `telemetry ${opts.node}: compacted (${why}); history.jsonl and journal.jsonl keep the recent past\n\n${message}`], { env: dateEnv() });
       }

@@ -355,7 +355,7 @@ export class NodeDaemon {
     const stale = loaded.stale ? `config invalid, keeping the last good one:\n${loaded.problems.join('\n')}` : undefined;
     this.once('config', stale ?? (loaded.problems.length > 0 ? `config: ${loaded.problems.join('; ')}` : undefined));
     const t = this.config.factory.telemetry;
-    this.branch = createTelemetryBranch({ dir: this.deps.dir, node: this.deps.node, keepSamples: t.keepSamples, maxBranchKiB: t.maxBranchKiB, maxCommits: t.maxCommits, pushTimeoutMs: Math.max(3 * this.pullTimeoutMs, 10_000), now: this.deps.now });
+    this.branch = createTelemetryBranch({ dir: this.deps.dir, node: this.deps.node, keepSamples: t.keepSamples, maxBranchKiB: t.maxBranchKiB, maxCommits: t.maxCommits, pushTimeoutMs: Math.max(3 * this.pullTimeoutMs, 10_000), now: this.deps.now, log: (line) => this.deps.log(`telemetry: ${line}`) });
     return undefined;
   }
 
