@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,24 +64,75 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Starts the driver, waits until it has applied at least once, lets it run `ms` more, kills it with SIGKILL. */
-function runAndKill(ms: number): Promise<number> {
+/**
+ * Where a kill is aimed: upon the driver's line `<line> <apply>` (see apply-kill-driver.ts), or
+ * with `files`, upon the `files`-th change seen in the halt directory after that line.
+ */
+type Aim = { line: 'start' | 'halt-files' | 'paused'; apply: number; files?: number };
+/** Where it landed, from the last line the driver wrote before it died. */
+type Phase = 'halt files' | 'crontab' | 'between applies';
+const PHASE_OF_LAST_LINE: Record<string, Phase> = { start: 'halt files', 'halt-files': 'crontab', applied: 'between applies', paused: 'between applies' };
+
+/**
+ * Starts the driver and SIGKILLs it as soon as it has written the aimed line (and made the aimed
+ * number of halt file changes after it): the kill lands at or after that point. Returns the whole
+ * applies it reported and the last line it wrote.
+ */
+function runAndKill(aim: Aim): Promise<{ applies: number; last: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [driver, plansFile, join(root, 'stage')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [driver, plansFile, join(root, 'stage'), ...(aim.line === 'paused' ? [String(aim.apply)] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const marker = `${aim.line} ${aim.apply}\n`;
     let out = '';
     let err = '';
-    let timer: NodeJS.Timeout | undefined;
+    let killed = false;
+    let watcher: FSWatcher | undefined;
+    const kill = () => {
+      killed = true;
+      watcher?.close();
+      child.kill('SIGKILL');
+    };
+    // A bound on the wait, not a timing: the driver writes the line within milliseconds when it works.
+    const bound = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      const seen = out.startsWith(marker) || out.includes(`\n${marker}`);
       out += d;
-      if (timer === undefined && out.includes('applied')) timer = setTimeout(() => child.kill('SIGKILL'), ms);
+      if (killed || seen || !(out.startsWith(marker) || out.includes(`\n${marker}`))) return;
+      if (aim.files === undefined) return kill();
+      // Watched from now on: the changes counted are this apply's (or later ones'), none before it.
+      let changes = 0;
+      watcher = watch(join(root, 'run/halt'), () => {
+        if (++changes === aim.files) kill();
+      });
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`driver exited by itself (${code}): ${err}`));
-      else void orphansGone().then(() => resolve(out.split('\n').filter(Boolean).length), reject);
+    // 'close': stdout drained, so `out` holds every line written before the kill.
+    child.on('close', (code, signal) => {
+      clearTimeout(bound);
+      watcher?.close();
+      if (signal !== 'SIGKILL') return reject(new Error(`driver exited by itself (${code}): ${err}`));
+      if (!killed) return reject(new Error(`driver never wrote "${marker.trim()}" within 30 s; it wrote:\n${out}${err}`));
+      const lines = out.split('\n').filter(Boolean);
+      void orphansGone().then(() => resolve({ applies: lines.filter((l) => l.startsWith('applied ')).length, last: lines.at(-1)! }), reject);
     });
+  });
+}
+
+/**
+ * The aims in a seeded order: each step aimed at `each` times, on seeded applies 1 to 3; the
+ * halt files step upon its start or after a seeded number (1 to 20) of its file changes.
+ */
+function schedule(random: () => number, each: number): Aim[] {
+  const lines = (['start', 'halt-files', 'paused'] as const).flatMap((line) => Array.from({ length: each }, () => line));
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+  }
+  return lines.map((line) => {
+    const aim: Aim = { line, apply: 1 + Math.floor(random() * 3) };
+    const files = Math.floor(random() * 21);
+    return line === 'start' && files > 0 ? { ...aim, files } : aim;
   });
 }
 
@@ -108,6 +159,13 @@ async function orphansGone(): Promise<void> {
   }
 }
 
+/** The halt directory holds exactly the plan's halt files (staging files aside). */
+function sameHaltFiles(plan: LocalPlan): boolean {
+  const haltDir = join(root, 'run/halt');
+  const names = readdirSync(haltDir).filter((n) => !(n.startsWith('.') && n.endsWith('.tmp')));
+  return names.length === plan.haltFiles.length && plan.haltFiles.every((f) => existsSync(f.path) && readFileSync(f.path, 'utf8') === f.content);
+}
+
 function checkWhole(): void {
   const haltDir = join(root, 'run/halt');
   const allowed = new Map<string, Set<string>>();
@@ -129,15 +187,27 @@ function checkWhole(): void {
 }
 
 describe('kill -9 while applying halt files and the crontab', () => {
-  it(`after each of ${KILLS} kills at seeded random points, every file is whole; a restart converges`, async () => {
+  it(`after each of ${KILLS} kills aimed at seeded steps, every file is whole; a restart converges`, async () => {
     const random = seeded(SEED);
     let applies = 0;
-    for (let k = 0; k < KILLS; k++) {
-      applies += await runAndKill(Math.floor(random() * 60));
+    const landed: Record<Phase, number> = { 'halt files': 0, crontab: 0, 'between applies': 0 };
+    let halfway = 0;
+    for (const aim of schedule(random, KILLS / 3)) {
+      const run = await runAndKill(aim);
+      applies += run.applies;
+      const phase = PHASE_OF_LAST_LINE[run.last.split(' ')[0]!]!;
+      landed[phase]++;
+      if (phase === 'halt files' && !plans.some((p) => sameHaltFiles(p))) halfway++;
       checkWhole();
     }
-    // The kills landed on many different points of the cycle, not always after a whole apply.
+    console.log(`kill9 test (seed ${SEED}): ${KILLS} kills, ${applies} whole applies; kills landed: ${JSON.stringify(landed)}, ${halfway} of them with the halt directory halfway between two plans`);
+    // Every run is killed after at least one whole apply, a third of them (parked) after at least two.
     expect(applies).toBeGreaterThan(KILLS);
+    // The kills landed on every step of the cycle, as the driver's last line says, not always after a whole apply.
+    expect(landed['halt files'], 'kills while the halt files were being written').toBeGreaterThan(0);
+    expect(landed.crontab, 'kills while the crontab was being installed').toBeGreaterThan(0);
+    expect(landed['between applies'], 'kills between two whole applies').toBeGreaterThan(0);
+    expect(halfway, 'kills with the halt directory halfway between two plans').toBeGreaterThan(0);
 
     // A restart: one clean apply of any plan gives exactly that plan, leftovers removed.
     const target = plans[1]!;
