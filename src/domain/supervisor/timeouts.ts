@@ -13,10 +13,12 @@ export interface SupervisorTimeouts {
 }
 
 /**
- * Every read of the control remote is bounded by gate.pullTimeout, as the gate's and the node's
- * pulls are; before any config is known (a first pull), by the schema's default.
+ * The pull of main is bounded by gate.pullTimeout, as the gate's and the node's are; the reads of
+ * other refs (the lease, every telemetry branch) by three pulls and at least 10 s, the bound the
+ * node puts on its telemetry push. Before any config is known (a first pull), the schema's default.
  */
 export function supervisorTimeouts(factory: Pick<FactoryConfig, 'gate'> | undefined): SupervisorTimeouts {
-  const ms = parseDuration(factory?.gate.pullTimeout ?? GateConfig.parse({}).pullTimeout);
-  return { pullMs: ms, telemetryFetchMs: ms, leaseReadMs: ms };
+  const pullMs = parseDuration(factory?.gate.pullTimeout ?? GateConfig.parse({}).pullTimeout);
+  const refsMs = Math.max(3 * pullMs, 10_000);
+  return { pullMs, telemetryFetchMs: refsMs, leaseReadMs: refsMs };
 }
