@@ -115,8 +115,8 @@ async function quietDay(m, n = 10) {
         commitsAt.push(f.clock.at);
         lastChangeAt = f.clock.at;
       }
-      tally[o.intervalMs / 60_000] = (tally[o.intervalMs / 60_000] ?? 0) + 1;
-      f.clock.at += o.intervalMs;
+      tally[o.plan.intervalMs / 60_000] = (tally[o.plan.intervalMs / 60_000] ?? 0) + 1;
+      f.clock.at += o.plan.intervalMs;
     }
     const commits = f.commits() - start;
     return { cycles, commits, lastCommitAfterMin: (lastChangeAt - T0) / 60_000, statusOnly, tally, missing };

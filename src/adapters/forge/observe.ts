@@ -1,7 +1,7 @@
 // Reads the forges and CI into the supervisor's Observed: per repository, failures kept as data.
-import type { Activity } from '../../domain/supervisor/activity.js';
 import type { AlarmTarget, ObservedTargets, TargetState } from '../../domain/supervisor/alarms-evaluate.js';
 import type { CiQueueObservation } from '../../domain/supervisor/ci-overload.js';
+import { ciQueueLoad, repoActivity } from '../../domain/supervisor/ci-work.js';
 import type { RepoObservation } from '../../domain/supervisor/cycle.js';
 import type { CiClient, ForgeClient } from '../../domain/ports/forge.js';
 import { skippedNotes, type RepoRef, type Resolved, type ServerClients } from './server-clients.js';
@@ -51,16 +51,8 @@ async function observeRepo(slug: string, forge: Resolved<ForgeClient>, ci: (Reso
       count(f.listIssues(slug, { state: 'open', labels: [opts.readyLabel] })),
       ci && 'client' in ci ? count(ci.client.listPipelines(ci.repoId!, { perPage: opts.pipelinesPerRepo ?? 10 })) : Promise.resolve([]),
     ]);
-    const statuses = await Promise.all(pulls.slice(0, opts.maxPullStatuses ?? 10).map((p) => count(f.combinedStatus(slug, p.headSha))));
-    const times = [...pulls.map((p) => Date.parse(p.updatedAt)), ...pipelines.map((p) => 1000 * (p.finishedAt ?? p.startedAt ?? p.createdAt))].filter(Number.isFinite);
-    const activity: Activity = {
-      openPulls: pulls.length,
-      // A PR whose checks are pending is CI work even where no Woodpecker repository is configured.
-      ciPending: Math.max(pipelines.filter((p) => p.status === 'pending').length, statuses.filter((s) => s === 'pending').length),
-      ciRunning: pipelines.filter((p) => p.status === 'running').length,
-      readyBacklog: ready.length,
-    };
-    if (times.length > 0) activity.lastActivityAt = Math.min(opts.now, Math.max(...times));
+    const pullStatuses = await Promise.all(pulls.slice(0, opts.maxPullStatuses ?? 10).map((p) => count(f.combinedStatus(slug, p.headSha))));
+    const activity = repoActivity({ pulls, readyIssues: ready.length, pipelines, pullStatuses }, opts.now);
     return { slug, activity, calls };
   } catch (error) {
     return { slug, error: (error as Error).message, calls };
@@ -69,12 +61,7 @@ async function observeRepo(slug: string, forge: Resolved<ForgeClient>, ci: (Reso
 
 async function observeQueue(servers: CiClient[], now: number): Promise<CiQueueObservation> {
   try {
-    const queues = await Promise.all(servers.map((s) => s.queueInfo()));
-    const created = queues.flatMap((q) => q.pending.map((t) => t.created).filter((c): c is number => c !== undefined));
-    return {
-      pendingCount: queues.reduce((n, q) => n + q.stats.pendingCount, 0),
-      oldestPendingAgeMs: created.length > 0 ? Math.max(0, now - 1000 * Math.min(...created)) : 0,
-    };
+    return ciQueueLoad(await Promise.all(servers.map((s) => s.queueInfo())), now);
   } catch (error) {
     return { error: (error as Error).message };
   }

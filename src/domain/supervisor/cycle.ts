@@ -53,6 +53,8 @@ export interface CyclePlan {
   fired: FiredAlarm[];
   schedule: ScheduleState;
   ci?: CiOverloadDecision;
+  /** the supervisor's own tuned interval: the loop's next full cycle, computed here once */
+  intervalMs: number;
   wake: Wake;
   notes: string[];
 }
@@ -105,9 +107,9 @@ export function planCycle(input: CycleInput): CyclePlan {
   const due = statusWriteDue(oldStatus, status, now);
   if (due.write) changes[STATE_PATHS.status] = status;
 
-  const interval = schedule.state.roles[SUPERVISOR_ROLE]?.intervalMs ?? parseDuration(config.supervisor.interval.min);
-  const wake = nextWake(interval, alarms, parseDuration(config.supervisor.alarmPoll), now);
-  const plan: CyclePlan = { changes, message: commitMessage(decisions, due.write ? due.why : undefined), decisions, fired, schedule: schedule.state, wake, notes };
+  const intervalMs = schedule.state.roles[SUPERVISOR_ROLE]?.intervalMs ?? parseDuration(config.supervisor.interval.min);
+  const wake = nextWake(intervalMs, alarms, parseDuration(config.supervisor.alarmPoll), now);
+  const plan: CyclePlan = { changes, message: commitMessage(decisions, due.write ? due.why : undefined), decisions, fired, schedule: schedule.state, intervalMs, wake, notes };
   if (ci) plan.ci = ci;
   return plan;
 }

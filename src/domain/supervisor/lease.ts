@@ -1,5 +1,7 @@
 // Leader election on branch control/lease: which supervisor may write main. The compare-and-swap
 // push makes at most one holder win each epoch; this only decides what to try.
+import { parseDuration } from '../duration.js';
+import type { SupervisorConfig } from '../config/supervisor-schema.js';
 
 export interface Lease {
   holder: string;
@@ -21,14 +23,26 @@ export type LeaseDecision =
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+export function leasePolicy(s: Pick<SupervisorConfig, 'lease'>): LeasePolicy {
+  return { durationMs: parseDuration(s.lease.duration), renewBeforeMs: parseDuration(s.lease.renewBefore) };
+}
+
+/** How long before expiry a leader renews: a margin at or past the duration would renew on every look, so at most half. */
+export function renewMargin(policy: LeasePolicy): number {
+  return Math.min(policy.renewBeforeMs, policy.durationMs / 2);
+}
+
+/** A held lease must be renewed now, even with no decision to carry the renewal. */
+export function renewDue(lease: Lease, now: number, policy: LeasePolicy): boolean {
+  return lease.expiresAt - now <= renewMargin(policy);
+}
+
 /**
  * (lease as read, me, now) -> what to push. An expired lease is taken as a new epoch even by its
  * old holder: between expiry and the push another supervisor may have decided as leader, so the
  * old term must not simply continue.
  */
 export function decideLease(observed: Lease | undefined, me: string, now: number, policy: LeasePolicy): LeaseDecision {
-  // A renewal margin at or past the duration would renew on every look: cap it at half.
-  const renewBefore = Math.min(policy.renewBeforeMs, policy.durationMs / 2);
   const fresh = (epoch: number): Lease => ({ holder: me, epoch, expiresAt: now + policy.durationMs });
   if (!observed) return { action: 'acquire', lease: fresh(1), reason: 'no lease yet: taking it' };
   if (observed.expiresAt <= now) {
@@ -36,17 +50,15 @@ export function decideLease(observed: Lease | undefined, me: string, now: number
     return { action: 'acquire', lease: fresh(observed.epoch + 1), reason: `${whose} (epoch ${observed.epoch}) expired at ${iso(observed.expiresAt)}: taking it` };
   }
   if (observed.holder === me) {
-    const due = observed.expiresAt - now <= renewBefore;
-    return { action: 'renew', lease: fresh(observed.epoch), due, reason: `leader (epoch ${observed.epoch}), lease until ${iso(observed.expiresAt)}` };
+    return { action: 'renew', lease: fresh(observed.epoch), due: renewDue(observed, now, policy), reason: `leader (epoch ${observed.epoch}), lease until ${iso(observed.expiresAt)}` };
   }
   return { action: 'standby', holder: observed.holder, epoch: observed.epoch, expiresAt: observed.expiresAt, reason: `${observed.holder} leads (epoch ${observed.epoch}) until ${iso(observed.expiresAt)}` };
 }
 
 /** When to look at the lease again: the leader before it must renew, a standby when it may take over. */
 export function nextLeaseLook(d: LeaseDecision, now: number, policy: LeasePolicy): number {
-  const renewBefore = Math.min(policy.renewBeforeMs, policy.durationMs / 2);
   if (d.action === 'standby') return Math.max(now, d.expiresAt);
-  return Math.max(now, d.lease.expiresAt - renewBefore);
+  return Math.max(now, d.lease.expiresAt - renewMargin(policy));
 }
 
 /** The lease file's text, and back; a foreign or torn file reads as no lease (the CAS still guards it). */

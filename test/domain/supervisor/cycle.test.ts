@@ -78,6 +78,18 @@ describe('planCycle: observed forges and CI -> files to commit', () => {
     expect(fired!.plan.message).toMatch(/^supervisor: alarm pipeline-940 fired/);
   });
 
+  it.each([
+    ['first cycle: the supervisor at its minimum', [{ at: T0, observed: observed() }], 60_000],
+    ['a quiet hour: the supervisor backed off', Array.from({ length: 8 }, (_, i) => ({ at: T0 + i * 10 * MIN, observed: observed() })), undefined],
+  ])('carries the supervisor\'s own interval, computed once, the one its wake counts from: %s', (_name, steps, expected) => {
+    const runs = cycles(steps);
+    const { plan } = runs[runs.length - 1]!;
+    expect(plan.intervalMs).toBe(plan.schedule.roles.supervisor!.intervalMs);
+    if (expected !== undefined) expect(plan.intervalMs).toBe(expected);
+    else expect(plan.intervalMs).toBeGreaterThan(60_000);
+    expect(plan.wake).toEqual({ at: steps[steps.length - 1]!.at + plan.intervalMs, reason: expect.stringMatching(/^tuned interval of /) });
+  });
+
   it('leaves an unreadable halts.yaml alone and says so', () => {
     const files = new Map<string, string | undefined>([[STATE_PATHS.halts, 'halts: [ {role: 1} ]\n']]);
     const [only] = cycles([{ at: T0, observed: observed({ ciQueue: { pendingCount: 9, oldestPendingAgeMs: 0 } }) }], files);

@@ -1,0 +1,72 @@
+// A supervisor's role in one look at the lease, and every turn of its term (a push that lands,
+// loses a race or fails; a fence that finds the lease moved), as data: the runtime only reads and pushes.
+import { renewMargin, type Lease, type LeaseDecision, type LeasePolicy } from './lease.js';
+
+export interface LeaderRole {
+  kind: 'leader';
+  lease: Lease;
+  /** this look took the lease (a new epoch) rather than renewing its own */
+  acquired: boolean;
+  note: string;
+}
+export interface StandbyRole {
+  kind: 'standby';
+  holder: string;
+  epoch: number;
+  expiresAt: number;
+  note: string;
+}
+/** solo: no remote, so no lease: the one supervisor leads. */
+export type LeaseRole = { kind: 'solo' } | LeaderRole | StandbyRole;
+
+/** A push of the lease as the adapter saw it: `rejected` when the compare-and-swap refused it. */
+export type LeasePushResult = { ok: true } | { ok: false; rejected: boolean; error: string };
+/** held: the push landed; lost: another supervisor moved the lease first; failed: the remote could not be reached (transient). */
+export type LeasePushVerdict = { kind: 'held' } | { kind: 'lost'; note: string } | { kind: 'failed'; error: string };
+
+const OTHER = 'another supervisor';
+
+export function standbyRole(d: Extract<LeaseDecision, { action: 'standby' }>): StandbyRole {
+  return { kind: 'standby', holder: d.holder, epoch: d.epoch, expiresAt: d.expiresAt, note: d.reason };
+}
+
+/** The push that tried to acquire `tried`, judged; a lost race re-reads the winner (see lostRace). */
+export function acquireVerdict(p: LeasePushResult): LeasePushVerdict {
+  if (p.ok) return { kind: 'held' };
+  return p.rejected ? { kind: 'lost', note: 'lost the race for the lease' } : { kind: 'failed', error: `cannot push the lease: ${p.error}` };
+}
+
+/** After a lost race: stand by for the winner as read again (or, unreadable, for the term we tried). */
+export function lostRace(winner: Lease | undefined, tried: Lease): StandbyRole {
+  const holder = winner?.holder ?? OTHER;
+  return { kind: 'standby', holder, epoch: winner?.epoch ?? tried.epoch, expiresAt: winner?.expiresAt ?? tried.expiresAt, note: `lost the race for the lease to ${holder}` };
+}
+
+/** A renewal pushed alone, judged. */
+export function renewVerdict(p: LeasePushResult): LeasePushVerdict {
+  if (p.ok) return { kind: 'held' };
+  return p.rejected ? { kind: 'lost', note: 'lease lost while renewing it: standing by' } : { kind: 'failed', error: `cannot renew the lease: ${p.error}` };
+}
+
+/** Before a retried fenced push: the lease as read again must still be the commit we hold, else our decisions must not land. */
+export function fenceVerdict(heldSha: string | undefined, seen: { sha?: string; lease?: Lease }): { kind: 'held' } | { kind: 'lost'; note: string } {
+  if (seen.sha === heldSha) return { kind: 'held' };
+  return { kind: 'lost', note: `lease lost${seen.lease ? ` to ${seen.lease.holder} (epoch ${seen.lease.epoch})` : ''}: this supervisor's decisions were not pushed` };
+}
+
+/** A leader whose push found the lease gone: a standby of unknown term, looking again at once. */
+export function deposedRole(note: string, now: number): StandbyRole {
+  return { kind: 'standby', holder: OTHER, epoch: 0, expiresAt: now, note };
+}
+
+/** The next term of a held lease: always a later expiry, so always a new commit (a ref left as it was would skip the server's compare-and-swap). */
+export function renewedLease(held: Lease, me: string, now: number, policy: LeasePolicy): Lease {
+  return { holder: me, epoch: held.epoch, expiresAt: Math.max(now + policy.durationMs, held.expiresAt + 1) };
+}
+
+/** When the loop must look at the lease again, whatever its tuned interval: to renew it, or to take it over. */
+export function leaseLookAt(role: LeaseRole, policy: LeasePolicy): number {
+  if (role.kind === 'solo') return Infinity;
+  if (role.kind === 'standby') return role.expiresAt;
+  return role.lease.expiresAt - renewMargin(policy);
+}

@@ -1,0 +1,92 @@
+// The supervisor daemon's reducer: (state, what a step found) -> the next state, the lines to log,
+// and the wake to record for `status` (the one this loop will really keep: back-off, alarm polls).
+import type { Alarm } from '../config/alarm-schema.js';
+import { formatSpan } from './format.js';
+import { leaseLookAt, type LeaseRole } from './lease-term.js';
+import type { LoopPolicy, LoopState } from './loop-step.js';
+import { nextWake, type Wake } from './next-wake.js';
+
+/** Each step's result; `startedAt` and `endedAt` are the loop's clock around the step's I/O. */
+export type StepOutcome = { startedAt: number; endedAt: number } & (
+  | { kind: 'cycle'; ok: true; intervalMs: number; alarms: readonly Alarm[]; role: LeaseRole }
+  | { kind: 'cycle'; ok: false; failure: 'transient' | 'terminal' }
+  | { kind: 'lease'; role: LeaseRole }
+  | { kind: 'lease'; error: string }
+  | { kind: 'poll'; due: readonly string[]; alarms: readonly Alarm[] }
+  | { kind: 'poll'; error: string }
+);
+export interface LoopNext {
+  state: LoopState;
+  log: string[];
+  /** absent: nothing new to record */
+  record?: Wake;
+}
+
+export const BACKOFF_BASE_MS = 5_000;
+export const POLL_WAKE_REASON = 'pending alarms or new ones looked at (supervisor.alarmPoll)';
+
+export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPolicy): LoopNext {
+  const log: string[] = [];
+  const tuned = (s: LoopState) => `tuned interval of ${formatSpan(s.intervalMs)}`;
+  if (o.kind === 'cycle' && o.ok) {
+    const { wake: _done, ...rest } = state;
+    const fullAt = o.endedAt + o.intervalMs;
+    const next: LoopState = { ...rest, failures: 0, intervalMs: o.intervalMs, fullAt, pollAt: pollAfter(o.alarms, fullAt, o.endedAt, policy.alarmPollMs), leaseAt: leaseLookAt(o.role, policy.lease) };
+    next.watching = watched(state.watching, o.alarms, log);
+    setLeading(next, o.role, log);
+    return { state: next, log, record: recorded(next, tuned(next)) };
+  }
+  if (o.kind === 'cycle') {
+    const { wake: _done, ...rest } = state;
+    const failures = state.failures + 1;
+    const backoff = Math.min(state.intervalMs, BACKOFF_BASE_MS * 2 ** (failures - 1));
+    const next: LoopState = { ...rest, failures, fullAt: o.endedAt + backoff };
+    log.push(`retrying in ${formatSpan(backoff)} (${failures} failed in a row)`);
+    return { state: next, log, record: recorded(next, `retry after ${failures} failed cycle${failures === 1 ? '' : 's'} (${o.failure})`) };
+  }
+  if (o.kind === 'lease') {
+    if ('error' in o) return { state: { ...state, leaseAt: o.endedAt + BACKOFF_BASE_MS }, log: [`lease: ${o.error} (transient: looked at again in a few seconds)`] };
+    const next: LoopState = { ...state, leaseAt: leaseLookAt(o.role, policy.lease) };
+    if (o.role.kind === 'leader' && o.role.acquired) next.wake = `took over the lease: ${o.role.note}`;
+    setLeading(next, o.role, log);
+    return { state: next, log };
+  }
+  const next: LoopState = { ...state };
+  if ('error' in o) log.push(`alarm poll failed (transient, next poll as usual): ${o.error}`);
+  else {
+    if (o.due.length > 0) next.wake = `alarm ${o.due.join(', ')} due`;
+    next.watching = watched(state.watching, o.alarms, log);
+  }
+  // Polls keep their cadence: counted from the poll's start.
+  next.pollAt = pollAfter('error' in o ? [] : o.alarms, state.fullAt, o.startedAt, policy.alarmPollMs);
+  return { state: next, log, record: recorded(next, tuned(next)) };
+}
+
+/**
+ * Pending alarms are looked at every alarmPoll. With none pending the control repo alone is
+ * pulled (no API call) every 4 polls, to see alarms added meanwhile; a push webhook is instant.
+ */
+export function pollAfter(alarms: readonly Alarm[], nextFull: number, now: number, pollMs: number): number {
+  const wake = nextWake(Math.max(0, nextFull - now), alarms, pollMs, now).at;
+  return alarms.length > 0 ? wake : Math.min(wake, now + 4 * pollMs);
+}
+
+function recorded(s: LoopState, fullReason: string): Wake {
+  const at = Math.min(s.fullAt, s.pollAt);
+  return { at, reason: at === s.fullAt ? fullReason : POLL_WAKE_REASON };
+}
+
+/** Logs the alarms being watched when the set changes; returns the new set's key. */
+function watched(before: string, alarms: readonly Alarm[], log: string[]): string {
+  const key = alarms.map((a) => a.id).sort().join(', ');
+  if (key !== before) log.push(alarms.length === 0 ? 'no alarms pending' : `watching ${alarms.length} alarm${alarms.length === 1 ? '' : 's'}: ${key}`);
+  return key;
+}
+
+/** Logs each change of role once: a standby says it commits nothing. Solo says nothing and changes nothing. */
+function setLeading(s: LoopState, role: LeaseRole, log: string[]): void {
+  if (role.kind === 'solo') return;
+  const isLeader = role.kind === 'leader';
+  if (isLeader !== s.leading) log.push(isLeader ? `leader: ${role.note}` : `standby: ${role.note}; observing only, committing nothing until the lease expires`);
+  s.leading = isLeader;
+}

@@ -1,0 +1,62 @@
+// The read half of a cycle: pull the control repo, load its config, look at the lease, fetch every
+// node's telemetry, read the forges and CI. Failures come back as data (transient or terminal).
+import type { FactoryConfig } from '../../domain/config/factory-schema.js';
+import { alarmTargets } from '../../domain/supervisor/alarms-evaluate.js';
+import type { Observed } from '../../domain/supervisor/cycle.js';
+import { leasePolicy } from '../../domain/supervisor/lease.js';
+import { readStateSnapshot, STATE_PATH_LIST } from '../../domain/supervisor/state-files.js';
+import { supervisorTimeouts } from '../../domain/supervisor/timeouts.js';
+import { loadSupervisorConfig } from '../../adapters/control-repo/supervisor-config.js';
+import { observeForges } from '../../adapters/forge/observe.js';
+import { createServerClients, type RepoRef, type ServerClients } from '../../adapters/forge/server-clients.js';
+import { pullFastForward } from '../../adapters/git/pull.js';
+import { readFilesAt } from '../../adapters/git/read-files.js';
+import { controlRemote } from '../../adapters/git/remote.js';
+import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
+import type { SupervisorDeps, SupervisorMemory } from './deps.js';
+import { takeLead, type Leadership } from './lease.js';
+
+export interface CycleRead {
+  kind: 'read';
+  factory: FactoryConfig;
+  repos: RepoRef[];
+  lead: Leadership;
+  observed: Observed;
+  notes: string[];
+  clients: ServerClients;
+  calls: number;
+  now: number;
+}
+export type CycleFailure =
+  /** retry soon with backoff: the forge's git or the push failed */
+  | { kind: 'transient'; error: string }
+  /** a human must fix the config; nothing was decided */
+  | { kind: 'terminal'; error: string };
+
+export async function readCycle(deps: SupervisorDeps, memory: SupervisorMemory): Promise<CycleRead | CycleFailure> {
+  const { dir } = deps;
+  const remote = await controlRemote(dir);
+  if (remote) {
+    const pulled = await pullFastForward(dir, supervisorTimeouts(memory.lastGood?.factory).pullMs);
+    if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
+  }
+  const loaded = await loadSupervisorConfig(dir, memory.lastGood);
+  if (!loaded.ok) return { kind: 'terminal', error: `the config is invalid and no good version is known:\n${loaded.problems.join('\n')}` };
+  const notes = loaded.stale ? [`config invalid, running on the last good one:\n${loaded.stale.join('\n')}`] : [];
+  if (!loaded.stale) memory.lastGood = loaded.config;
+  const { factory, repos } = loaded.config;
+  const limits = supervisorTimeouts(factory);
+
+  const lead = remote ? await takeLead(dir, remote, deps.node, deps.now, leasePolicy(factory.supervisor), limits.leaseReadMs).catch((e: Error) => e) : { kind: 'solo' as const };
+  if (lead instanceof Error) return { kind: 'transient', error: `lease: ${lead.message}` };
+  if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs))) notes.push('could not fetch telemetry branches: node decisions may be old');
+  const telemetry = [...(await readTelemetry(dir, remote)).values()];
+  const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
+  const clients = createServerClients(factory, deps.env, deps.http, memory.httpCache);
+  const now = deps.now();
+  const seen = await observeForges(clients, repos, alarmTargets(head.alarms ?? []), { readyLabel: factory.supervisor.readyLabel, now });
+  notes.push(...seen.notes, ...seen.repos.filter((r) => r.error).map((r) => `${r.slug}: ${r.error} (missing data: no back-off, no resume)`));
+  const nodes = telemetry.flatMap((t) => (t.decision ? [t.decision] : []));
+  const observed: Observed = { repos: seen.repos, targets: seen.targets, nodes, telemetry, ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}) };
+  return { kind: 'read', factory, repos, lead, observed, notes, clients, calls: seen.calls, now };
+}
