@@ -52,7 +52,3 @@ export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
 export function nodeEntry<T>(nodes: Record<string, T>, node: string): T | undefined {
   return nodes[node] ?? nodes.default;
 }
-
-export function protectedRoles(view: Pick<ControlView, 'roles'>): string[] {
-  return Object.entries(view.roles).filter(([, r]) => r.protected).map(([name]) => name);
-}
