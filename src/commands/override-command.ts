@@ -3,6 +3,7 @@ import { FactoryError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../domain/duration.js';
 import { CONTROL_FILES } from '../domain/control-view.js';
+import { isProtectedRole } from '../domain/roles/protected.js';
 import type { Scope } from '../domain/overrides-edit.js';
 import type { Override } from '../domain/config/state-schema.js';
 import { casCommit } from '../adapters/git/cas-commit.js';
@@ -32,7 +33,7 @@ export async function scopeFor(ctx: CommandContext, dir: string, role: string | 
   if (!role) throw new UsageError('name a role, e.g. dev');
   const { view } = await loadControlView(dir);
   if (!view.roles[role] && role !== 'all') throw new UsageError(`unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`);
-  if (view.roles[role]?.protected) throw new FactoryError(`${role} is a protected role: it is never halted`, EXIT.DATAERR);
+  if (isProtectedRole(role, view.roles[role])) throw new FactoryError(`${role} is a protected role: it is never halted`, EXIT.DATAERR);
   return { role, ...(ctx.nodeFlag ? { node: ctx.nodeFlag } : {}), ...(repo ? { repo } : {}) };
 }
 

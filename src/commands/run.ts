@@ -4,13 +4,13 @@ import { EXIT } from '../exit-codes.js';
 import { formatDuration } from '../domain/duration.js';
 import { nodeEntry } from '../domain/control-view.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
+import { nodeRows } from '../domain/role-grid.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
 import { ensureEmbeddedRepo } from '../adapters/control-repo/embedded-repo.js';
 import { readNodeDecision } from '../adapters/node/decision-file.js';
 import type { CommandContext } from './context.js';
 import { createLiveDisplay } from './live-display.js';
 import { parseFlags } from './parse-flags.js';
-import { statusRows } from './status.js';
 
 export const help = `usage: factoryctl run [--dir DIR] [--interval D]
 
@@ -63,7 +63,7 @@ async function refresh(dir: string, ctx: CommandContext, display: ReturnType<typ
     const { view } = await loadControlView(dir);
     const decision = readNodeDecision(decisionFile(nodePaths(dir, nodeEntry(view.nodes, ctx.node), ctx.env)));
     const now = ctx.now();
-    const rows = statusRows(view, new Map(decision ? [[ctx.node, decision]] : []), ctx.node, now).filter((r) => r.node === ctx.node);
+    const rows = nodeRows(ctx.node, { ...view, decisions: new Map(decision ? [[ctx.node, decision]] : []), now });
     const header = `── ${ctx.node}: ${decision ? `level ${decision.level}, ${decision.reason}` : 'waiting for the first sample'}`;
     display.render([
       header,

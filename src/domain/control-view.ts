@@ -1,5 +1,5 @@
 import { parseDuration } from './duration.js';
-import { nodeSilenceMs } from './node-silence.js';
+import { configuredSilenceMs } from './node-silence.js';
 import type { FactoryConfig } from './config/factory-schema.js';
 import type { Override, SupervisorHalt } from './config/state-schema.js';
 
@@ -42,7 +42,7 @@ export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
         roles: n.roles,
         ...(n.runDir ? { runDir: n.runDir } : {}),
         ...(n.stateDir ? { stateDir: n.stateDir } : {}),
-        silenceMs: nodeSilenceMs(parseDuration(n.policy?.sampleInterval ?? config.policy.sampleInterval)),
+        silenceMs: configuredSilenceMs(config.policy, n),
       }]),
     ),
   };
@@ -51,8 +51,4 @@ export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
 /** A machine not listed in factory.yaml takes the "default" entry. */
 export function nodeEntry<T>(nodes: Record<string, T>, node: string): T | undefined {
   return nodes[node] ?? nodes.default;
-}
-
-export function protectedRoles(view: Pick<ControlView, 'roles'>): string[] {
-  return Object.entries(view.roles).filter(([, r]) => r.protected).map(([name]) => name);
 }

@@ -1,4 +1,5 @@
 import type { NodeDecision, Override, SupervisorHalt } from './config/state-schema.js';
+import { isProtectedRole } from './roles/protected.js';
 
 export interface RoleQuery {
   role: string;
@@ -11,7 +12,7 @@ export interface DecisionSources {
   halts: SupervisorHalt[];
   /** The node's own decision, if its daemon has made one. */
   nodeDecision?: NodeDecision;
-  /** Roles that are never halted (the supervisor, the node daemon). */
+  /** Roles factory.yaml marks `protected: true`; the supervisor and the node daemon are protected whether listed or not. */
   protectedRoles: string[];
 }
 
@@ -32,6 +33,8 @@ export interface RoleState extends RoleQuery {
   by: string;
   since?: string;
   until?: string;
+  /** A protected role: it runs whatever the sources say (the gate's staleness rule spares it too). */
+  protected?: true;
   /** What each source says, shown by the gate and `status`. */
   layers: { override?: Layer; supervisor?: Layer; node?: Layer };
 }
@@ -51,8 +54,8 @@ export function effectiveState(query: RoleQuery, sources: DecisionSources, now: 
     layers.node = { state: 'halt', reason: node.reason, by: `node ${node.node}`, since: node.since };
   }
 
-  if (sources.protectedRoles.includes(query.role)) {
-    return { ...query, state: 'run', source: 'none', reason: 'protected role: never halted', by: 'policy', layers };
+  if (isProtectedRole(query.role, { protected: sources.protectedRoles.includes(query.role) })) {
+    return { ...query, state: 'run', source: 'none', reason: 'protected role: never halted', by: 'policy', protected: true, layers };
   }
   if (layers.override) return { ...query, ...layers.override, source: 'override', layers };
   const severe = layers.supervisor ?? layers.node;

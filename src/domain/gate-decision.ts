@@ -31,7 +31,7 @@ export function gateDecision(state: RoleState, sync: SyncInfo, heavy: boolean, m
   if (stale && state.state === 'run' && state.source !== 'override') {
     const limit = formatDuration(maxStalenessMs);
     const ageText = age === undefined ? 'never synced' : `last synced ${formatDuration(age)} ago`;
-    if (heavy && state.reason !== 'protected role: never halted') {
+    if (heavy && !state.protected) {
       return {
         run: false,
         stale,

@@ -3,7 +3,8 @@ import type { RoleConfig } from './config/roles-schema.js';
 import type { NodeDecision, Override, SupervisorHalt } from './config/state-schema.js';
 import type { Assignment } from './assignments.js';
 import { effectiveState, type RoleQuery, type RoleState } from './effective-state.js';
-import { decidePressure, isProtectedRole, rolesHaltedAtLevel, type PressureDecision, type PressureState, type Sample } from './pressure/index.js';
+import { decidePressure, rolesHaltedAtLevel, type PressureDecision, type PressureState, type Sample } from './pressure/index.js';
+import { protectedRoleNames } from './roles/protected.js';
 
 /** One line of a node's event journal (journal.jsonl on its telemetry branch). */
 export interface JournalEvent {
@@ -68,7 +69,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
   const since = pressure.state.since !== null ? iso(pressure.state.since) : sameLevel ? input.prevDecision!.since : iso(now);
   const decision: NodeDecision = { node, level: pressure.level, halted, reason: pressure.reason, since, updatedAt: iso(now) };
 
-  const protectedRoles = Object.entries(input.roles).filter(([name, r]) => isProtectedRole(name, r)).map(([name]) => name);
+  const protectedRoles = protectedRoleNames(input.roles);
   const sources = { overrides: input.control.overrides, halts: input.control.halts, nodeDecision: decision, protectedRoles };
   const stateOf = (q: { role: string; repo?: string }): RoleState => {
     const query: RoleQuery = { role: q.role, node, ...(q.repo !== undefined ? { repo: q.repo } : {}) };

@@ -1,4 +1,5 @@
 import type { NodeDecision } from './config/state-schema.js';
+import { parseDuration } from './duration.js';
 
 /** However fast a node samples, two minutes of silence are needed before its decision is ignored. */
 export const MIN_SILENCE_MS = 120_000;
@@ -6,6 +7,11 @@ export const MIN_SILENCE_MS = 120_000;
 /** How long a node's decision holds without an update: ten samples it should have taken, at least two minutes. */
 export function nodeSilenceMs(sampleIntervalMs: number): number {
   return Math.max(10 * sampleIntervalMs, MIN_SILENCE_MS);
+}
+
+/** A node's bound as factory.yaml sets it: from its own sampleInterval, else the factory's. */
+export function configuredSilenceMs(policy: { sampleInterval: string }, node: { policy?: { sampleInterval?: string } } | undefined): number {
+  return nodeSilenceMs(parseDuration(node?.policy?.sampleInterval ?? policy.sampleInterval));
 }
 
 export type NodeDecisionCheck = { live: true; decision: NodeDecision } | { live: false; decision: NodeDecision; note: string };

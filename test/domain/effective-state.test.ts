@@ -36,3 +36,25 @@ describe('effective state: the override if any, else the most severe of supervis
     expect(result.layers).toMatchObject({ override: { state: 'run' }, supervisor: { state: 'halt' }, node: { state: 'halt' } });
   });
 });
+
+describe('the supervisor and the node daemon are protected even when factory.yaml forgets protected: true', () => {
+  const unmarked = (s: Partial<DecisionSources>): DecisionSources => ({ overrides: [], halts: [], protectedRoles: [], ...s });
+  const cases: [string, string, Partial<DecisionSources>][] = [
+    ['an override of "all"', 'supervisor', { overrides: [halt({ role: 'all' })] }],
+    ['an override naming the supervisor', 'supervisor', { overrides: [halt({ role: 'supervisor' })] }],
+    ['a supervisor halt of the supervisor', 'supervisor', { halts: [sup({ role: 'supervisor' })] }],
+    ['the node\'s own decision', 'supervisor', { nodeDecision: nodeHalts(['supervisor']) }],
+    ['all three at once', 'supervisor', { overrides: [halt({ role: 'all' })], halts: [sup({ role: 'supervisor' })], nodeDecision: nodeHalts(['supervisor']) }],
+    ['an override of "all", for a role named node', 'node', { overrides: [halt({ role: 'all' })] }],
+  ];
+  it.each(cases)('%s: %s runs, marked protected', (_name, role, s) => {
+    const result = effectiveState({ role, node: 'vps1' }, unmarked(s), NOW);
+    expect(result).toMatchObject({ state: 'run', source: 'none', protected: true });
+  });
+
+  it('an unprotected role under the same override "all" halts', () => {
+    const result = effectiveState({ role: 'dev', node: 'vps1' }, unmarked({ overrides: [halt({ role: 'all' })] }), NOW);
+    expect(result).toMatchObject({ state: 'halt', source: 'override' });
+    expect(result.protected).toBeUndefined();
+  });
+});

@@ -23,3 +23,15 @@ describe('gate decision when the control repo cannot be synced', () => {
     if (note) expect(d.notes.join('\n')).toMatch(note);
   });
 });
+
+describe('a protected role is recognised by its flag, not by its reason text', () => {
+  const stale: SyncInfo = { pull: 'failed', localOnly: false, lastSyncAt: ago(60) };
+  const cases: [string, ReturnType<typeof effectiveState>, boolean][] = [
+    ['a heavy supervisor that factory.yaml forgot to mark protected: runs', effectiveState({ role: 'supervisor', node: 'n' }, { overrides: [], halts: [], protectedRoles: [] }, NOW), true],
+    ['a heavy role flagged protected, whatever its reason says: runs', { ...running, role: 'gardener', protected: true, reason: 'pinned' }, true],
+    ['a heavy role whose reason merely reads like protection: fails closed', { ...running, reason: 'protected role: never halted' }, false],
+  ];
+  it.each(cases)('%s', (_name, state, run) => {
+    expect(gateDecision(state, stale, true, MAX, NOW).run).toBe(run);
+  });
+});

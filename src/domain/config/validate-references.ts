@@ -3,6 +3,7 @@ import { filesOf, type ConfigSet, type ParsedFile, type Reporter, type Rule } fr
 import type { FactoryConfig as Factory } from './factory-schema.js';
 import { resolveRepo, type Layer } from '../repos/merge.js';
 import { resolveAll } from '../repos/resolve-all.js';
+import { isProtectedRole } from '../roles/protected.js';
 
 type Scoped = { role: string; node?: string | undefined; repo?: string | undefined };
 
@@ -32,7 +33,7 @@ const nodesReferenceRoles: Rule = (set, report) => {
 function checkScope(file: ParsedFile, list: string, i: number, entry: Scoped, halts: boolean, factory: Factory, report: Reporter, repos: Set<string> | undefined): void {
   const role = factory.roles[entry.role];
   if (!role) report.error(file, [list, i, 'role'], `unknown role "${entry.role}" (factory.yaml defines: ${listed(Object.keys(factory.roles))})`);
-  else if (halts && role.protected) report.error(file, [list, i, 'role'], `role "${entry.role}" is protected and never halted: remove this entry`);
+  else if (halts && isProtectedRole(entry.role, role)) report.error(file, [list, i, 'role'], `role "${entry.role}" is protected and never halted: remove this entry`);
   if (entry.node !== undefined && !factory.nodes[entry.node]) {
     const message = `unknown node "${entry.node}" (factory.yaml lists: ${listed(Object.keys(factory.nodes))})`;
     // A machine without its own entry takes "default", so an unlisted name may be real.

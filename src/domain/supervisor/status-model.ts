@@ -4,6 +4,8 @@ import type { ScheduleState } from './schedule-tune.js';
 export interface RoleStatusRow {
   node: string;
   role: string;
+  /** Set on a row of one repository's agent (a repository-scoped override or halt). */
+  repo?: string;
   state: 'run' | 'halt';
   reason: string;
   since: number;
@@ -31,6 +33,8 @@ export interface StatusInput {
   factory: string;
   now: number;
   roles: RoleStatusRow[];
+  /** Nodes whose daemon fell silent: their decision no longer counts, and the page says so. */
+  staleNodes?: { node: string; note: string }[];
   schedule: ScheduleState;
   alarms: Alarm[];
   decisions: DecisionRecord[];

@@ -36,11 +36,15 @@ export function renderStatus(input: StatusInput, options: Partial<StatusOptions>
   const out: string[] = [`# ${input.factory}: factory status`, '', 'Written by the leader supervisor. Halt or resume by hand in `factory-state/overrides.yaml` (or `factoryctl halt/resume`).', ''];
 
   out.push('## Roles on nodes', '');
-  const roles = [...input.roles].sort(by((r) => r.node, (r) => r.role));
+  const roles = [...input.roles].sort(by((r) => r.node, (r) => r.role, (r) => r.repo ?? ''));
+  const stale = [...(input.staleNodes ?? [])].sort(by((n) => n.node));
+  const staleNames = new Set(stale.map((n) => n.node));
   if (roles.length === 0) out.push('No node has reported yet.');
   else out.push(...table(['node', 'role', 'state', 'decided by', 'reason', 'since'], roles.map((r) => [
-    r.node, r.role, r.state === 'halt' ? '**halted**' : 'runs', r.source ?? '', r.reason, r.since > 0 ? formatMinute(r.since) : '-',
+    staleNames.has(r.node) ? `${r.node} (STALE)` : r.node, r.role + (r.repo ? ` ${r.repo}` : ''), r.state === 'halt' ? '**halted**' : 'runs',
+    r.source ?? '', r.reason, r.since > 0 ? formatMinute(r.since) : '-',
   ])));
+  if (stale.length > 0) out.push('', ...stale.map((n) => `- ${n.node} STALE: ${n.note.replace(/\r?\n/g, ' ')}`));
 
   out.push('', '## Schedule', '');
   const schedule = Object.entries(input.schedule.roles).sort(by(([role]) => role));

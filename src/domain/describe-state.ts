@@ -1,5 +1,5 @@
-import { formatDuration } from '../domain/duration.js';
-import type { RoleState } from '../domain/effective-state.js';
+import { formatDuration } from './duration.js';
+import type { RoleState } from './effective-state.js';
 
 /** One line a person reads in an agent's log: what, why, who, since when. */
 export function describeState(s: RoleState, now: number): string {

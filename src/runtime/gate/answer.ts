@@ -1,0 +1,50 @@
+import { describeState } from '../../domain/describe-state.js';
+import { gateDecision, type SyncInfo } from '../../domain/gate-decision.js';
+import { nodeEntry } from '../../domain/control-view.js';
+import { decisionFile, nodePaths } from '../../domain/node-paths.js';
+import { nodeStanding, roleCell, type GridSources } from '../../domain/role-grid.js';
+import { loadControlView } from '../../adapters/control-repo/view.js';
+import { readNodeDecision } from '../../adapters/node/decision-file.js';
+import { FactoryError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+
+export interface GateQuestion {
+  dir: string;
+  role: string;
+  repo: string | undefined;
+  sync: SyncInfo;
+}
+
+/** What the answer needs from its caller: who asks and when, and where the answer goes. */
+export interface GateIo {
+  node: string;
+  env: NodeJS.ProcessEnv;
+  json: boolean;
+  now(): number;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * The gate's answer from the control files in the work tree (pulled or not) and this node's own
+ * decision file: prints it and returns the exit code. Its own module, so the gate can load it
+ * while git is still pulling.
+ */
+export async function answerGate({ dir, role, repo, sync }: GateQuestion, io: GateIo): Promise<number> {
+  const { view, invalid } = await loadControlView(dir);
+  const roleConfig = view.roles[role];
+  if (!roleConfig) throw new FactoryError(`unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`, EXIT.USAGE);
+  const now = io.now();
+  const read = readNodeDecision(decisionFile(nodePaths(dir, nodeEntry(view.nodes, io.node), io.env)));
+  const sources: GridSources = { ...view, decisions: new Map(read ? [[io.node, read]] : []), now };
+  const standing = nodeStanding(io.node, sources);
+  const state = roleCell({ role, node: io.node, ...(repo ? { repo } : {}) }, sources, standing);
+  const decision = gateDecision(state, sync, roleConfig.heavy, view.gate.maxStalenessMs, now);
+  if (standing.stale) decision.notes.push(standing.stale);
+  if (invalid) decision.notes.push(`control files are invalid, using the last good state:\n${invalid.message}`);
+
+  if (io.json) io.out(JSON.stringify({ run: decision.run, ...decision.state, stale: decision.stale, sync, notes: decision.notes }));
+  for (const note of decision.notes) io.err(`factoryctl gate: ${note}`);
+  io.err(describeState(decision.state, now));
+  return decision.run ? EXIT.OK : EXIT.TEMPFAIL;
+}
