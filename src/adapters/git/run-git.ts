@@ -18,7 +18,7 @@ export async function runGit(dir: string, args: string[], opts: GitOptions = {})
     env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...opts.env },
     input: opts.input ?? '',
     ownGroup: false,
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    timeoutMs: opts.timeoutMs,
   });
   if (result.spawnError) throw result.spawnError;
   return result;

@@ -36,7 +36,7 @@ export function runProcess(cmd: string, args: string[], opts: ProcessOptions = {
   const ownGroup = opts.ownGroup ?? true;
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
-      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+      cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: ownGroup,

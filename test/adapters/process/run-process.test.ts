@@ -28,7 +28,10 @@ describe('runProcess: the one process runner (git, the config worker, alarm comm
     // The shell leads the group; its background sleep holds stdout, so the result comes only once both are gone.
     const r = await runProcess('/bin/sh', ['-c', 'echo $$; sleep 30 & wait'], { timeoutMs: 200 });
     expect(r.timedOut).toBe(true);
-    expect(groupMembers(Number(r.stdout.trim()))).toEqual([]);
+    // A killed process closes its pipes a moment before the kernel marks it dead: watch the group empty.
+    const pgid = Number(r.stdout.trim());
+    for (let deadline = Date.now() + 10_000; groupMembers(pgid).length > 0 && Date.now() < deadline; ) await new Promise((done) => setTimeout(done, 10));
+    expect(groupMembers(pgid)).toEqual([]);
   });
 
   it('runGit goes through it: output, input, and a git that cannot start rejects', async () => {
