@@ -1,9 +1,8 @@
 // Starts the gate's pull before anything else is loaded (bin/factoryctl.cjs requires this tiny
 // file first): git then talks to the remote while node compiles and runs the code that answers.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { splitGlobal } from './cli-common.js';
 import { findControlDir } from './commands/context.js';
+import { cachedPullTimeout } from './adapters/control-repo/pull-timeout.js';
 import { pullFastForward, type PullOutcome } from './adapters/git/pull.js';
 import { mayHaveRemote } from './adapters/git/remote.js';
 
@@ -33,12 +32,5 @@ export function takeEarlyPull(dir: string): Promise<PullOutcome> | undefined {
   return early && early.dir === dir ? early.outcome : undefined;
 }
 
-/** The pull's time bound comes from the last good config (the one the gate is about to refresh). */
-export function cachedPullTimeout(dir: string): number {
-  try {
-    const cache = JSON.parse(readFileSync(join(dir, '.git', 'factoryctl', 'view-cache.json'), 'utf8')) as { factory?: { value?: { gate?: { pullTimeoutMs?: number } } } };
-    return cache.factory?.value?.gate?.pullTimeoutMs ?? 5000;
-  } catch {
-    return 5000;
-  }
-}
+// The gate asks here for the bound of a pull it starts itself (--no-pull aside).
+export { cachedPullTimeout };

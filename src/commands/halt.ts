@@ -20,7 +20,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const until = parseUntil(values.until, now);
   const by = await actor(dir, ctx);
   const reason = values.reason ?? `halted by ${by}`;
-  const result = await commitOverrides(ctx, dir, (current) => ({
+  const result = await commitOverrides(dir, (current) => ({
     next: withOverride(current, { ...scope, action: 'halt', reason, by, since: new Date(now).toISOString(), ...(until ? { until } : {}) }, now),
     message: `halt ${describeScope(scope)}${until ? ` until ${until}` : ''}: ${reason}`,
   }));

@@ -1,13 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
-import { FactoryError, UsageError } from '../errors.js';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { installSpecProblems, renderCronBlock, renderCronLines, renderSystemdUnit, replaceNodeBlock, UNIT_NAME, type InstallSpec } from '../domain/node-install.js';
-import { writeFileAtomic } from '../adapters/fs/atomic-file.js';
-import { readCrontab } from '../adapters/node/crontab.js';
+import { CONTROL_PATHS } from '../domain/control-paths.js';
+import { installSpecProblems, renderCronBlock, renderSystemdUnit, UNIT_NAME, type InstallSpec } from '../domain/node-install.js';
+import { installLoopMode } from '../domain/node-install-mode.js';
+import { readOptional, writeCron, writeUnit } from '../adapters/node/install-write.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -28,7 +26,9 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const mode = values.mode;
   if (mode !== undefined && mode !== 'systemd' && mode !== 'cron') throw new UsageError(`--mode is systemd or cron, not "${mode}"`);
   const dir = requireDir(ctx);
-  const spec: InstallSpec = { controlDir: dir, node: ctx.node, user: values.user ?? ctx.env.SUDO_USER ?? userInfo().username, nodeBin: process.execPath, loopMode: loopMode(dir, ctx) };
+  const loop = installLoopMode(readOptional(join(dir, CONTROL_PATHS.factory)), ctx.node);
+  if (loop.warning) ctx.err(loop.warning);
+  const spec: InstallSpec = { controlDir: dir, node: ctx.node, user: values.user ?? ctx.env.SUDO_USER ?? userInfo().username, nodeBin: process.execPath, loopMode: loop.loop };
   const problems = installSpecProblems(spec);
   if (problems.length > 0) throw new UsageError(`cannot install: ${problems.join('; ')}`);
 
@@ -42,80 +42,8 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     return EXIT.OK;
   }
 
-  const written = (mode ?? 'systemd') === 'systemd' ? writeUnit(spec, values.path) : writeCron(spec, values.path);
+  const written = (mode ?? 'systemd') === 'systemd' ? writeUnit(spec, values.path) : await writeCron(spec, values.path);
   if (ctx.json) ctx.out(JSON.stringify({ mode: mode ?? 'systemd', ...written }));
   else ctx.out(written.next ? `${written.changed ? 'wrote' : 'unchanged:'} ${written.path}\nnext: ${written.next}` : `${written.changed ? 'wrote' : 'unchanged:'} ${written.path}`);
   return EXIT.OK;
-}
-
-interface Written {
-  path: string;
-  changed: boolean;
-  next?: string;
-}
-
-function writeUnit(spec: InstallSpec, path: string | undefined): Written {
-  const target = path ?? join('/etc/systemd/system', UNIT_NAME);
-  const text = renderSystemdUnit(spec);
-  const changed = readOptional(target) !== text;
-  if (changed) guarded(target, () => {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileAtomic(target, text);
-  });
-  return { path: target, changed, ...(path ? {} : { next: 'systemctl daemon-reload && systemctl enable --now factoryctl-node' }) };
-}
-
-function writeCron(spec: InstallSpec, path: string | undefined): Written {
-  const lines = renderCronLines(spec);
-  if (path) {
-    const current = readOptional(path) ?? '';
-    const next = replaceNodeBlock(current, lines);
-    if (next !== current) guarded(path, () => writeFileAtomic(path, next));
-    return { path, changed: next !== current };
-  }
-  const user = spec.user === userInfo().username ? undefined : spec.user;
-  const current = readCrontab(user ? { user } : {});
-  const next = replaceNodeBlock(current, lines);
-  if (next !== current) installCrontab(next, user);
-  return { path: `crontab of ${spec.user}`, changed: next !== current };
-}
-
-/** Installed from a staged file, not a pipe: a kill mid-write must not install a truncated table. */
-function installCrontab(text: string, user: string | undefined): void {
-  const staged = join(tmpdir(), `factoryctl-node-install.${process.pid}.tmp`);
-  writeFileSync(staged, text, { mode: 0o600 });
-  try {
-    const r = spawnSync('crontab', [...(user ? ['-u', user] : []), staged], { encoding: 'utf8', timeout: 30_000 });
-    if (r.error) throw new FactoryError(`crontab: ${r.error.message}`, EXIT.UNAVAILABLE);
-    if (r.status !== 0) throw new FactoryError(`crontab refused the new table (exit ${r.status}): ${r.stderr.trim()}`, EXIT.IOERR);
-  } finally {
-    unlinkSync(staged);
-  }
-}
-
-/** Loop mode changes the unit (no cgroup memory cap); unreadable config means the safe choice. */
-function loopMode(dir: string, ctx: CommandContext): boolean {
-  try {
-    const config = parse(readFileSync(join(dir, 'factory.yaml'), 'utf8')) as { nodes?: Record<string, { control?: string[] }> };
-    // "default" stands for any machine not listed by name.
-    const node = config.nodes?.[ctx.node] ?? config.nodes?.default;
-    if (!node) ctx.err(`warning: node "${ctx.node}" is not in factory.yaml and there is no "default" node`);
-    return node === undefined || (node.control ?? []).includes('loop');
-  } catch {
-    return true;
-  }
-}
-
-function guarded(path: string, write: () => void): void {
-  try {
-    write();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') throw new FactoryError(`cannot write ${path}: permission denied (run as root, e.g. with sudo)`, EXIT.NOPERM);
-    throw error;
-  }
-}
-
-function readOptional(path: string): string | undefined {
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }

@@ -1,17 +1,17 @@
 import { userInfo } from 'node:os';
 import { FactoryError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { parseDuration } from '../domain/duration.js';
-import { CONTROL_FILES } from '../domain/control-view.js';
+import { untilTime } from '../domain/until.js';
+import { CONTROL_PATHS } from '../domain/control-paths.js';
+import { parseOverridesYaml, renderOverridesYaml } from '../domain/overrides-file.js';
 import { isProtectedRole } from '../domain/roles/protected.js';
 import type { Scope } from '../domain/overrides-edit.js';
 import type { Override } from '../domain/config/state-schema.js';
-import { casCommit } from '../adapters/git/cas-commit.js';
-import { currentBranch, git } from '../adapters/git/read-files.js';
 import { runGit } from '../adapters/git/run-git.js';
-import { parseOverrides, renderOverrides } from '../adapters/control-repo/overrides-file.js';
+import { commitStateFiles, type StateCommitResult } from '../adapters/control-repo/state-commit.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
 import type { CommandContext } from './context.js';
+import { orThrow } from './refusal.js';
 
 export const SCOPE_FLAGS = {
   repo: { type: 'string' },
@@ -22,11 +22,9 @@ export const SCOPE_FLAGS = {
 /** --until takes an ISO time or a duration from now ("2h", "+30m"). */
 export function parseUntil(text: string | undefined, now: number): string | undefined {
   if (text === undefined) return undefined;
-  const relative = text.replace(/^\+/, '');
-  if (/^\d/.test(relative) && !relative.includes('-') && !relative.includes(':')) return new Date(now + parseDuration(relative)).toISOString();
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new UsageError(`--until: not a time or a duration: ${text} (e.g. 2026-12-01T08:00:00Z or 2h)`);
-  return new Date(at).toISOString();
+  const until = untilTime(text, now);
+  if (!until.ok) throw new UsageError(`--until: ${until.error}`);
+  return until.at;
 }
 
 export async function scopeFor(ctx: CommandContext, dir: string, role: string | undefined, repo: string | undefined): Promise<Scope> {
@@ -44,38 +42,16 @@ export async function actor(dir: string, ctx: CommandContext): Promise<string> {
 }
 
 /**
- * Edits overrides.yaml on main through the compare-and-swap commit, so concurrent halts from
- * several clones all land. A control repo without a remote is committed to locally.
+ * Edits overrides.yaml on main through the one commit path (the compare-and-swap push, so
+ * concurrent halts from several clones all land; a local commit without a remote).
  */
 export async function commitOverrides(
-  ctx: CommandContext,
   dir: string,
   edit: (current: Override[]) => { next: Override[]; message: string } | null,
-): Promise<{ changed: boolean; sha?: string; message?: string; pushed: boolean }> {
-  const branch = (await currentBranch(dir)) ?? 'main';
-  const remotes = (await runGit(dir, ['remote'])).stdout.split('\n').filter(Boolean);
-  const mutate = (files: Map<string, string | undefined>) => {
-    const result = edit(parseOverrides(files.get(CONTROL_FILES.overrides)));
-    return result && { changes: { [CONTROL_FILES.overrides]: renderOverrides(result.next) }, message: result.message };
-  };
-  if (remotes.length > 0) {
-    const result = await casCommit(dir, { remote: remotes.includes('origin') ? 'origin' : remotes[0]!, branch, paths: [CONTROL_FILES.overrides], mutate });
-    return { changed: result.changed, pushed: result.changed, ...(result.sha ? { sha: result.sha } : {}), ...(result.message ? { message: result.message } : {}) };
-  }
-  return commitLocally(dir, mutate);
-}
-
-async function commitLocally(dir: string, mutate: (f: Map<string, string | undefined>) => { changes: Record<string, string>; message: string } | null) {
-  const { readFilesAt } = await import('../adapters/git/read-files.js');
-  const current = await readFilesAt(dir, 'HEAD', [CONTROL_FILES.overrides]);
-  const wanted = mutate(current);
-  if (!wanted || wanted.changes[CONTROL_FILES.overrides] === current.get(CONTROL_FILES.overrides)) return { changed: false, pushed: false };
-  const { mkdirSync, writeFileSync } = await import('node:fs');
-  const { join, dirname } = await import('node:path');
-  const path = join(dir, CONTROL_FILES.overrides);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, wanted.changes[CONTROL_FILES.overrides]!);
-  await git(dir, ['add', '--', CONTROL_FILES.overrides]);
-  await git(dir, ['commit', '--quiet', '-m', wanted.message, '--', CONTROL_FILES.overrides]);
-  return { changed: true, pushed: false, sha: await git(dir, ['rev-parse', 'HEAD']), message: wanted.message };
+): Promise<StateCommitResult> {
+  const path = CONTROL_PATHS.overrides;
+  return commitStateFiles(dir, [path], (files) => {
+    const result = edit(orThrow(parseOverridesYaml(files.get(path))).value);
+    return result && { changes: { [path]: renderOverridesYaml(result.next) }, message: result.message };
+  });
 }

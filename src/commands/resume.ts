@@ -19,7 +19,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const until = parseUntil(values.until, now);
   const by = await actor(dir, ctx);
   let lifted = 0;
-  const result = await commitOverrides(ctx, dir, (current) => {
+  const result = await commitOverrides(dir, (current) => {
     const removed = withoutHalts(current, scope, now);
     lifted = removed.lifted.length;
     if (values.pin) {

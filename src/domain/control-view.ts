@@ -1,3 +1,4 @@
+import { CONTROL_PATHS } from './control-paths.js';
 import { parseDuration } from './duration.js';
 import { configuredSilenceMs } from './node-silence.js';
 import type { FactoryConfig } from './config/factory-schema.js';
@@ -17,10 +18,11 @@ export interface ControlView {
   halts: SupervisorHalt[];
 }
 
+/** The files the gate reads, from the one table of control-repo paths. */
 export const CONTROL_FILES = {
-  factory: 'factory.yaml',
-  overrides: 'factory-state/overrides.yaml',
-  halts: 'factory-state/halts.yaml',
+  factory: CONTROL_PATHS.factory,
+  overrides: CONTROL_PATHS.overrides,
+  halts: CONTROL_PATHS.halts,
 } as const;
 
 /** Each control file's part of the view, cached and kept-last-good on its own. */

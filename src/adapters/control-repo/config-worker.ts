@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '../process/run-process.js';
 import type { ConfigWorkerRequest, ConfigWorkerResponse } from './config-worker-handler.js';
 
 export type { ConfigWorkerRequest, ConfigWorkerResponse } from './config-worker-handler.js';
@@ -33,30 +33,16 @@ export async function inConfigWorker<R extends ConfigWorkerRequest>(request: R, 
     const { handleConfigRequest } = await import('./config-worker-handler.js');
     return handleConfigRequest(request);
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [workerFile], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`config worker: ${error.message}`));
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      let message: { ok: true; value: ConfigWorkerResponse<R> } | { ok: false; error: string } | undefined;
-      try {
-        message = JSON.parse(stdout) as typeof message;
-      } catch {
-        message = undefined;
-      }
-      if (message?.ok) resolve(message.value);
-      else if (message) reject(new Error(`config worker: ${message.error}`));
-      else reject(new Error(`config worker ended (${signal ?? `code ${code}`}) without an answer${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`));
-    });
-    child.stdin.on('error', () => undefined); // a worker that died early: 'close' says why
-    child.stdin.end(JSON.stringify(request));
-  });
+  const result = await runProcess(process.execPath, [workerFile], { input: JSON.stringify(request), timeoutMs: WORKER_TIMEOUT_MS, ownGroup: false });
+  if (result.spawnError) throw new Error(`config worker: ${result.spawnError.message}`);
+  let message: { ok: true; value: ConfigWorkerResponse<R> } | { ok: false; error: string } | undefined;
+  try {
+    message = JSON.parse(result.stdout) as typeof message;
+  } catch {
+    message = undefined;
+  }
+  if (message?.ok) return message.value;
+  if (message) throw new Error(`config worker: ${message.error}`);
+  const stderr = result.stderr.trim();
+  throw new Error(`config worker ended (${result.signal ?? `code ${result.code}`}) without an answer${stderr ? `: ${stderr.split('\n').slice(-3).join(' / ')}` : ''}`);
 }

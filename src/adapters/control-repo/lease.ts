@@ -1,6 +1,7 @@
 // The supervisor lease on branch control/lease: one tiny root commit (lease.json), replaced on every
 // renewal with --force-with-lease on the sha read, so the remote's atomic ref update is the CAS.
 import { UnavailableError } from '../../errors.js';
+import { DEFAULT_PULL_TIMEOUT_MS } from '../../domain/config/gate-defaults.js';
 import { parseLease, renderLease, type Lease } from '../../domain/supervisor/lease.js';
 import { buildCommit } from '../git/build-commit.js';
 import { readFilesAt, resolveRef } from '../git/read-files.js';
@@ -17,7 +18,8 @@ export interface ObservedLease {
 }
 export type LeasePush = { ok: true } | { ok: false; rejected: boolean; error: string };
 
-export async function readLease(dir: string, remote: string, timeoutMs = 10_000): Promise<ObservedLease> {
+/** `timeoutMs`: the configured gate.pullTimeout; without it, that setting's default. */
+export async function readLease(dir: string, remote: string, timeoutMs = DEFAULT_PULL_TIMEOUT_MS): Promise<ObservedLease> {
   const tracking = `refs/remotes/${remote}/${LEASE_BRANCH}`;
   const fetched = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${LEASE_REF}:${tracking}`], { timeoutMs });
   if (fetched.code !== 0) {

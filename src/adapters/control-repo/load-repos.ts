@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FactoryError, type ConfigProblem } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { CONTROL_PATHS } from '../../domain/control-paths.js';
 import { FactoryConfig } from '../../domain/config/factory-schema.js';
 import { parseYamlWithSchema } from '../../domain/config/parse-yaml.js';
 import type { ResolvedRepo } from '../../domain/repos/merge.js';
@@ -23,11 +24,11 @@ export interface LoadedRepos {
 export async function loadRepos(dir: string, wanted: string[] = []): Promise<LoadedRepos> {
   let text: string;
   try {
-    text = await readFile(join(dir, 'factory.yaml'), 'utf8');
+    text = await readFile(join(dir, CONTROL_PATHS.factory), 'utf8');
   } catch {
-    throw new ConfigError([{ file: 'factory.yaml', line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' }]);
+    throw new ConfigError([{ file: CONTROL_PATHS.factory, line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' }]);
   }
-  const factory = parseYamlWithSchema('factory.yaml', text, FactoryConfig);
+  const factory = parseYamlWithSchema(CONTROL_PATHS.factory, text, FactoryConfig);
   if (!factory.ok) throw new ConfigError(factory.problems);
   const dirFiles = await readReposDir(dir);
   const resolved = resolveAll(dirFiles, factory.value);

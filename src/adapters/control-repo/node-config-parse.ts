@@ -1,15 +1,14 @@
-// The heavy half of the node's config: YAML and zod. Runs in a short-lived worker thread
+// The heavy half of the node's config: YAML and zod. Runs in a short-lived worker process
 // (src/config-worker-main.ts), so the daemon never keeps either resident; returns plain data.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, formatProblem } from '../../errors.js';
 import type { FactoryConfig } from '../../domain/config/factory-schema.js';
-import { parseYamlWithSchema } from '../../domain/config/parse-yaml.js';
-import { ScheduleFile } from '../../domain/config/schedule-schema.js';
-import { scheduleStateFromFile } from '../../domain/supervisor/schedule-file.js';
+import { CONTROL_PATHS } from '../../domain/control-paths.js';
+import { parseScheduleYaml } from '../../domain/supervisor/schedule-file.js';
 import { tunedIntervals } from '../../domain/assignments.js';
 import { loadRepos } from './load-repos.js';
-import { SCHEDULE_FILE, type NodeConfigView } from './node-config-view.js';
+import type { NodeConfigView } from './node-config-view.js';
 
 export type ParsedNodeConfig =
   | { ok: true; config: NodeConfigView; problems: string[]; stale: boolean }
@@ -34,12 +33,9 @@ export async function parseNodeConfig(dir: string, previous: NodeConfigView | un
   }
   const problems: string[] = [];
   let schedule = previous?.schedule ?? {};
-  const text = readOptional(join(dir, SCHEDULE_FILE));
-  if (text !== undefined && text.trim() !== '') {
-    const parsed = parseYamlWithSchema(SCHEDULE_FILE, text, ScheduleFile);
-    if (parsed.ok) schedule = tunedIntervals(scheduleStateFromFile(parsed.value));
-    else problems.push(...parsed.problems.filter((p) => p.severity === 'error').map(formatProblem));
-  } else schedule = {};
+  const parsed = parseScheduleYaml(readOptional(join(dir, CONTROL_PATHS.schedule)));
+  if (parsed.ok) schedule = tunedIntervals(parsed.value);
+  else problems.push(...parsed.problems.map(formatProblem));
   return { ok: true, config: { factory, repos, schedule }, problems, stale: false };
 }
 

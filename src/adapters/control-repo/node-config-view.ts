@@ -8,5 +8,3 @@ export interface NodeConfigView {
   /** The supervisor's tuned intervals (factory-state/schedule.yaml), ms per role. */
   schedule: Record<string, number>;
 }
-
-export const SCHEDULE_FILE = 'factory-state/schedule.yaml';

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-file.js';
+import { CONTROL_PATHS } from '../../domain/control-paths.js';
 import { inConfigWorker } from './config-worker.js';
-import { clonePrivateDir } from '../git/pull.js';
+import { lastGoodInFile, type Parsed } from './last-good.js';
+import { privatePath } from './private-dir.js';
 import { runGit } from '../git/run-git.js';
-import { SCHEDULE_FILE, type NodeConfigView } from './node-config-view.js';
+import type { NodeConfigView } from './node-config-view.js';
 
 export type { NodeConfigView } from './node-config-view.js';
 
@@ -12,31 +13,23 @@ export type LoadedNodeConfig =
   | { ok: true; config: NodeConfigView; key: string; problems: string[]; stale: boolean; cached: boolean }
   | { ok: false; key: string; problems: string[] };
 
-/** The last good config and the key of the files it was read from. */
-interface CacheEntry {
-  key: string;
-  config: NodeConfigView;
-}
-
-const cacheFile = (dir: string) => join(clonePrivateDir(dir), 'node-last-good.json');
-
 /**
- * The node's config. When the files are those the last good config was read from (same key),
- * that JSON is the answer and no YAML nor zod is loaded; otherwise they are parsed in a
- * short-lived worker thread (src/adapters/control-repo/node-config-parse.ts), so the daemon never keeps
- * either library resident. An invalid factory.yaml or repos/ returns the last good config with
- * the problems (stale); an invalid schedule.yaml keeps the last good intervals.
+ * The node's config, a last-good record keyed by its files (configKey). When the files are those
+ * the last good config was read from, that JSON is the answer and no YAML nor zod is loaded;
+ * otherwise they are parsed in a short-lived worker (src/adapters/control-repo/node-config-parse.ts),
+ * so the daemon never keeps either library resident. An invalid factory.yaml or repos/ returns
+ * the last good config with the problems (stale); an invalid schedule.yaml keeps the last good intervals.
  */
 export async function loadNodeConfig(dir: string, lastGood?: NodeConfigView): Promise<LoadedNodeConfig> {
   const key = await configKey(dir);
-  const cached = readCache(dir);
-  if (cached && cached.key === key) return { ok: true, config: cached.config, key, problems: [], stale: false, cached: true };
-  const previous = lastGood ?? cached?.config;
-  const parsed = await inConfigWorker({ kind: 'node-config', dir, ...(previous ? { previous } : {}) });
-  if (!parsed.ok) return { ok: false, key, problems: parsed.problems };
-  // Only a clean read is keyed: a stale or partly invalid one must be reported again after a restart.
-  if (!parsed.stale && parsed.problems.length === 0) writeFileAtomic(cacheFile(dir), JSON.stringify({ key, config: parsed.config } satisfies CacheEntry));
-  return { ...parsed, key, cached: false };
+  const answer = await lastGoodInFile(privatePath(dir, 'nodeLastGood'), 'config', key, async (previous: NodeConfigView | undefined): Promise<Parsed<NodeConfigView, string>> => {
+    const parsed = await inConfigWorker({ kind: 'node-config', dir, ...(previous ? { previous } : {}) });
+    // The worker falls back to `previous` itself when factory.yaml or repos/ is invalid: that is a failed parse.
+    if (!parsed.ok || parsed.stale) return { ok: false, problems: parsed.problems };
+    return { ok: true, value: parsed.config, problems: parsed.problems };
+  }, lastGood);
+  if (!answer.ok) return { ok: false, key, problems: answer.problems };
+  return { ok: true, config: answer.value, key, problems: answer.problems, stale: answer.stale, cached: answer.cached };
 }
 
 /**
@@ -64,16 +57,5 @@ export async function configKey(dir: string): Promise<string> {
       return [];
     }
   };
-  return [head.stdout.trim(), stamp('factory.yaml'), stamp(SCHEDULE_FILE), stamp('repos'), ...listed('repos')].join('|');
-}
-
-function readCache(dir: string): CacheEntry | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as Partial<CacheEntry> & Partial<NodeConfigView>;
-    if (parsed.key !== undefined && parsed.config) return { key: parsed.key, config: parsed.config };
-    // Written by an older build: the config alone, good as a fallback, never as a hit.
-    return parsed.factory ? { key: '', config: parsed as NodeConfigView } : undefined;
-  } catch {
-    return undefined;
-  }
+  return [head.stdout.trim(), stamp(CONTROL_PATHS.factory), stamp(CONTROL_PATHS.schedule), stamp(CONTROL_PATHS.repos), ...listed(CONTROL_PATHS.repos)].join('|');
 }

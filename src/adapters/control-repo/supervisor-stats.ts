@@ -1,10 +1,9 @@
 // The supervisor's own figures for `status` (call budget, next wake, leadership): local to its
 // clone, never committed, since they change every cycle and main must stay quiet.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BudgetStatus } from '../http/budget.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
-import { clonePrivateDir } from '../git/pull.js';
+import { privatePath } from './private-dir.js';
 
 export interface SupervisorStats {
   /** when written (the supervisor's clock) */
@@ -22,7 +21,7 @@ export interface SupervisorStats {
   lease?: { role: 'leader' | 'standby'; holder?: string; epoch?: number; expiresAt?: number; note?: string };
 }
 
-export const statsFile = (dir: string) => join(clonePrivateDir(dir), 'supervisor-stats.json');
+export const statsFile = (dir: string) => privatePath(dir, 'supervisorStats');
 
 export function writeSupervisorStats(dir: string, stats: SupervisorStats): void {
   try {

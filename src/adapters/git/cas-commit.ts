@@ -1,6 +1,6 @@
 import { UnavailableError } from '../../errors.js';
 import { currentBranch, isAncestor, readFilesAt, resolveRef } from './read-files.js';
-import { stampSync } from './pull.js';
+import { stampSync } from '../control-repo/private-dir.js';
 import { buildCommit, type FileChanges } from './build-commit.js';
 import { runGit } from './run-git.js';
 

@@ -1,14 +1,11 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { stampSync } from '../control-repo/private-dir.js';
 import { recoverRepo } from './recover.js';
 import { runGit } from './run-git.js';
 
-export type PullOutcome = { ok: true } | { ok: false; error: string; timedOut: boolean };
+// The sync stamp belongs to the private folder's owner; re-exported for the gate's callers.
+export { lastSyncAt } from '../control-repo/private-dir.js';
 
-/** Where factoryctl keeps its per-clone bookkeeping (never committed). */
-export function clonePrivateDir(dir: string): string {
-  return join(dir, '.git', 'factoryctl');
-}
+export type PullOutcome = { ok: true } | { ok: false; error: string; timedOut: boolean };
 
 /**
  * Fast-forward pull with a time bound. A pull killed by the bound may leave a lock behind,
@@ -39,19 +36,4 @@ export async function pullFastForward(dir: string, timeoutMs: number, now = Date
     ? `pull timed out after ${timeoutMs} ms`
     : result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ') || `git pull exited ${result.code}`;
   return { ok: false, error, timedOut: result.timedOut };
-}
-
-export function stampSync(dir: string, at: number): void {
-  const privateDir = clonePrivateDir(dir);
-  mkdirSync(privateDir, { recursive: true });
-  writeFileSync(join(privateDir, 'last-sync'), `${new Date(at).toISOString()}\n`);
-}
-
-/** Time of the last good sync with the remote, or undefined if it never happened. */
-export function lastSyncAt(dir: string): number | undefined {
-  try {
-    return statSync(join(clonePrivateDir(dir), 'last-sync')).mtimeMs;
-  } catch {
-    return undefined;
-  }
 }

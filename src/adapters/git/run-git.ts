@@ -1,11 +1,6 @@
-import { spawn } from 'node:child_process';
+import { runProcess, type ProcessResult } from '../process/run-process.js';
 
-export interface GitResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
+export type GitResult = ProcessResult;
 
 export interface GitOptions {
   timeoutMs?: number;
@@ -14,38 +9,19 @@ export interface GitOptions {
 }
 
 /**
- * Runs the system git: it reaches every remote the machine can (file, HTTP(S), SSH with the
- * user's ssh config and ControlMaster), and costs no module load. Never throws for a non-zero exit.
+ * Runs the system git through the one process runner: it reaches every remote the machine can
+ * (file, HTTP(S), SSH with the user's ssh config and ControlMaster), and costs no module load.
+ * Never throws for a non-zero exit; a git that cannot be started at all rejects.
  */
-export function runGit(dir: string, args: string[], opts: GitOptions = {}): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', dir, ...args], {
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer =
-      opts.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-          }, opts.timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
+export async function runGit(dir: string, args: string[], opts: GitOptions = {}): Promise<GitResult> {
+  const result = await runProcess('git', ['-C', dir, ...args], {
+    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...opts.env },
+    input: opts.input ?? '',
+    ownGroup: false,
+    timeoutMs: opts.timeoutMs,
   });
+  if (result.spawnError) throw result.spawnError;
+  return result;
 }
 
 export class GitError extends Error {

@@ -1,3 +1,4 @@
+import { DEFAULT_PULL_TIMEOUT_MS } from '../../domain/config/gate-defaults.js';
 import type { NodeDecision } from '../../domain/config/state-schema.js';
 import { TELEMETRY_FILES } from '../../domain/telemetry-files.js';
 import type { NodeTelemetryTexts } from '../../domain/supervisor/status-telemetry.js';
@@ -6,8 +7,8 @@ import { runGit } from '../git/run-git.js';
 export const TELEMETRY_PREFIX = 'telemetry/';
 export const TELEMETRY_DECISION = 'decision.json';
 
-/** Fetches every node's telemetry branch; a failure leaves the last fetched copies. */
-export async function fetchTelemetry(dir: string, remote = 'origin', timeoutMs = 10_000): Promise<boolean> {
+/** Fetches every node's telemetry branch; a failure leaves the last fetched copies. `timeoutMs`: gate.pullTimeout, else its default. */
+export async function fetchTelemetry(dir: string, remote = 'origin', timeoutMs = DEFAULT_PULL_TIMEOUT_MS): Promise<boolean> {
   const result = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--prune', remote, `+refs/heads/${TELEMETRY_PREFIX}*:refs/remotes/${remote}/${TELEMETRY_PREFIX}*`], { timeoutMs });
   return result.code === 0;
 }

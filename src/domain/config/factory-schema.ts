@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration, NodeName, RoleName } from './common.js';
+import { DEFAULT_PULL_TIMEOUT } from './gate-defaults.js';
 import { CiServerConfig, ForgeConfig } from './forge-schema.js';
 import { NodeConfig } from './node-schema.js';
 import { Policy } from './policy-schema.js';
@@ -7,7 +8,7 @@ import { RoleConfig } from './roles-schema.js';
 import { SupervisorConfig } from './supervisor-schema.js';
 
 export const GateConfig = z.strictObject({
-  pullTimeout: Duration.default('5s').describe('time bound on the gate\'s pull of the control repo'),
+  pullTimeout: Duration.default(DEFAULT_PULL_TIMEOUT).describe('time bound on the gate\'s pull of the control repo'),
   maxStaleness: Duration.default('15m').describe('past this age of the last good pull, heavy roles fail closed, others open'),
 });
 
@@ -23,7 +24,7 @@ export const TelemetryConfig = z.strictObject({
 export const FactoryConfig = z.strictObject({
   version: z.literal(1),
   name: z.string().min(1).describe('the factory\'s name'),
-  gate: GateConfig.default({ pullTimeout: '5s', maxStaleness: '15m' }),
+  gate: GateConfig.default({ pullTimeout: DEFAULT_PULL_TIMEOUT, maxStaleness: '15m' }),
   roles: z.record(RoleName, RoleConfig),
   nodes: z.record(NodeName, NodeConfig).describe('machines by name; "default" applies to any machine not listed'),
   policy: Policy.default(Policy.parse({})),

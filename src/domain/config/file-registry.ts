@@ -5,6 +5,7 @@ import { AlarmsFile } from './alarm-schema.js';
 import { RepoFile } from './repo-schema.js';
 import { ScheduleFile } from './schedule-schema.js';
 import { HaltsFile, OverridesFile } from './state-schema.js';
+import { CONTROL_PATHS } from '../control-paths.js';
 
 /** One kind of file in the control repo: where it lives, its schema, and the JSON Schema editors use for it. */
 export interface FileKind<S extends z.ZodType = z.ZodType> {
@@ -20,13 +21,13 @@ export function fileKind<S extends z.ZodType>(name: string, pattern: string, sch
   return { name, pattern, schema, description };
 }
 
-export const FACTORY = fileKind('factory', 'factory.yaml', FactoryConfig, 'factoryctl global config: forges, nodes, roles, policies');
-export const OVERRIDES = fileKind('overrides', 'factory-state/overrides.yaml', OverridesFile, 'human overrides: pinned halts and runs');
-export const HALTS = fileKind('halts', 'factory-state/halts.yaml', HaltsFile, 'factory-wide halts decided by the leader supervisor');
-export const SCHEDULE = fileKind('schedule', 'factory-state/schedule.yaml', ScheduleFile, 'tuned intervals decided by the leader supervisor');
-export const ALARMS = fileKind('alarms', 'factory-state/alarms.yaml', AlarmsFile, 'alarms that wake the supervisor when a thing finishes or a time comes');
-export const PRESET = fileKind('preset', 'repos/presets/**/*.yaml', RepoFile, 'a preset: shared repository practice, applied with extends');
-export const REPO = fileKind('repo', 'repos/*/*.yaml', RepoFile, 'one managed repository, repos/<owner>/<name>.yaml');
+export const FACTORY = fileKind('factory', CONTROL_PATHS.factory, FactoryConfig, 'factoryctl global config: forges, nodes, roles, policies');
+export const OVERRIDES = fileKind('overrides', CONTROL_PATHS.overrides, OverridesFile, 'human overrides: pinned halts and runs');
+export const HALTS = fileKind('halts', CONTROL_PATHS.halts, HaltsFile, 'factory-wide halts decided by the leader supervisor');
+export const SCHEDULE = fileKind('schedule', CONTROL_PATHS.schedule, ScheduleFile, 'tuned intervals decided by the leader supervisor');
+export const ALARMS = fileKind('alarms', CONTROL_PATHS.alarms, AlarmsFile, 'alarms that wake the supervisor when a thing finishes or a time comes');
+export const PRESET = fileKind('preset', `${CONTROL_PATHS.repos}/presets/**/*.yaml`, RepoFile, 'a preset: shared repository practice, applied with extends');
+export const REPO = fileKind('repo', `${CONTROL_PATHS.repos}/*/*.yaml`, RepoFile, 'one managed repository, repos/<owner>/<name>.yaml');
 
 /**
  * Every file kind validate checks and schema writes. First match wins, so a more specific pattern

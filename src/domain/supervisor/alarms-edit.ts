@@ -1,5 +1,9 @@
-import { stringify } from 'yaml';
 import type { Alarm } from '../config/alarm-schema.js';
+import { CONTROL_PATHS } from '../control-paths.js';
+import { describeAlarm } from './alarms-evaluate.js';
+import { renderAlarmsYaml } from './alarms-file.js';
+
+export { renderAlarmsYaml };
 
 export type AlarmSpec = Omit<Alarm, 'id'> & { id?: string };
 
@@ -23,10 +27,18 @@ export function removeAlarms(alarms: readonly Alarm[], ids: readonly string[]): 
   return { alarms: alarms.filter((a) => !drop.has(a.id)), removed: alarms.filter((a) => drop.has(a.id)) };
 }
 
-const KEY_ORDER: (keyof Alarm)[] = ['id', 'kind', 'repo', 'number', 'at', 'command', 'note', 'createdBy', 'createdAt'];
+type StateCommit = { changes: Record<string, string>; message: string } | null;
 
-/** alarms.yaml text; the same alarms always give the same bytes, so an unchanged file is not rewritten. */
-export function renderAlarmsYaml(alarms: readonly Alarm[]): string {
-  const ordered = alarms.map((a) => Object.fromEntries(KEY_ORDER.filter((k) => a[k] !== undefined).map((k) => [k, a[k]])));
-  return `# Written by factoryctl (alarm add/rm, and the supervisor when an alarm fires).\n${stringify({ alarms: ordered }, { lineWidth: 0 })}`;
+/** `alarm add` as a change of alarms.yaml: none when the alarm is already set. */
+export function alarmAddCommit(current: readonly Alarm[], spec: AlarmSpec): { alarm: Alarm; added: boolean; commit: StateCommit } {
+  const r = addAlarm(current, spec);
+  const message = `alarm add ${r.alarm.id}: ${describeAlarm(r.alarm)}${r.alarm.note ? ` (${r.alarm.note})` : ''}`;
+  return { alarm: r.alarm, added: r.added, commit: r.added ? { changes: { [CONTROL_PATHS.alarms]: renderAlarmsYaml(r.alarms) }, message } : null };
+}
+
+/** `alarm rm` as a change of alarms.yaml: none unless every id names a pending alarm. */
+export function alarmRemoveCommit(current: readonly Alarm[], ids: readonly string[]): { missing: string[]; commit: StateCommit } {
+  const r = removeAlarms(current, ids);
+  const missing = ids.filter((id) => !r.removed.some((a) => a.id === id));
+  return { missing, commit: missing.length === 0 ? { changes: { [CONTROL_PATHS.alarms]: renderAlarmsYaml(r.alarms) }, message: `alarm rm ${ids.join(' ')}` } : null };
 }

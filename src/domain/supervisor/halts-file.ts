@@ -1,7 +1,14 @@
+// factory-state/halts.yaml, the leader supervisor's factory-wide halts: its one parse and its one render.
 import { stringify } from 'yaml';
-import type { SupervisorHalt } from '../config/state-schema.js';
+import { CONTROL_PATHS } from '../control-paths.js';
+import { mapParse, parseStateYaml, type StateParse } from '../config/parse-state.js';
+import { HaltsFile, type SupervisorHalt } from '../config/state-schema.js';
 
 const KEY_ORDER: (keyof SupervisorHalt)[] = ['role', 'node', 'repo', 'reason', 'by', 'since'];
+
+export function parseHaltsYaml(text: string | undefined): StateParse<SupervisorHalt[]> {
+  return mapParse(parseStateYaml(CONTROL_PATHS.halts, text, HaltsFile), (file) => file.halts);
+}
 
 /** halts.yaml text in a fixed key order: the same halts always give the same bytes. */
 export function renderHaltsYaml(halts: readonly SupervisorHalt[]): string {

@@ -1,7 +1,10 @@
+// factory-state/schedule.yaml, the supervisor's tuned intervals: its one parse and its one render.
 import { stringify } from 'yaml';
+import { CONTROL_PATHS } from '../control-paths.js';
 import { parseDuration } from '../duration.js';
 import type { FactoryConfig } from '../config/factory-schema.js';
-import type { ScheduleEntry, ScheduleFile } from '../config/schedule-schema.js';
+import { mapParse, parseStateYaml, type StateParse } from '../config/parse-state.js';
+import { ScheduleFile, type ScheduleEntry } from '../config/schedule-schema.js';
 import { formatExact, toIso } from './format.js';
 import type { RoleBounds, RoleSchedule, ScheduleState } from './schedule-tune.js';
 
@@ -26,6 +29,10 @@ export function scheduleStateFromFile(file: ScheduleFile): ScheduleState {
     roles[role] = r;
   }
   return { roles };
+}
+
+export function parseScheduleYaml(text: string | undefined): StateParse<ScheduleState> {
+  return mapParse(parseStateYaml(CONTROL_PATHS.schedule, text, ScheduleFile), scheduleStateFromFile);
 }
 
 /** schedule.yaml text: sorted roles, fixed key order, exact durations: the same state always gives the same bytes. */

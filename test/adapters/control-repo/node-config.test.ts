@@ -5,7 +5,7 @@ import { configKey, loadNodeConfig } from '../../../src/adapters/control-repo/no
 import { makeControlRepo } from '../../support/control-repo.js';
 
 describe('loadNodeConfig: the last good config keyed by its files, parsed only when they changed', () => {
-  const template = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const template = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
   const fixture = makeControlRepo({
     files: Object.fromEntries(['repos/example-org/example-repo.yaml', 'repos/presets/factory-defaults.yaml', 'repos/presets/factory-labels.yaml'].map((p) => [p, template(p)])),
   });

@@ -1,0 +1,40 @@
+// factoryctl's own bookkeeping in a clone, .git/factoryctl/ (never committed, never pushed): the
+// one owner of that folder and the table of its files; every reader and writer asks here.
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const PRIVATE_FILES = {
+  /** the gate's last good control view, a record per control file (control-repo/view.ts) */
+  viewCache: 'view-cache.json',
+  /** the node daemon's last good config (control-repo/node-config.ts) */
+  nodeLastGood: 'node-last-good.json',
+  /** the supervisor's last good config (control-repo/supervisor-config.ts) */
+  supervisorLastGood: 'supervisor-last-good.json',
+  /** the supervisor's figures for `status` (control-repo/supervisor-stats.ts) */
+  supervisorStats: 'supervisor-stats.json',
+  /** its mtime is the last good sync with the remote (a pull, or a push of ours) */
+  lastSync: 'last-sync',
+} as const;
+export type PrivateFile = keyof typeof PRIVATE_FILES;
+
+export function privateDir(dir: string): string {
+  return join(dir, '.git', 'factoryctl');
+}
+
+export function privatePath(dir: string, file: PrivateFile): string {
+  return join(privateDir(dir), PRIVATE_FILES[file]);
+}
+
+export function stampSync(dir: string, at: number): void {
+  mkdirSync(privateDir(dir), { recursive: true });
+  writeFileSync(privatePath(dir, 'lastSync'), `${new Date(at).toISOString()}\n`);
+}
+
+/** Time of the last good sync with the remote, or undefined if it never happened. */
+export function lastSyncAt(dir: string): number | undefined {
+  try {
+    return statSync(privatePath(dir, 'lastSync')).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}

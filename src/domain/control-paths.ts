@@ -1,0 +1,13 @@
+// Where each file of the control repo lives: the one table, read by the gate, the node, the
+// supervisor, the commands and validate alike. No imports: the gate's bundle carries it.
+export const CONTROL_PATHS = {
+  factory: 'factory.yaml',
+  repos: 'repos',
+  overrides: 'factory-state/overrides.yaml',
+  halts: 'factory-state/halts.yaml',
+  schedule: 'factory-state/schedule.yaml',
+  alarms: 'factory-state/alarms.yaml',
+  status: 'factory-state/STATUS.md',
+} as const;
+
+export type ControlPath = (typeof CONTROL_PATHS)[keyof typeof CONTROL_PATHS];
