@@ -3,10 +3,13 @@ import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../domain/duration.js';
 import { acquireNodeLock } from '../adapters/node/node-lock.js';
+import { runFiles } from '../adapters/node/run-records.js';
 import { restartOnNewBuild, runsFromControlRepo } from '../adapters/process/restart-self.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
-import { NodeDaemon, type CycleReport } from '../runtime/node/daemon.js';
+import { createNodeDaemon, type CycleReport } from '../runtime/node/daemon.js';
+import { runLoop, runOnce } from '../runtime/node/loop.js';
+import { realNodeDeps } from '../runtime/node/real-deps.js';
 
 export const help = `usage: factoryctl node [--once] [--interval D] [--json]
 
@@ -33,21 +36,19 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const intervalMs = values.interval === undefined ? undefined : interval(values.interval);
   const dir = requireDir(ctx);
   const log = (line: string) => ctx.err(`factoryctl node: ${line}`);
-  const daemon = new NodeDaemon({ dir, node: ctx.node, env: ctx.env, now: ctx.now, log, ...(intervalMs ? { intervalMs } : {}), cron: { nodeBin: process.execPath, cli: cliPath() }, selfUpgrade: runsFromControlRepo(dir) });
+  const cron = { nodeBin: process.execPath, cli: cliPath() };
+  const daemon = createNodeDaemon(realNodeDeps({ dir, node: ctx.node, env: ctx.env, now: ctx.now, log, ...(intervalMs ? { intervalMs } : {}), cron, selfUpgrade: runsFromControlRepo(dir) }));
   await daemon.start();
-  const lock = acquireNodeLock(daemon.lockPath());
+  const lock = acquireNodeLock(runFiles(daemon.paths).lock);
   if (!lock.ok) throw new FactoryError(`another factoryctl node (pid ${lock.holder}) runs for ${daemon.paths.runDir}`, EXIT.TEMPFAIL);
   try {
     await daemon.restore();
     if (values.once) {
-      await daemon.maybePull(true);
-      const report = await daemon.cycle();
-      await daemon.settle();
-      await daemon.telemetry.flush(daemon.pullTimeoutMs * 3 + 5_000);
+      const report = await runOnce(daemon);
       ctx.out(ctx.json ? JSON.stringify({ ok: true, node: ctx.node, ...report, telemetryPending: daemon.telemetry.pending }) : describe(ctx.node, report));
       return EXIT.OK;
     }
-    await loop(daemon, ctx, log);
+    await runLoop(daemon, { node: ctx.node, now: ctx.now, log });
   } finally {
     lock.release();
   }
@@ -55,40 +56,6 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   log('restarting on the new build');
   const restarted = restartOnNewBuild();
   return restarted === 'exit' ? EXIT.OK : restarted;
-}
-
-/** Samples on a fixed rate; between samples wakes only for agents due in loop mode; a signal ends the sleep at once. */
-async function loop(daemon: NodeDaemon, ctx: CommandContext, log: (line: string) => void): Promise<void> {
-  let stopped = false;
-  let wake: () => void = () => undefined;
-  const stop = () => {
-    stopped = true;
-    wake();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  log(`started on ${ctx.node}, sampling every ${daemon.intervalMs} ms`);
-  daemon.note('started', `factoryctl node started (pid ${process.pid})`);
-  let nextSampleAt = ctx.now();
-  while (!stopped && !daemon.upgraded) {
-    if (ctx.now() >= nextSampleAt) {
-      const began = ctx.now();
-      const report = await daemon.cycle().catch((error: Error) => (log(`cycle failed: ${error.stack ?? error.message}`), undefined));
-      for (const e of report?.events ?? []) log(`${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}: ${e.reason}`);
-      nextSampleAt = Math.max(began + daemon.intervalMs, ctx.now());
-      void daemon.maybePull();
-    } else daemon.tickAgents();
-    const until = Math.min(nextSampleAt, daemon.nextAgentDueAt() ?? Infinity);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, until - ctx.now()));
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-  log('stopping: flushing telemetry');
-  await daemon.telemetry.flush(daemon.pullTimeoutMs * 3 + 5_000);
 }
 
 function describe(node: string, r: CycleReport): string {

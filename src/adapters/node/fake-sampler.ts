@@ -1,3 +1,4 @@
+import type { AgentProcess } from '../../domain/node/agent-stop.js';
 import type { Sample } from '../../domain/pressure/sample.js';
 import type { Sampler } from './sampler.js';
 
@@ -7,6 +8,9 @@ export interface FakeSampler extends Sampler {
   set(figures: Partial<Omit<Sample, 'at'>>): void;
   /** Make the next samples reject (a broken sampler), or recover with undefined. */
   fail(error: Error | undefined): void;
+  /** The agents later samples find running, per role (what a stop at level 3 signals). */
+  setAgents(found: Record<string, AgentProcess[]>): void;
+  agentProcesses(): Record<string, AgentProcess[]>;
   /** How many samples were taken. */
   readonly calls: number;
 }
@@ -28,6 +32,7 @@ export function createFakeSampler(now: () => number, initial: Partial<Omit<Sampl
   let figures: Omit<Sample, 'at'> = { ...healthySample(), ...initial };
   let failure: Error | undefined;
   let calls = 0;
+  let agents: Record<string, AgentProcess[]> = {};
   return {
     async sample() {
       calls += 1;
@@ -40,6 +45,10 @@ export function createFakeSampler(now: () => number, initial: Partial<Omit<Sampl
     fail(error) {
       failure = error;
     },
+    setAgents(found) {
+      agents = structuredClone(found);
+    },
+    agentProcesses: () => structuredClone(agents),
     get calls() {
       return calls;
     },

@@ -6,6 +6,7 @@
  * under 0.2% of one core at a 5 s interval, see bench/sampler.bench.mjs). Linux only, by design.
  */
 import { readdirSync, readFileSync, statfsSync } from 'node:fs';
+import type { AgentProcess } from '../../domain/node/agent-stop.js';
 import type { DiskSample, Sample } from '../../domain/pressure/sample.js';
 import { agentMatchKey, argvMatches, cpuBusyPercent, parseCpuTimes, parseLoad1, parseMeminfo, parseVmRssMb, type CpuTimes } from './proc-parse.js';
 
@@ -16,11 +17,7 @@ export interface Sampler {
   agentProcesses?(): Record<string, AgentProcess[]>;
 }
 
-export interface AgentProcess {
-  pid: number;
-  /** The pid and its descendants, parents first. */
-  tree: number[];
-}
+export type { AgentProcess } from '../../domain/node/agent-stop.js';
 
 export interface ProcSamplerOptions {
   /** Mount points to statfs. */

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { AgentProcess } from './sampler.js';
+import type { StopTarget } from '../../domain/node/agent-stop.js';
 
-export interface StopTarget extends AgentProcess {
-  role: string;
-}
+export type { StopTarget } from '../../domain/node/agent-stop.js';
 
 export interface StoppedAgent {
   role: string;

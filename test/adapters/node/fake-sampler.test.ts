@@ -25,4 +25,12 @@ describe('createFakeSampler', () => {
     (await sampler.sample()).disks[0]!.usedPercent = 99;
     expect((await sampler.sample()).disks[0]!.usedPercent).toBe(40);
   });
+
+  it('finds the agents it was told run, as copies', () => {
+    const sampler = createFakeSampler(() => 0);
+    expect(sampler.agentProcesses()).toEqual({});
+    sampler.setAgents({ dev: [{ pid: 100, tree: [100, 101] }] });
+    sampler.agentProcesses().dev![0]!.tree.push(999);
+    expect(sampler.agentProcesses()).toEqual({ dev: [{ pid: 100, tree: [100, 101] }] });
+  });
 });

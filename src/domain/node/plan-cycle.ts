@@ -1,0 +1,93 @@
+import type { FactoryConfig } from '../config/factory-schema.js';
+import type { NodeDecision, Override, SupervisorHalt } from '../config/state-schema.js';
+import { assignmentsFor, type Assignment } from '../assignments.js';
+import { localPlan, type CronContext, type LocalPlan } from '../local-plan.js';
+import { nodeCycle, type NodeCycle, type RoleSummary } from '../node-cycle.js';
+import type { PressureState, Sample } from '../pressure/index.js';
+import type { ResolvedRepo } from '../repos/merge.js';
+import type { Rollup } from '../telemetry-files.js';
+import { decideAgentStop, type AgentStop } from './agent-stop.js';
+import type { NodeSettings } from './node-settings.js';
+
+export interface ControlSources {
+  overrides: Override[];
+  halts: SupervisorHalt[];
+}
+
+/** What the daemon carries from one cycle to the next; a restart rebuilds it from the run files and the telemetry branch. */
+export interface CycleMemory {
+  prev: PressureState;
+  prevDecision: NodeDecision | undefined;
+  prevRoles: RoleSummary | undefined;
+  lastCommittedAt: number | undefined;
+  /** Samples since the last commit. */
+  rollup: Rollup | undefined;
+  /** The control files last read: used while they cannot be read. */
+  control: ControlSources;
+}
+
+/** The run files: decision.json is what the gate reads, the others what a restart decides from. */
+export interface RunRecords {
+  pressure: PressureState;
+  decision: NodeDecision;
+  roles: RoleSummary;
+}
+
+export interface NodeConfigInput {
+  factory: Pick<FactoryConfig, 'roles' | 'nodes'>;
+  repos: Pick<ResolvedRepo, 'slug' | 'config'>[];
+  schedule: Record<string, number>;
+}
+
+export interface NodeCycleObserved {
+  node: string;
+  settings: NodeSettings;
+  config: NodeConfigInput;
+  sample: Sample | undefined;
+  control: ControlSources;
+  memory: CycleMemory;
+  /** A stop of running agents is still in progress. */
+  stopping: boolean;
+  cron: CronContext;
+  now: number;
+}
+
+/** Everything one cycle does, as data: the records to write, the local plan per mechanism, a stop of running agents. */
+export interface NodeCyclePlan {
+  cycle: NodeCycle;
+  assignments: Assignment[];
+  records: RunRecords;
+  local: LocalPlan;
+  mechanisms: { haltFiles: boolean; crontab: boolean; loop: boolean };
+  stop: AgentStop | undefined;
+}
+
+export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
+  const { settings, memory } = o;
+  const assignments = assignmentsFor(o.node, o.config.factory, o.config.repos as ResolvedRepo[], o.config.schedule);
+  const cycle = nodeCycle({
+    node: o.node,
+    prev: memory.prev,
+    sample: o.sample,
+    policy: settings.policy,
+    roles: o.config.factory.roles,
+    nodeRoles: settings.nodeRoles,
+    assignments,
+    control: o.control,
+    prevDecision: memory.prevDecision,
+    prevRoles: memory.prevRoles,
+    lastCommittedAt: memory.lastCommittedAt,
+    heartbeatMs: settings.heartbeatMs,
+    now: o.now,
+  });
+  const local = localPlan({ assignments, roles: settings.nodeRoles, stateOf: cycle.stateOf, paths: settings.paths, cron: o.cron });
+  const control = settings.control;
+  return {
+    cycle,
+    assignments,
+    records: { pressure: cycle.pressure.state, decision: cycle.decision, roles: cycle.roles },
+    local,
+    mechanisms: { haltFiles: control.includes('halt-files'), crontab: control.includes('crontab'), loop: control.includes('loop') },
+    stop: decideAgentStop({ level: cycle.pressure.level, policy: settings.policy, stopping: o.stopping, control }),
+  };
+}

@@ -1,0 +1,79 @@
+import type { JournalEvent, RoleSummary } from '../../domain/node-cycle.js';
+import { planNodeCycle, type ControlSources, type CycleMemory } from '../../domain/node/plan-cycle.js';
+import { cycleTelemetry } from '../../domain/node/telemetry-commit.js';
+import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
+import type { AgentStopper } from './agent-stop.js';
+import { applyMechanisms } from './apply.js';
+import type { ConfigHolder } from './config-holder.js';
+import type { NodeLoopDeps } from './deps.js';
+import type { Journal } from './journal.js';
+import type { Machine } from './machine.js';
+
+export interface CycleReport {
+  level: number;
+  halted: string[];
+  reason: string;
+  roles: RoleSummary;
+  events: JournalEvent[];
+  commit: false | 'change' | 'heartbeat';
+  problems: string[];
+}
+
+export interface CycleParts {
+  deps: NodeLoopDeps;
+  config: ConfigHolder;
+  journal: Journal;
+  machine: Machine;
+  stopper: AgentStopper;
+  telemetry: TelemetryQueue;
+}
+
+/** One cycle: read (control files, config, a sample), decide (one pure call), record, apply, report. */
+export async function runCycle(parts: CycleParts, memory: CycleMemory): Promise<{ report: CycleReport; memory: CycleMemory }> {
+  const { deps, config, journal, machine } = parts;
+  const control = await readControl(parts, memory.control);
+  const { settings } = config;
+  const { sample, samplerProblem } = await machine.sample(settings.sampler).then(
+    (taken) => ({ sample: taken, samplerProblem: undefined }),
+    (error: Error) => ({ sample: undefined, samplerProblem: `sampler failed: ${error.message}` }),
+  );
+  const now = deps.now();
+  const cron = { controlDir: deps.dir, node: deps.node, ...deps.cron };
+  const plan = planNodeCycle({ node: deps.node, settings, config: config.config, sample, control, memory, stopping: parts.stopper.stopping, cron, now });
+
+  // Records first (the gate reads decision.json), then the machine: a kill in between is completed by the next cycle.
+  const problems = samplerProblem ? [samplerProblem] : [];
+  try {
+    deps.records.write(settings.paths, plan.records);
+    journal.report('records', undefined);
+  } catch (error) {
+    // A full disk must not stop the crontab and the loop from halting: go on to apply.
+    const problem = `records: cannot write ${settings.paths.runDir}: ${(error as Error).message}`;
+    journal.report('records', problem);
+    problems.push(problem);
+  }
+  for (const [topic, problem] of Object.entries(applyMechanisms(plan, deps.machine, machine, journal, deps.now()))) {
+    journal.report(topic, problem);
+    if (problem) problems.push(problem);
+  }
+  if (plan.stop) parts.stopper.start(plan.stop, plan.cycle.stateOf);
+  journal.report('sampler', samplerProblem);
+
+  const told = cycleTelemetry({ node: deps.node, plan, memory, journal: journal.take(), sample, control, now });
+  if (told.telemetry) parts.telemetry.enqueue(told.telemetry.update, told.telemetry.message);
+  const { decision } = plan.cycle;
+  const report = { level: decision.level, halted: decision.halted, reason: plan.cycle.pressure.reason, roles: plan.cycle.roles, events: told.events, commit: told.commit, problems };
+  return { report, memory: told.memory };
+}
+
+/** The control files; when unreadable, the last ones read. Either trouble is reported once. */
+async function readControl({ deps, journal }: CycleParts, last: ControlSources): Promise<ControlSources> {
+  try {
+    const loaded = await deps.repo.readControl();
+    journal.report('control', loaded.invalid ? `control files invalid, using their last good state: ${loaded.invalid.message}` : undefined);
+    return { overrides: loaded.view.overrides, halts: loaded.view.halts };
+  } catch (error) {
+    journal.report('control', `control files unreadable, using the last ones read: ${(error as Error).message}`);
+    return last;
+  }
+}

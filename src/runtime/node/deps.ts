@@ -1,0 +1,66 @@
+import type { LocalPlan } from '../../domain/local-plan.js';
+import type { StopTarget } from '../../domain/node/agent-stop.js';
+import type { SamplerSpec } from '../../domain/node/node-settings.js';
+import type { ControlSources } from '../../domain/node/plan-cycle.js';
+import type { LoadedNodeConfig, NodeConfigView } from '../../adapters/control-repo/node-config.js';
+import type { PullOutcome } from '../../adapters/git/pull.js';
+import type { LoopRunner, LoopRunnerOptions } from '../../adapters/node/loop-runner.js';
+import type { RunRecordsStore } from '../../adapters/node/run-records.js';
+import type { Sampler } from '../../adapters/node/sampler.js';
+import type { StoppedAgent } from '../../adapters/node/stop-agents.js';
+import type { TelemetryBranch, TelemetryBranchOptions } from '../../adapters/telemetry/branch.js';
+import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
+import type { UpgradeResult } from '../../adapters/upgrade/self-upgrade.js';
+
+/** The control files as read this cycle; `invalid`: some are, and their last good version is used. */
+export interface ControlRead {
+  view: ControlSources;
+  invalid?: { message: string };
+}
+
+/** The control repo: its remote, pulls, the config and the control files. */
+export interface ControlRepoDeps {
+  hasRemote(): Promise<boolean>;
+  /** Clears what a killed git left behind (stale locks). */
+  recover(): Promise<void>;
+  pull(timeoutMs: number): Promise<PullOutcome>;
+  readControl(): Promise<ControlRead>;
+  /** Changes when the files the config is made of may have changed. */
+  configKey(): Promise<string>;
+  loadConfig(lastGood: NodeConfigView | undefined): Promise<LoadedNodeConfig>;
+  /** Builds and switches to new factoryctl source after a pull; absent: not running from the control repo. */
+  upgrade?(): Promise<UpgradeResult>;
+}
+
+/** The machine and the ways halts reach its agents. */
+export interface MachineDeps {
+  createSampler(spec: SamplerSpec): Sampler;
+  applyHaltFiles(plan: LocalPlan): void;
+  applyCrontab(lines: string[]): { warnings: string[] };
+  createLoopRunner(options: LoopRunnerOptions): LoopRunner;
+  stopAgents(targets: StopTarget[], graceMs: number, spared: ReadonlySet<number>): Promise<StoppedAgent[]>;
+  /** This process and its ancestors: never stopped as agents. */
+  selfAndAncestors(): Set<number>;
+}
+
+export interface TelemetryDeps {
+  createBranch(options: TelemetryBranchOptions): TelemetryBranch;
+  createQueue(branch: () => TelemetryBranch, log: (line: string) => void): TelemetryQueue;
+}
+
+/** Everything the node loop touches, passed in: a test drives whole cycles with a fake sampler and in-memory mechanisms. */
+export interface NodeLoopDeps {
+  dir: string;
+  node: string;
+  env: NodeJS.ProcessEnv;
+  /** --interval: replaces policy.sampleInterval. */
+  intervalMs?: number;
+  /** How cron finds factoryctl again: absolute node binary and bin/factoryctl.js. */
+  cron: { nodeBin: string; cli: string };
+  now: () => number;
+  log: (line: string) => void;
+  repo: ControlRepoDeps;
+  machine: MachineDeps;
+  telemetry: TelemetryDeps;
+  records: RunRecordsStore;
+}

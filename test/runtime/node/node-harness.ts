@@ -1,0 +1,107 @@
+import { Policy } from '../../../src/domain/config/policy-schema.js';
+import type { LocalPlan } from '../../../src/domain/local-plan.js';
+import type { StopTarget } from '../../../src/domain/node/agent-stop.js';
+import type { RunRecords } from '../../../src/domain/node/plan-cycle.js';
+import type { TelemetryUpdate } from '../../../src/domain/telemetry-files.js';
+import { createFakeSampler, type FakeSampler } from '../../../src/adapters/node/fake-sampler.js';
+import type { LoopRunner } from '../../../src/adapters/node/loop-runner.js';
+import type { TelemetryBranch } from '../../../src/adapters/telemetry/branch.js';
+import { createNodeDaemon, type NodeDaemon } from '../../../src/runtime/node/daemon.js';
+import type { NodeLoopDeps } from '../../../src/runtime/node/deps.js';
+import { factory } from '../../support/apply-fixture.js';
+
+export const T0 = Date.parse('2025-06-01T12:00:00Z');
+/** This test process stands for the node daemon; 1 for its ancestor init. */
+export const SELF = [process.pid, 1];
+
+/** Everything a node cycle touched, in memory. */
+export interface NodeHarness {
+  daemon: NodeDaemon;
+  sampler: FakeSampler;
+  clock: { now: number };
+  logs: string[];
+  haltPlans: LocalPlan[];
+  crontabs: string[][];
+  stops: { targets: StopTarget[]; graceMs: number; spared: number[] }[];
+  runnerCalls: string[];
+  commits: { update: TelemetryUpdate; message: string }[];
+  records: RunRecords[];
+  /** Make the halt-file mechanism throw (a full disk), or work again with undefined. */
+  failHaltFiles(error: Error | undefined): void;
+}
+
+export interface HarnessOptions {
+  control?: ('halt-files' | 'crontab' | 'loop')[];
+  policy?: Record<string, unknown>;
+}
+
+/** A node daemon whose sampler, clock and every mechanism are in memory, started and restored from nothing. */
+export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarness> {
+  const clock = { now: T0 };
+  const now = () => clock.now;
+  const sampler = createFakeSampler(now);
+  let haltFailure: Error | undefined;
+  const h: Omit<NodeHarness, 'daemon'> = {
+    sampler, clock, logs: [], haltPlans: [], crontabs: [], stops: [], runnerCalls: [], commits: [], records: [],
+    failHaltFiles: (error) => void (haltFailure = error),
+  };
+  const runner: LoopRunner = {
+    update: (assignments, stateOf) => void h.runnerCalls.push(`update ${assignments.map((a) => `${a.id}:${stateOf(a).state}`).join(' ')}`),
+    tick: () => (h.runnerCalls.push('tick'), { started: [] }),
+    nextDueAt: () => undefined,
+    running: () => [],
+    stopHalted: async (graceMs) => (h.runnerCalls.push(`stopHalted ${graceMs}`), []),
+    stopAll: async () => [],
+  };
+  const branch: TelemetryBranch = {
+    ref: 'refs/heads/telemetry/n1',
+    prepare: async () => undefined,
+    readCommitted: async () => undefined,
+    lastCommittedAt: async () => undefined,
+    commit: async () => ({ sha: '0'.repeat(40), compacted: false }),
+    push: async () => ({ ok: true, pending: false }),
+  };
+  const config = {
+    factory: { ...factory({ default: { roles: ['dev', 'review', 'supervisor'], control: opts.control ?? ['halt-files'] } }), policy: Policy.parse({ sampleInterval: '5s', hold: '0s', resumeHold: '10s', stabilisation: '10s', mounts: ['/'], ...opts.policy }) },
+    repos: [],
+    schedule: {},
+  };
+  const deps: NodeLoopDeps = {
+    dir: '/srv/control', node: 'n1', env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: '/state/f' }, cron: { nodeBin: '/usr/bin/node', cli: '/opt/factoryctl.cjs' },
+    now, log: (line) => void h.logs.push(line),
+    repo: {
+      hasRemote: async () => false,
+      recover: async () => undefined,
+      pull: async () => ({ ok: true }),
+      readControl: async () => ({ view: { overrides: [], halts: [] } }),
+      configKey: async () => 'key',
+      loadConfig: async () => ({ ok: true, config, key: 'key', problems: [], stale: false, cached: true }),
+    },
+    machine: {
+      createSampler: () => sampler,
+      applyHaltFiles: (plan) => {
+        if (haltFailure) throw haltFailure;
+        h.haltPlans.push(plan);
+      },
+      applyCrontab: (lines) => (h.crontabs.push(lines), { warnings: [] }),
+      createLoopRunner: () => runner,
+      stopAgents: async (targets, graceMs, spared) => {
+        h.stops.push({ targets, graceMs, spared: [...spared].sort((a, b) => a - b) });
+        return targets.map((t) => ({ role: t.role, pid: t.pid, by: 'SIGTERM' as const, pids: t.tree }));
+      },
+      selfAndAncestors: () => new Set(SELF),
+    },
+    telemetry: {
+      createBranch: () => branch,
+      createQueue: () => ({ enqueue: (update, message) => void h.commits.push({ update, message }), retryPush: () => undefined, pending: false, flush: async () => undefined }),
+    },
+    records: {
+      write: (_paths, records) => void h.records.push(records),
+      read: () => ({ pressure: h.records.at(-1)?.pressure, decision: h.records.at(-1)?.decision, roles: h.records.at(-1)?.roles }),
+    },
+  };
+  const daemon = createNodeDaemon(deps);
+  await daemon.start();
+  await daemon.restore();
+  return { ...h, daemon };
+}
