@@ -1,13 +1,8 @@
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
-import type { ResolvedRepo } from '../domain/repos/merge.js';
-import { describeFailure } from '../domain/reconcile/failure.js';
-import { reconcileAll, type ReconcileTarget } from '../domain/reconcile/reconcile-all.js';
-import type { FactoryConfig } from '../domain/config/factory-schema.js';
-import { createForgejoClient } from '../adapters/forge/forgejo.js';
-import { createHttpClient, type HttpClient, type HttpClientOptions } from '../adapters/http/client.js';
+import type { HttpClientOptions } from '../adapters/http/client.js';
+import { reconcileRepos } from '../runtime/reconcile/run.js';
 import { requireDir, type CommandContext } from './context.js';
-import { loadRepos, pickRepos } from '../adapters/control-repo/load-repos.js';
 import { parseFlags } from './parse-flags.js';
 import { renderOutcome, summarize } from './reconcile-render.js';
 
@@ -37,16 +32,15 @@ export async function run(args: string[], ctx: CommandContext, deps: ReconcileDe
   const { values } = parseFlags(args, { repo: { type: 'string', multiple: true }, apply: { type: 'boolean' }, concurrency: { type: 'string' } }, 0);
   const concurrency = Number(values.concurrency ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency takes a whole number from 1 to 64');
-  const wanted = values.repo ?? [];
-  const loaded = await loadRepos(requireDir(ctx), wanted);
-  const repos = pickRepos(loaded.repos, wanted);
   const apply = values.apply === true;
-
-  const targets = makeTargets(repos, loaded.factory, ctx.env, concurrency, deps);
-  const outcomes = await reconcileAll(targets, {
+  const outcomes = await reconcileRepos({
+    dir: requireDir(ctx),
+    env: ctx.env,
+    wanted: values.repo ?? [],
     apply,
     concurrency,
-    onDone: ctx.interactive ? (o, done, total) => ctx.err(`[${done}/${total}] ${o.slug}: ${o.status}`) : undefined,
+    ...(deps.http ? { http: deps.http } : {}),
+    ...(ctx.interactive ? { onDone: (o, done, total) => ctx.err(`[${done}/${total}] ${o.slug}: ${o.status}`) } : {}),
   });
   const summary = summarize(outcomes);
 
@@ -61,23 +55,4 @@ export async function run(args: string[], ctx: CommandContext, deps: ReconcileDe
   }
   if (summary.failed > 0) return EXIT.UNAVAILABLE;
   return !apply && summary.drift > 0 ? EXIT.DRIFT : EXIT.OK;
-}
-
-/** One HTTP client per forge, so its concurrency, retries and call budget are shared by its repositories. */
-function makeTargets(repos: ResolvedRepo[], factory: FactoryConfig, env: NodeJS.ProcessEnv, concurrency: number, deps: ReconcileDeps): ReconcileTarget[] {
-  const http = new Map<string, HttpClient>();
-  return repos.map((repo): ReconcileTarget => {
-    const forge = factory.forges[repo.config.forge]!; // checked by resolveAll
-    const tokenEnv = repo.config.tokenEnv ?? forge.tokenEnv;
-    if (!http.has(repo.config.forge)) {
-      // two list calls per repository in flight; a one-shot run may spend more than the daemon's budget
-      http.set(repo.config.forge, createHttpClient({ concurrency: concurrency * 2, budget: { limit: 20_000 }, ...deps.http }));
-    }
-    try {
-      const client = createForgejoClient({ baseUrl: forge.url, tokenEnv, http: http.get(repo.config.forge)!, env });
-      return { slug: repo.slug, config: repo.config, tokenEnv, client };
-    } catch (error) {
-      return { slug: repo.slug, config: repo.config, tokenEnv, client: { ...describeFailure(error, tokenEnv), kind: 'config' } };
-    }
-  });
 }

@@ -44,7 +44,7 @@ export function createConfigHolder(deps: NodeLoopDeps, journal: Journal): Config
       const stale = read.stale ? `config invalid, keeping the last good one:\n${read.problems.join('\n')}` : undefined;
       journal.report('config', stale ?? (read.problems.length > 0 ? `config: ${read.problems.join('; ')}` : undefined));
       const t = config.factory.telemetry;
-      const branch = deps.telemetry.createBranch({ dir: deps.dir, node: deps.node, keepSamples: t.keepSamples, maxBranchKiB: t.maxBranchKiB, maxCommits: t.maxCommits, pushTimeoutMs: telemetryPushTimeoutMs(settings.pullTimeoutMs), now: deps.now });
+      const branch = deps.telemetry.createBranch({ dir: deps.dir, node: deps.node, keepSamples: t.keepSamples, maxBranchKiB: t.maxBranchKiB, maxCommits: t.maxCommits, pushTimeoutMs: telemetryPushTimeoutMs(settings.pullTimeoutMs), now: deps.now, log: (line) => deps.log(`telemetry: ${line}`) });
       current = { config, settings, branch };
       return undefined;
     },
