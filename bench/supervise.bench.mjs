@@ -48,7 +48,10 @@ async function factory(m, n, supervisorLines = []) {
     const id = emu.woodpecker.createRepo(slug).id;
     files[`repos/${slug}.yaml`] = `forge: emu\nci: { server: wp, repoId: ${id} }\n`;
   }
-  const repo = m.makeControlRepo({ factoryYaml: m.factoryYaml(emu, ['webhookSecretEnv: HOOK_SECRET', ...supervisorLines]), files });
+  // The supervisor's pulls are bounded by gate.pullTimeout (the test fixture's 2s): a bench counts
+  // calls, commits and CPU, so it gives a loaded machine's pull the 15s the supervisor once had.
+  const yaml = m.factoryYaml(emu, ['webhookSecretEnv: HOOK_SECRET', ...supervisorLines]).replace('pullTimeout: 2s', 'pullTimeout: 15s');
+  const repo = m.makeControlRepo({ factoryYaml: yaml, files });
   const git = await m.startGitServer(repo.srv);
   const url = `${git.url}control.git`;
   const dir = await repo.clone('supervisor', url);

@@ -1,6 +1,6 @@
 // A supervisor's role in one look at the lease, and every turn of its term (a push that lands,
 // loses a race or fails; a fence that finds the lease moved), as data: the runtime only reads and pushes.
-import { renewMargin, type Lease, type LeaseDecision, type LeasePolicy } from './lease.js';
+import { lookAgainAt, type Lease, type LeaseDecision, type LeasePolicy } from './lease.js';
 
 export interface LeaderRole {
   kind: 'leader';
@@ -67,6 +67,5 @@ export function renewedLease(held: Lease, me: string, now: number, policy: Lease
 /** When the loop must look at the lease again, whatever its tuned interval: to renew it, or to take it over. */
 export function leaseLookAt(role: LeaseRole, policy: LeasePolicy): number {
   if (role.kind === 'solo') return Infinity;
-  if (role.kind === 'standby') return role.expiresAt;
-  return role.lease.expiresAt - renewMargin(policy);
+  return role.kind === 'standby' ? lookAgainAt(role.expiresAt, false, policy) : lookAgainAt(role.lease.expiresAt, true, policy);
 }

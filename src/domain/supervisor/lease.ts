@@ -55,10 +55,14 @@ export function decideLease(observed: Lease | undefined, me: string, now: number
   return { action: 'standby', holder: observed.holder, epoch: observed.epoch, expiresAt: observed.expiresAt, reason: `${observed.holder} leads (epoch ${observed.epoch}) until ${iso(observed.expiresAt)}` };
 }
 
-/** When to look at the lease again: the leader before it must renew, a standby when it may take over. */
+/** When to look at a lease expiring at `expiresAt` again: its leader before it must renew, a standby when it may take over. */
+export function lookAgainAt(expiresAt: number, leading: boolean, policy: LeasePolicy): number {
+  return leading ? expiresAt - renewMargin(policy) : expiresAt;
+}
+
+/** The same for a decision just made: never in the past. */
 export function nextLeaseLook(d: LeaseDecision, now: number, policy: LeasePolicy): number {
-  if (d.action === 'standby') return Math.max(now, d.expiresAt);
-  return Math.max(now, d.lease.expiresAt - renewMargin(policy));
+  return Math.max(now, d.action === 'standby' ? lookAgainAt(d.expiresAt, false, policy) : lookAgainAt(d.lease.expiresAt, true, policy));
 }
 
 /** The lease file's text, and back; a foreign or torn file reads as no lease (the CAS still guards it). */

@@ -6,15 +6,16 @@ import { leaseLookAt, type LeaseRole } from './lease-term.js';
 import type { LoopPolicy, LoopState } from './loop-step.js';
 import { nextWake, type Wake } from './next-wake.js';
 
-/** Each step's result; `startedAt` and `endedAt` are the loop's clock around the step's I/O. */
-export type StepOutcome = { startedAt: number; endedAt: number } & (
+/** What a step found. */
+export type StepFinding =
   | { kind: 'cycle'; ok: true; intervalMs: number; alarms: readonly Alarm[]; role: LeaseRole }
   | { kind: 'cycle'; ok: false; failure: 'transient' | 'terminal' }
   | { kind: 'lease'; role: LeaseRole }
   | { kind: 'lease'; error: string }
   | { kind: 'poll'; due: readonly string[]; alarms: readonly Alarm[] }
-  | { kind: 'poll'; error: string }
-);
+  | { kind: 'poll'; error: string };
+/** ... and when: `startedAt` and `endedAt` are the loop's clock around the step's I/O. */
+export type StepOutcome = StepFinding & { startedAt: number; endedAt: number };
 export interface LoopNext {
   state: LoopState;
   log: string[];

@@ -1,21 +1,20 @@
 // Runs one step the loop's policy chose, and reports what it found as data for the reducer.
 import { loopPolicy, type LoopStep } from '../../domain/supervisor/loop-step.js';
-import type { StepOutcome } from '../../domain/supervisor/loop-next.js';
+import type { StepFinding, StepOutcome } from '../../domain/supervisor/loop-next.js';
 import { supervisorTimeouts } from '../../domain/supervisor/timeouts.js';
 import { alarmsDue, describeOutcome, runCycle } from './cycle.js';
 import type { SupervisorDeps, SupervisorMemory } from './deps.js';
 import { leaseTick, roleOf } from './lease.js';
 
 type Run = Exclude<LoopStep, { kind: 'sleep' }>;
-type Found = StepOutcome extends infer O ? (O extends unknown ? Omit<O, 'startedAt' | 'endedAt'> : never) : never;
 
 export async function runStep(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): Promise<StepOutcome> {
   const startedAt = deps.now();
   const found = await find(step, deps, memory);
-  return { ...found, startedAt, endedAt: deps.now() } as StepOutcome;
+  return { ...found, startedAt, endedAt: deps.now() };
 }
 
-async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): Promise<Found> {
+async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): Promise<StepFinding> {
   if (step.kind === 'lease') {
     const policy = loopPolicy(memory.lastGood?.factory.supervisor).lease;
     const lead = await leaseTick(deps.dir, deps.node, deps.now, policy, supervisorTimeouts(memory.lastGood?.factory).leaseReadMs).catch((e: Error) => e);
