@@ -17,13 +17,12 @@ export interface ReportOnce {
 export function reportOnce(reported: Reported, topic: string, message: string | undefined, now: number): ReportOnce {
   const key = `${topic}\0${message ?? ''}`;
   const known = [...reported].find((k) => k.startsWith(`${topic}\0`));
-  if (known === key) return { reported, logs: [], events: [] };
+  if (known === key || (message === undefined && !known)) return { reported, logs: [], events: [] };
   const next = new Set(reported);
   if (known) next.delete(known);
   const kind = topic.split(' ')[0]!;
   const at = new Date(now).toISOString();
   if (message === undefined) {
-    if (!known) return { reported: next, logs: [], events: [] };
     const reason = `${topic}: fine again`;
     return { reported: next, logs: [reason], events: [{ at, kind: `${kind}-ok`, reason }] };
   }

@@ -1,5 +1,5 @@
 import type { JournalEvent, RoleSummary } from '../../domain/node-cycle.js';
-import { planNodeCycle, type ControlSources, type CycleMemory } from '../../domain/node/plan-cycle.js';
+import { planNodeCycle, type ControlSources, type CycleMemory, type NodeCyclePlan } from '../../domain/node/plan-cycle.js';
 import { cycleTelemetry } from '../../domain/node/telemetry-commit.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { AgentStopper } from './agent-stop.js';
@@ -42,28 +42,30 @@ export async function runCycle(parts: CycleParts, memory: CycleMemory): Promise<
   const plan = planNodeCycle({ node: deps.node, settings, config: config.config, sample, control, memory, stopping: parts.stopper.stopping, cron, now });
 
   // Records first (the gate reads decision.json), then the machine: a kill in between is completed by the next cycle.
-  const problems = samplerProblem ? [samplerProblem] : [];
-  try {
-    deps.records.write(settings.paths, plan.records);
-    journal.report('records', undefined);
-  } catch (error) {
-    // A full disk must not stop the crontab and the loop from halting: go on to apply.
-    const problem = `records: cannot write ${settings.paths.runDir}: ${(error as Error).message}`;
-    journal.report('records', problem);
-    problems.push(problem);
-  }
-  for (const [topic, problem] of Object.entries(applyMechanisms(plan, deps.machine, machine, journal, deps.now()))) {
-    journal.report(topic, problem);
-    if (problem) problems.push(problem);
-  }
+  const recordsProblem = writeRecords(parts, plan.records);
+  journal.report('records', recordsProblem);
+  // A full disk must not stop the crontab and the loop from halting: apply whatever the records did.
+  const applied = applyMechanisms(plan, deps.machine, machine, journal, deps.now());
+  for (const [topic, problem] of Object.entries(applied)) journal.report(topic, problem);
   if (plan.stop) parts.stopper.start(plan.stop, plan.cycle.stateOf);
   journal.report('sampler', samplerProblem);
+  const problems = [samplerProblem, recordsProblem, ...Object.values(applied)].filter((p): p is string => p !== undefined);
 
   const told = cycleTelemetry({ node: deps.node, plan, memory, journal: journal.take(), sample, control, now });
   if (told.telemetry) parts.telemetry.enqueue(told.telemetry.update, told.telemetry.message);
   const { decision } = plan.cycle;
   const report = { level: decision.level, halted: decision.halted, reason: plan.cycle.pressure.reason, roles: plan.cycle.roles, events: told.events, commit: told.commit, problems };
   return { report, memory: told.memory };
+}
+
+/** The run files; what went wrong (undefined: written). */
+function writeRecords({ deps, config }: CycleParts, records: NodeCyclePlan['records']): string | undefined {
+  try {
+    deps.records.write(config.settings.paths, records);
+    return undefined;
+  } catch (error) {
+    return `records: cannot write ${config.settings.paths.runDir}: ${(error as Error).message}`;
+  }
 }
 
 /** The control files; when unreadable, the last ones read. Either trouble is reported once. */

@@ -11,6 +11,7 @@ interface Step {
   after?: number;
   mem?: number;
   haltFiles?: 'fail' | 'ok';
+  records?: 'fail' | 'ok';
 }
 
 async function drive(h: NodeHarness, steps: Step[]): Promise<CycleReport[]> {
@@ -18,7 +19,8 @@ async function drive(h: NodeHarness, steps: Step[]): Promise<CycleReport[]> {
   for (const step of steps) {
     h.clock.now += step.after ?? 5 * S;
     if (step.mem !== undefined) h.sampler.set({ memAvailableMb: step.mem });
-    if (step.haltFiles) h.failHaltFiles(step.haltFiles === 'fail' ? new Error('ENOSPC: no space left on device') : undefined);
+    if (step.haltFiles) h.fail('haltFiles', step.haltFiles === 'fail' ? new Error('ENOSPC: no space left on device') : undefined);
+    if (step.records) h.fail('records', step.records === 'fail' ? new Error('EROFS: read-only file system') : undefined);
     reports.push(await h.daemon.cycle());
     await h.daemon.settle();
   }
@@ -102,6 +104,20 @@ describe('a whole node cycle, with the fake sampler and in-memory mechanisms', (
         expect(h.logs.filter((l) => l.startsWith('halt files'))).toEqual(['halt files: ENOSPC: no space left on device', 'halt files: fine again']);
         expect(r.map(kinds)).toEqual([[], ['halt'], [], [], ['halt-ok'], []]);
         expect(r.map((c) => c.commit)).toEqual(['change', 'change', false, false, 'change', false]);
+      },
+    },
+    {
+      situation: 'run files unwritable: still halted through the halt files and the crontab, reported once, then fine again',
+      options: { control: ['halt-files', 'crontab'] } as HarnessOptions,
+      steps: [{ records: 'fail', mem: 1800 }, { records: 'ok' }] as Step[],
+      check: (h: NodeHarness, r: CycleReport[]) => {
+        expect(r[0]!.problems).toEqual(['records: cannot write /run/f: EROFS: read-only file system']);
+        expect(halted(h)).toEqual(['/run/f/halt/dev']);
+        expect(h.crontabs[0]!.filter((l) => l.includes("gate 'dev'")).every((l) => l.startsWith('# '))).toBe(true);
+        expect(h.crontabs[0]!.filter((l) => l.includes("gate 'review'")).some((l) => !l.startsWith('#'))).toBe(true);
+        expect(kinds(r[0]!)).toEqual(['records', 'level-changed', 'role-halted dev']);
+        expect(kinds(r[1]!)).toEqual(['records-ok']);
+        expect(h.records.map((rec) => rec.decision.level)).toEqual([1]);
       },
     },
   ])('$situation', async ({ options, steps, check }) => {

@@ -26,8 +26,8 @@ export interface NodeHarness {
   runnerCalls: string[];
   commits: { update: TelemetryUpdate; message: string }[];
   records: RunRecords[];
-  /** Make the halt-file mechanism throw (a full disk), or work again with undefined. */
-  failHaltFiles(error: Error | undefined): void;
+  /** Make the halt-file mechanism or the run files throw (a full disk), or work again with undefined. */
+  fail(what: 'haltFiles' | 'records', error: Error | undefined): void;
 }
 
 export interface HarnessOptions {
@@ -40,10 +40,10 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
   const clock = { now: T0 };
   const now = () => clock.now;
   const sampler = createFakeSampler(now);
-  let haltFailure: Error | undefined;
+  const failures: Record<'haltFiles' | 'records', Error | undefined> = { haltFiles: undefined, records: undefined };
   const h: Omit<NodeHarness, 'daemon'> = {
     sampler, clock, logs: [], haltPlans: [], crontabs: [], stops: [], runnerCalls: [], commits: [], records: [],
-    failHaltFiles: (error) => void (haltFailure = error),
+    fail: (what, error) => void (failures[what] = error),
   };
   const runner: LoopRunner = {
     update: (assignments, stateOf) => void h.runnerCalls.push(`update ${assignments.map((a) => `${a.id}:${stateOf(a).state}`).join(' ')}`),
@@ -80,7 +80,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
     machine: {
       createSampler: () => sampler,
       applyHaltFiles: (plan) => {
-        if (haltFailure) throw haltFailure;
+        if (failures.haltFiles) throw failures.haltFiles;
         h.haltPlans.push(plan);
       },
       applyCrontab: (lines) => (h.crontabs.push(lines), { warnings: [] }),
@@ -96,7 +96,10 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
       createQueue: () => ({ enqueue: (update, message) => void h.commits.push({ update, message }), retryPush: () => undefined, pending: false, flush: async () => undefined }),
     },
     records: {
-      write: (_paths, records) => void h.records.push(records),
+      write: (_paths, records) => {
+        if (failures.records) throw failures.records;
+        h.records.push(records);
+      },
       read: () => ({ pressure: h.records.at(-1)?.pressure, decision: h.records.at(-1)?.decision, roles: h.records.at(-1)?.roles }),
     },
   };
