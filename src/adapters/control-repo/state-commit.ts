@@ -1,7 +1,8 @@
-// Writes factory-state/ files to main: through the compare-and-swap push when the control repo has a
-// remote, else as a plain local commit (the embedded default, a purely local control repo).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The one path by which factoryctl commits to main (the supervisor's decisions, halt/resume, alarms):
+// the compare-and-swap push when the control repo has a remote, else a plain local commit (the
+// embedded default, a purely local control repo).
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { casCommit, type CasCommitRequest } from '../git/cas-commit.js';
 import { currentBranch, git, readFilesAt } from '../git/read-files.js';
 import { controlRemote } from '../git/remote.js';
@@ -39,10 +40,8 @@ export async function commitStateFiles<R extends StateChange | null>(dir: string
   const wanted = mutate(current);
   const changed = Object.entries(wanted?.changes ?? {}).filter(([p, text]) => current.get(p) !== text);
   if (!wanted || changed.length === 0) return { changed: false, pushed: false, last: wanted };
-  for (const [path, text] of changed) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  // Atomic: the gate reads these files from the work tree, and must never see half of one.
+  for (const [path, text] of changed) writeFileAtomic(join(dir, path), text);
   const files = changed.map(([p]) => p);
   await git(dir, ['add', '--', ...files]);
   await git(dir, ['commit', '--quiet', '-m', wanted.message, '--', ...files]);
