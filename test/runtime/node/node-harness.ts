@@ -4,6 +4,7 @@ import type { StopTarget } from '../../../src/domain/node/agent-stop.js';
 import type { RunRecords } from '../../../src/domain/node/plan-cycle.js';
 import type { TelemetryUpdate } from '../../../src/domain/telemetry-files.js';
 import { createFakeSampler, type FakeSampler } from '../../../src/adapters/node/fake-sampler.js';
+import type { PullOutcome } from '../../../src/adapters/git/pull.js';
 import type { LoopRunner } from '../../../src/adapters/node/loop-runner.js';
 import type { TelemetryBranch } from '../../../src/adapters/telemetry/branch.js';
 import { createNodeDaemon, type NodeDaemon } from '../../../src/runtime/node/daemon.js';
@@ -33,6 +34,8 @@ export interface NodeHarness {
 export interface HarnessOptions {
   control?: ('halt-files' | 'crontab' | 'loop')[];
   policy?: Record<string, unknown>;
+  /** A remote to pull from, and what each pull answers. */
+  pull?: () => Promise<PullOutcome>;
 }
 
 /** A node daemon whose sampler, clock and every mechanism are in memory, started and restored from nothing. */
@@ -70,9 +73,9 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
     dir: '/srv/control', node: 'n1', env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: '/state/f' }, cron: { nodeBin: '/usr/bin/node', cli: '/opt/factoryctl.cjs' },
     now, log: (line) => void h.logs.push(line),
     repo: {
-      hasRemote: async () => false,
+      hasRemote: async () => opts.pull !== undefined,
       recover: async () => undefined,
-      pull: async () => ({ ok: true }),
+      pull: opts.pull ?? (async () => ({ ok: true })),
       readControl: async () => ({ view: { overrides: [], halts: [] } }),
       configKey: async () => 'key',
       loadConfig: async () => ({ ok: true, config, key: 'key', problems: [], stale: false, cached: true }),
