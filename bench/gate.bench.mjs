@@ -20,9 +20,20 @@ const ROUNDS = Number(process.argv[3] ?? 20);
 const WARMUP = 1;
 const TARGET_RATIO = 1.2;
 const TARGET_NO_PULL_MS = 30;
-const IDENTITY = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.org' };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'b@example.org',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'b@example.org',
+};
 
-const git = (cwd, args, env = {}) => execFileSync('git', args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const git = (cwd, args, env = {}) =>
+  execFileSync('git', args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 
 /** The shipped template plus 50 files and 1,000 commits, as in shared/MEASUREMENTS.md. */
 function makeBareRepo(tmp) {
@@ -51,15 +62,26 @@ function makeBareRepo(tmp) {
 /** The test helpers, bundled: sshd in this process, the HTTP git server as a separate one. */
 async function bundleSupport(tmp) {
   const opts = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
-  await build({ ...opts, stdin: { contents: "export { startSshd } from './test/support/sshd.ts';", resolveDir: root, loader: 'ts' }, outfile: join(tmp, 'sshd.mjs') });
+  await build({
+    ...opts,
+    stdin: { contents: "export { startSshd } from './test/support/sshd.ts';", resolveDir: root, loader: 'ts' },
+    outfile: join(tmp, 'sshd.mjs'),
+  });
   const server = `import { startGitServer } from './test/support/git-server.ts';
     const server = await startGitServer(process.argv[2]);
     process.stdout.write(server.url + '\\n');
     const stop = () => server.close().then(() => process.exit(0));
     process.on('SIGTERM', stop).on('SIGINT', stop);
     process.stdin.on('end', stop).resume(); // the bench died: stop by itself`;
-  await build({ ...opts, stdin: { contents: server, resolveDir: root, loader: 'ts' }, outfile: join(tmp, 'http-server.mjs') });
-  return { startSshd: (await import(pathToFileURL(join(tmp, 'sshd.mjs')).href)).startSshd, httpServer: join(tmp, 'http-server.mjs') };
+  await build({
+    ...opts,
+    stdin: { contents: server, resolveDir: root, loader: 'ts' },
+    outfile: join(tmp, 'http-server.mjs'),
+  });
+  return {
+    startSshd: (await import(pathToFileURL(join(tmp, 'sshd.mjs')).href)).startSshd,
+    httpServer: join(tmp, 'http-server.mjs'),
+  };
 }
 
 function startHttpServer(script, srv) {
@@ -70,14 +92,24 @@ function startHttpServer(script, srv) {
     child.on('exit', (code) => reject(new Error(`http server exited ${code}`)));
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
-      if (out.includes('\n')) resolve({ url: out.trim(), stop: () => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))) });
+      if (out.includes('\n'))
+        resolve({
+          url: out.trim(),
+          stop: () =>
+            new Promise((r) =>
+              child.exitCode !== null || child.signalCode !== null
+                ? r()
+                : (child.once('exit', r), child.kill('SIGTERM')),
+            ),
+        });
     });
   });
 }
 
 /** A frozen copy of the build, so another engineer's `npm run build` cannot swap dist/ mid-run. */
 function snapshotApp(tmp) {
-  if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (or `npm run bench`)');
+  if (!existsSync(join(root, 'dist', 'cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` (or `npm run bench`)');
   const app = join(tmp, 'app');
   for (const part of ['bin', 'dist', 'package.json']) cpSync(join(root, part), join(app, part), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'));
@@ -121,7 +153,8 @@ async function measure(commands, env, tmp, children) {
       for (const [name, cmd] of Object.entries(commands)) args.push('-n', name, cmd.join(' '));
       const result = await run('hyperfine', args, env, children); // its outlier warnings would clutter the table
       if (result.status !== 0) throw new Error(`hyperfine failed: ${result.stderr}`);
-      for (const r of JSON.parse(readFileSync(json, 'utf8')).results) times[r.command].push(...r.times.map((t) => t * 1000));
+      for (const r of JSON.parse(readFileSync(json, 'utf8')).results)
+        times[r.command].push(...r.times.map((t) => t * 1000));
     } else {
       for (let i = 0; i < WARMUP + RUNS; i += 1) {
         for (const [name, [cmd, ...args]] of Object.entries(commands)) {
@@ -133,7 +166,11 @@ async function measure(commands, env, tmp, children) {
       }
     }
   }
-  return { medians: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])), runs: RUNS * ROUNDS, tool: useHyperfine ? 'hyperfine -N' : 'spawn loop' };
+  return {
+    medians: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])),
+    runs: RUNS * ROUNDS,
+    tool: useHyperfine ? 'hyperfine -N' : 'spawn loop',
+  };
 }
 
 /** Clones for the gate and for the bare pull, a first gate to fill its cache, then the timings. */
@@ -143,20 +180,29 @@ async function benchTransport(name, slug, url, env, bin, tmp, children) {
   for (const dir of [agent, plain]) git(tmp, ['clone', '-q', url, dir], env);
   const first = await run(process.execPath, [bin, 'gate', 'dev', '--json', '--dir', agent], env, children);
   const answer = first.status === 0 ? JSON.parse(first.stdout) : undefined;
-  if (answer?.sync?.pull !== 'ok') throw new Error(`gate over ${name} did not pull cleanly (exit ${first.status}): ${first.stderr}`);
-  const { medians, runs, tool } = await measure({
-    node: [process.execPath, '-e', '0'],
-    pull: ['git', '-C', plain, 'pull', '--ff-only'],
-    gate: [process.execPath, bin, 'gate', 'dev', '--dir', agent],
-    noPull: [process.execPath, bin, 'gate', 'dev', '--no-pull', '--dir', agent],
-  }, env, tmp, children);
+  if (answer?.sync?.pull !== 'ok')
+    throw new Error(`gate over ${name} did not pull cleanly (exit ${first.status}): ${first.stderr}`);
+  const { medians, runs, tool } = await measure(
+    {
+      node: [process.execPath, '-e', '0'],
+      pull: ['git', '-C', plain, 'pull', '--ff-only'],
+      gate: [process.execPath, bin, 'gate', 'dev', '--dir', agent],
+      noPull: [process.execPath, bin, 'gate', 'dev', '--no-pull', '--dir', agent],
+    },
+    env,
+    tmp,
+    children,
+  );
   return { transport: name, ...medians, runs, tool };
 }
 
 export async function runGateBench() {
   const tmp = mkdtempSync(join(tmpdir(), 'gate-bench-'));
   const children = new Set();
-  const cleanups = [() => rmSync(tmp, { recursive: true, force: true }), () => children.forEach((c) => c.kill('SIGKILL'))];
+  const cleanups = [
+    () => rmSync(tmp, { recursive: true, force: true }),
+    () => children.forEach((c) => c.kill('SIGKILL')),
+  ];
   const cleanup = async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   };
@@ -175,7 +221,15 @@ export async function runGateBench() {
     const rows = [
       await benchTransport('file://', 'file', pathToFileURL(bare).href, env, bin, tmp, children),
       await benchTransport('HTTP', 'http', `${http.url}control.git`, env, bin, tmp, children),
-      await benchTransport('SSH, reused', 'ssh', sshd.url(bare), { ...env, GIT_SSH_COMMAND: sshd.sshCommand }, bin, tmp, children),
+      await benchTransport(
+        'SSH, reused',
+        'ssh',
+        sshd.url(bare),
+        { ...env, GIT_SSH_COMMAND: sshd.sshCommand },
+        bin,
+        tmp,
+        children,
+      ),
     ];
     return rows.map((r) => ({ ...r, load: [loadBefore, loadavg()[0]] }));
   } finally {
@@ -201,7 +255,10 @@ export function formatRows(rows) {
     '',
     `| clone of | node -e 0 | gate --no-pull | gate --no-pull - node -e 0 | target <= ${TARGET_NO_PULL_MS} ms |`,
     '| --- | ---: | ---: | ---: | --- |',
-    ...rows.map((r) => `| ${r.transport} | ${f(r.node)} | ${f(r.noPull)} | ${f(r.noPull - r.node)} | ${met(r.noPull - r.node <= TARGET_NO_PULL_MS)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.transport} | ${f(r.node)} | ${f(r.noPull)} | ${f(r.noPull - r.node)} | ${met(r.noPull - r.node <= TARGET_NO_PULL_MS)} |`,
+    ),
   ].join('\n');
 }
 

@@ -14,7 +14,12 @@ export async function importTs(contents, name) {
   mkdirSync(out, { recursive: true });
   await build({
     stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: `${name}-bench-entry.ts` },
-    bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile: join(out, 'bench.mjs'), logLevel: 'warning',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile: join(out, 'bench.mjs'),
+    logLevel: 'warning',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   try {

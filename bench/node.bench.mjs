@@ -10,7 +10,18 @@
 // borrows root's crontab, restoring it). From bench/run.mjs or elsewhere: runNodeBench(), formatNodeTables().
 import { build } from 'esbuild';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync, writeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +31,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin/factoryctl.js');
 const CRON_LOCK = '/tmp/factoryctl-root-crontab.lock';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-const ID = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.org' };
+const git = (cwd, ...args) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const ID = {
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'b@example.org',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'b@example.org',
+};
 
 function factoryYaml(policy, telemetry, control = ['halt-files', 'crontab']) {
   return stringify({
@@ -87,7 +104,11 @@ async function holdCrontab() {
 }
 
 function startDaemon(clone, env, args = []) {
-  const child = spawn(process.execPath, [BIN, 'node', ...args], { cwd: clone, env: { ...process.env, FACTORY_NODE: 'bench-node', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'node', ...args], {
+    cwd: clone,
+    env: { ...process.env, FACTORY_NODE: 'bench-node', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
   const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -118,7 +139,13 @@ export async function measureMemory({ cycles = 20 } = {}) {
       const seconds = (Date.now() - started) / 1000;
       const daemonMb = vmRssMb(daemon.child.pid);
       const bareMb = vmRssMb(bare.pid);
-      return { cycles, daemonMb, bareMb, extraMb: daemonMb - bareMb, cpuPercent: ((cpuMsOf(daemon.child.pid) - cpu0) / (seconds * 1000)) * 100 };
+      return {
+        cycles,
+        daemonMb,
+        bareMb,
+        extraMb: daemonMb - bareMb,
+        cpuPercent: ((cpuMsOf(daemon.child.pid) - cpu0) / (seconds * 1000)) * 100,
+      };
     } finally {
       bare.kill('SIGKILL');
       await daemon.stop();
@@ -136,7 +163,14 @@ export async function measureReaction({ trials = 8, intervalMs = 1000 } = {}) {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', disk]);
   const release = await holdCrontab();
   try {
-    const policy = { sampleInterval: `${intervalMs}ms`, hold: '0s', resumeHold: '0s', stabilisation: '0s', mounts: [disk], levels: { '1': { diskUsedPercent: { halt: 50, resume: 30 } } } };
+    const policy = {
+      sampleInterval: `${intervalMs}ms`,
+      hold: '0s',
+      resumeHold: '0s',
+      stabilisation: '0s',
+      mounts: [disk],
+      levels: { 1: { diskUsedPercent: { halt: 50, resume: 30 } } },
+    };
     const { clone } = controlRepo(dir, factoryYaml(policy));
     const env = { FACTORY_RUN_DIR: join(dir, 'run'), FACTORY_STATE_DIR: join(dir, 'state') };
     const haltFile = join(env.FACTORY_RUN_DIR, 'halt/dev');
@@ -156,7 +190,11 @@ export async function measureReaction({ trials = 8, intervalMs = 1000 } = {}) {
     const daemon = startDaemon(clone, env);
     const rows = [];
     try {
-      await waitUntil(() => existsSync(join(env.FACTORY_STATE_DIR, '.dev-active')) && !devHaltedInCron(), 20_000, 'a first cycle');
+      await waitUntil(
+        () => existsSync(join(env.FACTORY_STATE_DIR, '.dev-active')) && !devHaltedInCron(),
+        20_000,
+        'a first cycle',
+      );
       for (let t = 0; t < trials; t++) {
         await sleep(Math.random() * intervalMs); // cross at a random point of the cycle
         const filler = join(disk, 'filler');
@@ -166,15 +204,23 @@ export async function measureReaction({ trials = 8, intervalMs = 1000 } = {}) {
         closeSync(fd);
         const t0 = performance.now();
         const seen = {};
-        await waitUntil(() => {
-          const at = performance.now() - t0;
-          if (seen.decision === undefined && decisionHalts()) seen.decision = at;
-          if (seen.haltFile === undefined && existsSync(haltFile)) seen.haltFile = at;
-          if (seen.crontab === undefined && devHaltedInCron()) seen.crontab = at;
-          return seen.decision !== undefined && seen.haltFile !== undefined && seen.crontab !== undefined;
-        }, 10 * intervalMs + 5000, 'the halt');
+        await waitUntil(
+          () => {
+            const at = performance.now() - t0;
+            if (seen.decision === undefined && decisionHalts()) seen.decision = at;
+            if (seen.haltFile === undefined && existsSync(haltFile)) seen.haltFile = at;
+            if (seen.crontab === undefined && devHaltedInCron()) seen.crontab = at;
+            return seen.decision !== undefined && seen.haltFile !== undefined && seen.crontab !== undefined;
+          },
+          10 * intervalMs + 5000,
+          'the halt',
+        );
         const all = Math.max(seen.decision, seen.haltFile, seen.crontab);
-        const gate = spawnSync(process.execPath, [BIN, 'gate', 'dev', '--no-pull'], { cwd: clone, env: { ...process.env, FACTORY_NODE: 'bench-node', ...env }, encoding: 'utf8' });
+        const gate = spawnSync(process.execPath, [BIN, 'gate', 'dev', '--no-pull'], {
+          cwd: clone,
+          env: { ...process.env, FACTORY_NODE: 'bench-node', ...env },
+          encoding: 'utf8',
+        });
         if (gate.status !== 75) throw new Error(`gate said ${gate.status}, expected 75: ${gate.stderr}`);
         rows.push({ ...seen, all });
         rmSync(filler);
@@ -185,7 +231,17 @@ export async function measureReaction({ trials = 8, intervalMs = 1000 } = {}) {
     }
     const median = (k) => [...rows.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(rows.length / 2)];
     const max = (k) => Math.max(...rows.map((r) => r[k]));
-    return { trials, intervalMs, median: { decision: median('decision'), haltFile: median('haltFile'), crontab: median('crontab'), all: median('all') }, max: { decision: max('decision'), haltFile: max('haltFile'), crontab: max('crontab'), all: max('all') } };
+    return {
+      trials,
+      intervalMs,
+      median: {
+        decision: median('decision'),
+        haltFile: median('haltFile'),
+        crontab: median('crontab'),
+        all: median('all'),
+      },
+      max: { decision: max('decision'), haltFile: max('haltFile'), crontab: max('crontab'), all: max('all') },
+    };
   } finally {
     release();
     spawnSync('umount', [disk]);
@@ -195,8 +251,17 @@ export async function measureReaction({ trials = 8, intervalMs = 1000 } = {}) {
 
 async function loadTelemetry() {
   const result = await build({
-    stdin: { contents: "export * from './src/adapters/telemetry/branch.ts'; export * from './src/domain/telemetry-files.ts';", resolveDir: root, loader: 'ts' },
-    bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'warning',
+    stdin: {
+      contents: "export * from './src/adapters/telemetry/branch.ts'; export * from './src/domain/telemetry-files.ts';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'warning',
   });
   return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
 }
@@ -211,31 +276,87 @@ export async function measureTelemetryWeek({ days = 7 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'node-bench-week-'));
   try {
     const { bare, clone } = controlRepo(dir, factoryYaml({ mounts: ['/'] }));
-    for (const [k, v] of Object.entries({ 'user.name': 'bench', 'user.email': 'b@example.org' })) git(clone, 'config', k, v);
+    for (const [k, v] of Object.entries({ 'user.name': 'bench', 'user.email': 'b@example.org' }))
+      git(clone, 'config', k, v);
     let now = Date.parse('2025-06-01T00:00:00Z');
-    const branch = createTelemetryBranch({ dir: clone, node: 'n1', keepSamples: 288, maxBranchKiB: 2048, pushTimeoutMs: 30_000, now: () => now });
+    const branch = createTelemetryBranch({
+      dir: clone,
+      node: 'n1',
+      keepSamples: 288,
+      maxBranchKiB: 2048,
+      pushTimeoutMs: 30_000,
+      now: () => now,
+    });
     await branch.prepare();
     const end = now + days * 86_400_000;
-    const SAMPLE = 5000, HEARTBEAT = 300_000, EPISODE_EVERY = 6 * 3_600_000, EPISODE_LENGTH = 20 * 60_000;
-    let rollup, lastCommit = now, level = 0, since = now, commits = 0, compactions = 0, commitMs = 0, events = [];
-    const roles = () => ({ dev: { state: level ? 'halt' : 'run', source: level ? 'node' : 'none' }, review: { state: 'run', source: 'none' }, supervisor: { state: 'run', source: 'none' } });
+    const SAMPLE = 5000,
+      HEARTBEAT = 300_000,
+      EPISODE_EVERY = 6 * 3_600_000,
+      EPISODE_LENGTH = 20 * 60_000;
+    let rollup,
+      lastCommit = now,
+      level = 0,
+      since = now,
+      commits = 0,
+      compactions = 0,
+      commitMs = 0,
+      events = [];
+    const roles = () => ({
+      dev: { state: level ? 'halt' : 'run', source: level ? 'node' : 'none' },
+      review: { state: 'run', source: 'none' },
+      supervisor: { state: 'run', source: 'none' },
+    });
     for (; now < end; now += SAMPLE) {
-      const inEpisode = (now % EPISODE_EVERY) < EPISODE_LENGTH;
+      const inEpisode = now % EPISODE_EVERY < EPISODE_LENGTH;
       const mem = inEpisode ? 1500 + Math.random() * 400 : 4000 + Math.random() * 1500;
-      const sample = { at: now, memAvailableMb: Math.round(mem * 10) / 10, memTotalMb: 7940, swapUsedMb: Math.round(Math.random() * 300), disks: [{ mount: '/', usedPercent: 52.3 + Math.random(), freeMb: 38000 }], load1: Math.round(Math.random() * 200) / 100, cores: 2, cpuBusyPercent: Math.round(Math.random() * 900) / 10 };
+      const sample = {
+        at: now,
+        memAvailableMb: Math.round(mem * 10) / 10,
+        memTotalMb: 7940,
+        swapUsedMb: Math.round(Math.random() * 300),
+        disks: [{ mount: '/', usedPercent: 52.3 + Math.random(), freeMb: 38000 }],
+        load1: Math.round(Math.random() * 200) / 100,
+        cores: 2,
+        cpuBusyPercent: Math.round(Math.random() * 900) / 10,
+      };
       const next = inEpisode ? 1 : 0;
       rollup = addToRollup(rollup, sample, next);
       const changed = next !== level;
       if (changed) {
-        events.push({ at: new Date(now).toISOString(), kind: 'level-changed', from: level, to: next, reason: `level ${next}: MemAvailable ${sample.memAvailableMb} MB` });
-        events.push({ at: new Date(now).toISOString(), kind: next ? 'role-halted' : 'role-resumed', role: 'dev', from: level ? 'node' : 'none', to: next ? 'node' : 'none', reason: 'memory' });
+        events.push({
+          at: new Date(now).toISOString(),
+          kind: 'level-changed',
+          from: level,
+          to: next,
+          reason: `level ${next}: MemAvailable ${sample.memAvailableMb} MB`,
+        });
+        events.push({
+          at: new Date(now).toISOString(),
+          kind: next ? 'role-halted' : 'role-resumed',
+          role: 'dev',
+          from: level ? 'node' : 'none',
+          to: next ? 'node' : 'none',
+          reason: 'memory',
+        });
         level = next;
         since = now;
       }
       if (!changed && now - lastCommit < HEARTBEAT) continue;
-      const decision = { node: 'n1', level, halted: level ? ['dev'] : [], reason: level ? `level 1: MemAvailable ${sample.memAvailableMb} MB < 2000 MB` : 'no pressure: every signal within limits', since: new Date(since).toISOString(), updatedAt: new Date(now).toISOString() };
+      const decision = {
+        node: 'n1',
+        level,
+        halted: level ? ['dev'] : [],
+        reason: level
+          ? `level 1: MemAvailable ${sample.memAvailableMb} MB < 2000 MB`
+          : 'no pressure: every signal within limits',
+        since: new Date(since).toISOString(),
+        updatedAt: new Date(now).toISOString(),
+      };
       const t0 = performance.now();
-      const result = await branch.commit({ sample, decision, roles: roles(), events, rollup }, `telemetry n1: ${changed ? `level ${level}` : 'heartbeat'}`);
+      const result = await branch.commit(
+        { sample, decision, roles: roles(), events, rollup },
+        `telemetry n1: ${changed ? `level ${level}` : 'heartbeat'}`,
+      );
       const pushed = await branch.push();
       commitMs += performance.now() - t0;
       if (!pushed.ok) throw new Error(`push failed: ${pushed.error}`);
@@ -258,7 +379,20 @@ export async function measureTelemetryWeek({ days = 7 } = {}) {
     const clientAfter = countObjects(clone);
     git(clone, 'prune', '--expire=now');
     const clientPruned = countObjects(clone);
-    return { days, commits, compactions, branchCommits, msPerCommitAndPush: commitMs / commits, serverReachableBeforeGcKiB: beforeGc / 1024, serverReachableAfterGcKiB: afterGc / 1024, serverRepoBeforeGcKiB: sizeBefore, serverRepoAfterGcKiB: sizeAfter, serverRepoPrunedKiB: sizePruned, clientRepoKiB: clientAfter, clientRepoPrunedKiB: clientPruned };
+    return {
+      days,
+      commits,
+      compactions,
+      branchCommits,
+      msPerCommitAndPush: commitMs / commits,
+      serverReachableBeforeGcKiB: beforeGc / 1024,
+      serverReachableAfterGcKiB: afterGc / 1024,
+      serverRepoBeforeGcKiB: sizeBefore,
+      serverRepoAfterGcKiB: sizeAfter,
+      serverRepoPrunedKiB: sizePruned,
+      clientRepoKiB: clientAfter,
+      clientRepoPrunedKiB: clientPruned,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -266,7 +400,11 @@ export async function measureTelemetryWeek({ days = 7 } = {}) {
 
 /** size + size-pack + size-garbage of `git count-objects -v`, KiB. */
 function countObjects(repo) {
-  const out = Object.fromEntries(git(repo, 'count-objects', '-v').split('\n').map((l) => l.split(': ')));
+  const out = Object.fromEntries(
+    git(repo, 'count-objects', '-v')
+      .split('\n')
+      .map((l) => l.split(': ')),
+  );
   return Number(out.size) + Number(out['size-pack']) + Number(out['size-garbage'] ?? 0);
 }
 
@@ -289,7 +427,10 @@ export function formatNodeTables({ memory, reactions, week }) {
     '',
     '| sample interval | trials | decision.json (gate) median / max ms | halt file median / max ms | crontab median / max ms | all three, max ms | target ms |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...reactions.map((r) => `| ${r.intervalMs / 1000} s | ${r.trials} | ${f(r.median.decision, 0)} / ${f(r.max.decision, 0)} | ${f(r.median.haltFile, 0)} / ${f(r.max.haltFile, 0)} | ${f(r.median.crontab, 0)} / ${f(r.max.crontab, 0)} | ${f(r.max.all, 0)} | ${r.intervalMs + 100} |`),
+    ...reactions.map(
+      (r) =>
+        `| ${r.intervalMs / 1000} s | ${r.trials} | ${f(r.median.decision, 0)} / ${f(r.max.decision, 0)} | ${f(r.median.haltFile, 0)} / ${f(r.max.haltFile, 0)} | ${f(r.median.crontab, 0)} / ${f(r.max.crontab, 0)} | ${f(r.max.all, 0)} | ${r.intervalMs + 100} |`,
+    ),
     '',
     `| telemetry, simulated ${week.days} days at the defaults | value |`,
     '| --- | ---: |',

@@ -50,9 +50,18 @@ export async function runReconcileBench({ sizes = SIZES, latencyMs = LATENCY_MS,
 }
 
 export function formatRows(rows, { latencyMs = LATENCY_MS, concurrency = CONCURRENCY } = {}) {
-  const head = `no-op reconcile, ${latencyMs} ms per request, concurrency ${concurrency} (floor = ceil(repos/concurrency) x latency)\n\n` +
+  const head =
+    `no-op reconcile, ${latencyMs} ms per request, concurrency ${concurrency} (floor = ceil(repos/concurrency) x latency)\n\n` +
     '| repos | read calls | reads/repo (target <= 3) | writes | wall ms | floor ms | wall / floor |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
-  return head + rows.map((r) => `| ${r.repos} | ${r.reads} | ${r.readsPerRepo.toFixed(2)} | ${r.writes} | ${r.wallMs.toFixed(0)} | ${r.floorMs} | ${r.ratio.toFixed(2)} |`).join('\n');
+  return (
+    head +
+    rows
+      .map(
+        (r) =>
+          `| ${r.repos} | ${r.reads} | ${r.readsPerRepo.toFixed(2)} | ${r.writes} | ${r.wallMs.toFixed(0)} | ${r.floorMs} | ${r.ratio.toFixed(2)} |`,
+      )
+      .join('\n')
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

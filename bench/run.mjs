@@ -19,7 +19,10 @@ if (benches.length === 0) {
 function runOne(file) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [file], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
+    const child = spawn(process.execPath, [file], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: 'inherit',
+    });
     const forward = (signal) => child.kill(signal); // the child cleans up its own servers and temp dirs
     process.on('SIGINT', forward).on('SIGTERM', forward);
     child.on('close', (code, signal) => {
@@ -35,5 +38,6 @@ for (const file of benches) {
   results.push(await runOne(`${dir}${file}`));
 }
 console.log('\n| bench | exit | seconds |\n| --- | ---: | ---: |');
-for (const r of results) console.log(`| ${r.file.slice(dir.length)} | ${r.signal ?? r.code} | ${r.seconds.toFixed(1)} |`);
+for (const r of results)
+  console.log(`| ${r.file.slice(dir.length)} | ${r.signal ?? r.code} | ${r.seconds.toFixed(1)} |`);
 process.exit(results.every((r) => r.code === 0) ? 0 : 1);

@@ -15,7 +15,15 @@ const TARGET_PERCENT = 0.2;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function loadSampler() {
-  const result = await build({ entryPoints: [join(root, 'src/adapters/node/sampler.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'warning' });
+  const result = await build({
+    entryPoints: [join(root, 'src/adapters/node/sampler.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'warning',
+  });
   return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
 }
 
@@ -46,7 +54,17 @@ function startFakeAgent() {
   writeFileSync(script, '#!/bin/sh\nsleep 600 &\nwait\n');
   chmodSync(script, 0o755);
   const child = spawn(script, [], { detached: true, stdio: 'ignore' });
-  return { script, stop: () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    script,
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function runSamplerBench({ samples = 1000 } = {}) {
@@ -54,15 +72,26 @@ export async function runSamplerBench({ samples = 1000 } = {}) {
   const agent = startFakeAgent();
   try {
     const plain = createProcSampler({ mounts: ['/'] });
-    const withAgents = createProcSampler({ mounts: ['/'], roleCommands: { dev: agent.script, review: './review-poll.sh' } });
+    const withAgents = createProcSampler({
+      mounts: ['/'],
+      roleCommands: { dev: agent.script, review: './review-poll.sh' },
+    });
     const si = (await import('systeminformation')).default;
     const siSample = () => Promise.all([si.mem(), si.fsSize(), si.currentLoad()]);
     const procCount = readFileSync('/proc/loadavg', 'utf8').split(' ')[3].split('/')[1];
     return [
       await measure('/proc + statfs (mem, swap, load, cpu, disk /)', samples, () => plain.sample()),
       await measure(`the same + agents of 2 roles (scan of ${procCount} tasks)`, samples, () => withAgents.sample()),
-      await measure('systeminformation: mem() + fsSize() + currentLoad()', Math.max(20, Math.round(samples / 20)), siSample),
-      await measure('the same + processes() (its way to agents per role)', Math.max(10, Math.round(samples / 100)), () => Promise.all([siSample(), si.processes()])),
+      await measure(
+        'systeminformation: mem() + fsSize() + currentLoad()',
+        Math.max(20, Math.round(samples / 20)),
+        siSample,
+      ),
+      await measure(
+        'the same + processes() (its way to agents per role)',
+        Math.max(10, Math.round(samples / 100)),
+        () => Promise.all([siSample(), si.processes()]),
+      ),
     ];
   } finally {
     agent.stop();
@@ -74,7 +103,10 @@ export function formatRows(rows) {
   return [
     `| sampler | samples | CPU ms / sample | wall ms / sample | % of one core at ${INTERVAL_MS / 1000} s (target < ${TARGET_PERCENT}) |`,
     '| --- | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.name} | ${r.samples} | ${f(r.cpuMsPerSample, 3)} | ${f(r.wallMsPerSample, 3)} | ${f(r.percentOfCoreAt5s, 4)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.samples} | ${f(r.cpuMsPerSample, 3)} | ${f(r.wallMsPerSample, 3)} | ${f(r.percentOfCoreAt5s, 4)} |`,
+    ),
   ].join('\n');
 }
 

@@ -50,7 +50,9 @@ async function factory(m, n, supervisorLines = []) {
   }
   // The supervisor's pulls are bounded by gate.pullTimeout (the test fixture's 2s): a bench counts
   // calls, commits and CPU, so it gives a loaded machine's pull the 15s the supervisor once had.
-  const yaml = m.factoryYaml(emu, ['webhookSecretEnv: HOOK_SECRET', ...supervisorLines]).replace('pullTimeout: 2s', 'pullTimeout: 15s');
+  const yaml = m
+    .factoryYaml(emu, ['webhookSecretEnv: HOOK_SECRET', ...supervisorLines])
+    .replace('pullTimeout: 2s', 'pullTimeout: 15s');
   const repo = m.makeControlRepo({ factoryYaml: yaml, files });
   const git = await m.startGitServer(repo.srv);
   const url = `${git.url}control.git`;
@@ -62,19 +64,37 @@ async function factory(m, n, supervisorLines = []) {
   // the call budget's rolling window follows the simulated clock too
   const deps = { dir, env, node: 'bench', now, log: (l) => lines.push(l), http: { timing: { now } } };
   return {
-    emu, repo, git, dir, human, env, clock, deps, lines,
+    emu,
+    repo,
+    git,
+    dir,
+    human,
+    env,
+    clock,
+    deps,
+    lines,
     commits: () => Number(m.sh(repo.bare, 'git', ['rev-list', '--count', 'main'])),
-    close: async () => { await git.close(); await emu.close(); repo.cleanup(); },
+    close: async () => {
+      await git.close();
+      await emu.close();
+      repo.cleanup();
+    },
   };
 }
 
 function cli(args, cwd, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/factoryctl.js'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/factoryctl.js'), ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`factoryctl ${args.join(' ')} exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`factoryctl ${args.join(' ')} exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -133,17 +153,23 @@ async function alarmLatency(m, mode, trials = 5) {
   let stop;
   const stopped = new Promise((r) => (stop = r));
   let hookUrl;
-  const loop = m.superviseLoop(f.deps, { listen: '127.0.0.1:0', webhookSecret: SECRET, stop: stopped, onListening: (u) => (hookUrl = u) });
-  const waitLine = (re, from, ms = 30_000) => new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      const hit = f.lines.slice(from).find((l) => re.test(l));
-      if (hit) return resolve(hit);
-      if (Date.now() - t0 > ms) return reject(new Error(`no ${re} in:\n${f.lines.join('\n')}`));
-      setTimeout(tick, 2);
-    };
-    tick();
+  const loop = m.superviseLoop(f.deps, {
+    listen: '127.0.0.1:0',
+    webhookSecret: SECRET,
+    stop: stopped,
+    onListening: (u) => (hookUrl = u),
   });
+  const waitLine = (re, from, ms = 30_000) =>
+    new Promise((resolve, reject) => {
+      const t0 = Date.now();
+      const tick = () => {
+        const hit = f.lines.slice(from).find((l) => re.test(l));
+        if (hit) return resolve(hit);
+        if (Date.now() - t0 > ms) return reject(new Error(`no ${re} in:\n${f.lines.join('\n')}`));
+        setTimeout(tick, 2);
+      };
+      tick();
+    });
   try {
     await waitLine(/repositories, \d+ API calls/, 0);
     const ciRepo = f.emu.woodpecker.byFullName('org/r00').id;
@@ -156,7 +182,11 @@ async function alarmLatency(m, mode, trials = 5) {
       if (mode === 'poll') await waitLine(new RegExp(`watching 1 alarm: pipeline-${900 + i}`), from);
       else {
         const body = '{"event":"push"}';
-        await fetch(`${hookUrl}/hook`, { method: 'POST', body, headers: { 'X-Factory-Signature': m.signBody(SECRET, body) } });
+        await fetch(`${hookUrl}/hook`, {
+          method: 'POST',
+          body,
+          headers: { 'X-Factory-Signature': m.signBody(SECRET, body) },
+        });
         await waitLine(/committed/, from);
       }
       from = f.lines.length;
@@ -164,7 +194,11 @@ async function alarmLatency(m, mode, trials = 5) {
       f.emu.woodpecker.setPipelineStatus(ciRepo, n, 'success');
       if (mode === 'webhook') {
         const body = JSON.stringify({ pipeline: 900 + i, status: 'success' });
-        await fetch(`${hookUrl}/hook`, { method: 'POST', body, headers: { 'X-Factory-Signature': m.signBody(SECRET, body) } });
+        await fetch(`${hookUrl}/hook`, {
+          method: 'POST',
+          body,
+          headers: { 'X-Factory-Signature': m.signBody(SECRET, body) },
+        });
       }
       await waitLine(/committed/, from);
       ms.push(performance.now() - t0);
@@ -201,13 +235,18 @@ async function cpuPerHour(m, n = 10, runs = 6) {
   }
 }
 
-export async function runSuperviseBench({ sizes = [1, 10, 50], trials = 5, parts = ['calls', 'day', 'latency', 'cpu'] } = {}) {
+export async function runSuperviseBench({
+  sizes = [1, 10, 50],
+  trials = 5,
+  parts = ['calls', 'day', 'latency', 'cpu'],
+} = {}) {
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   const m = await load();
   const r = {};
   if (parts.includes('calls')) r.calls = await callsPerCycle(m, sizes);
   if (parts.includes('day')) r.day = await quietDay(m);
-  if (parts.includes('latency')) r.latency = [await alarmLatency(m, 'poll', trials), await alarmLatency(m, 'webhook', trials)];
+  if (parts.includes('latency'))
+    r.latency = [await alarmLatency(m, 'poll', trials), await alarmLatency(m, 'webhook', trials)];
   if (parts.includes('cpu')) r.cpu = await cpuPerHour(m);
   return r;
 }
@@ -218,12 +257,19 @@ export function formatRows(r) {
   out.push('| repos | quiet cycle | per repo (+1 queue call) | with 1 open PR |\n| ---: | ---: | ---: | ---: |');
   for (const c of r.calls) out.push(`| ${c.repos} | ${c.quietCalls} | ${c.perRepo.toFixed(2)} | ${c.busyCalls} |`);
   out.push('\n### Commits to main over a quiet simulated day (10 repositories)\n');
-  out.push('| cycles | commits | commits with no decision (STATUS.md only) | last commit (min after start) | cycles per interval (min: count) | cycles with missing data |\n| ---: | ---: | ---: | ---: | --- | ---: |');
-  const tally = Object.entries(r.day.tally).map(([k, v]) => `${k}: ${v}`).join(', ');
-  out.push(`| ${r.day.cycles} | ${r.day.commits} | ${r.day.statusOnly} | ${r.day.lastCommitAfterMin} | ${tally} | ${r.day.missing} |`);
+  out.push(
+    '| cycles | commits | commits with no decision (STATUS.md only) | last commit (min after start) | cycles per interval (min: count) | cycles with missing data |\n| ---: | ---: | ---: | ---: | --- | ---: |',
+  );
+  const tally = Object.entries(r.day.tally)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  out.push(
+    `| ${r.day.cycles} | ${r.day.commits} | ${r.day.statusOnly} | ${r.day.lastCommitAfterMin} | ${tally} | ${r.day.missing} |`,
+  );
   out.push('\n### Pipeline finished -> alarm fired (committed on main)\n');
   out.push('| wake | trials | median ms | max ms | poll period ms |\n| --- | ---: | ---: | ---: | ---: |');
-  for (const l of r.latency) out.push(`| ${l.mode} | ${l.trials} | ${l.medianMs.toFixed(0)} | ${l.maxMs.toFixed(0)} | ${l.periodMs ?? '-'} |`);
+  for (const l of r.latency)
+    out.push(`| ${l.mode} | ${l.trials} | ${l.medianMs.toFixed(0)} | ${l.maxMs.toFixed(0)} | ${l.periodMs ?? '-'} |`);
   const c = r.cpu;
   out.push(`\n### CPU per hour when quiet (${c.repos} repositories; ms of CPU incl. children)\n`);
   out.push('| mode | per run ms | runs/hour | CPU ms/hour |\n| --- | ---: | ---: | ---: |');

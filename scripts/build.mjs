@@ -45,9 +45,16 @@ writeFileSync(new URL('../dist/BUILD_ID', import.meta.url), process.env.FACTORYC
 
 function buildInfo() {
   const inputs = ['package-lock.json', 'package.json', 'scripts/build.mjs', 'src', 'tsconfig.json'];
-  const git = (args) => execFileSync('git', args, { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const git = (args) =>
+    execFileSync('git', args, {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   try {
-    const parts = [...git(['ls-tree', '--full-tree', 'HEAD', '--', ...inputs]).matchAll(/^\d+ \w+ ([0-9a-f]+)\t(.+)$/gm)]
+    const parts = [
+      ...git(['ls-tree', '--full-tree', 'HEAD', '--', ...inputs]).matchAll(/^\d+ \w+ ([0-9a-f]+)\t(.+)$/gm),
+    ]
       .map((m) => `${m[2]} ${m[1]}\n`)
       .sort()
       .join('');

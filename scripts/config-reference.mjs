@@ -13,7 +13,8 @@ function typeOf(s) {
   const alts = s.anyOf ?? s.oneOf;
   if (alts) return alts.map(typeOf).join(' \\| ');
   if (s.type === 'array') return `list of ${typeOf(s.items) || 'any'}`;
-  if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object' && !s.properties) return 'map';
+  if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object' && !s.properties)
+    return 'map';
   if (s.pattern && s.pattern.includes('ms|s|m|h|d|w')) return 'duration';
   return Array.isArray(s.type) ? s.type.join(' \\| ') : (s.type ?? '');
 }
@@ -24,8 +25,11 @@ function rows(schema, path, out) {
   for (const [key, prop] of Object.entries(schema.properties ?? {})) {
     const field = path ? `${path}.${key}` : key;
     const required = (schema.required ?? []).includes(key) && prop.default === undefined;
-    const dflt = prop.default !== undefined && typeof prop.default !== 'object' ? `\`${JSON.stringify(prop.default)}\`` : '';
-    out.push(`| \`${field}\` | ${typeOf(prop)} | ${required ? 'yes' : ''} | ${dflt} | ${(prop.description ?? '').replace(/\|/g, '\\|')} |`);
+    const dflt =
+      prop.default !== undefined && typeof prop.default !== 'object' ? `\`${JSON.stringify(prop.default)}\`` : '';
+    out.push(
+      `| \`${field}\` | ${typeOf(prop)} | ${required ? 'yes' : ''} | ${dflt} | ${(prop.description ?? '').replace(/\|/g, '\\|')} |`,
+    );
     descend(prop, field, out);
   }
   return out;
@@ -33,18 +37,22 @@ function rows(schema, path, out) {
 
 function descend(prop, field, out) {
   const alts = prop.anyOf ?? prop.oneOf;
-  const target = alts ? alts.find((a) => a.type === 'object' || a.type === 'array') ?? prop : prop;
+  const target = alts ? (alts.find((a) => a.type === 'object' || a.type === 'array') ?? prop) : prop;
   if (target.type === 'object' && target.properties) rows(target, field, out);
   else if (target.type === 'object' && typeof target.additionalProperties === 'object') {
     const name = field.endsWith('s') ? `<${field.split('.').pop().replace(/s$/, '')}>` : '<name>';
     rows(target.additionalProperties, `${field}.${name}`, out);
-  } else if (target.type === 'array' && target.items && (target.items.properties || target.items.anyOf)) rows(target.items, `${field}[]`, out);
+  } else if (target.type === 'array' && target.items && (target.items.properties || target.items.anyOf))
+    rows(target.items, `${field}[]`, out);
 }
 
 export function render() {
   const files = readdirSync(new URL('schemas/', root)).filter((f) => f.endsWith('.schema.json'));
-  const kinds = files.map((f) => f.replace('.schema.json', '')).sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
-  let text = '# Config reference\n\nGenerated from `schemas/*.schema.json` by `node scripts/config-reference.mjs`; do not edit by hand.\n' +
+  const kinds = files
+    .map((f) => f.replace('.schema.json', ''))
+    .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
+  let text =
+    '# Config reference\n\nGenerated from `schemas/*.schema.json` by `node scripts/config-reference.mjs`; do not edit by hand.\n' +
     'Durations are strings such as `30s`, `5m`, `2h`, `1d`. Secrets are never values here: fields ending in `Env` name an environment variable.\n';
   for (const kind of kinds) {
     const schema = JSON.parse(readFileSync(new URL(`schemas/${kind}.schema.json`, root), 'utf8'));

@@ -9,7 +9,10 @@ export function splitGlobal(argv: string[]): { global: GlobalOptions; rest: stri
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     if (flag === '--json') global.json = true;
     else if (flag === '--dir' || flag === '--node') {
       const value = inline ?? argv[++i];
@@ -23,11 +26,15 @@ export function splitGlobal(argv: string[]): { global: GlobalOptions; rest: stri
 /** Only the entry points call this: a user's mistake gets its message and code, a bug its stack and 70. */
 export function reportError(error: unknown, json: boolean): number {
   if (error instanceof FactoryError) {
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode, details: error.details })}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode, details: error.details })}\n`,
+      );
     process.stderr.write(`factoryctl: ${error.message}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`factoryctl: internal error (a bug, please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(
+    `factoryctl: internal error (a bug, please report it):\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
   return EXIT.SOFTWARE;
 }
-

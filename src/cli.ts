@@ -15,17 +15,41 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   gate: { summary: 'may this role run now? exit 0 run, 75 halted', load: () => import('./commands/gate.js') },
   halt: { summary: 'halt a role (override), commit and push', load: () => import('./commands/halt.js') },
   resume: { summary: 'lift a halt (or pin a run), commit and push', load: () => import('./commands/resume.js') },
-  run: { summary: 'the embedded default: node + supervisor in one process, live status', load: () => import('./commands/run.js') },
+  run: {
+    summary: 'the embedded default: node + supervisor in one process, live status',
+    load: () => import('./commands/run.js'),
+  },
   status: { summary: 'every role on every node: state, why, since', load: () => import('./commands/status.js') },
-  validate: { summary: 'check a whole control repo; exit 78 when invalid', load: () => import('./commands/validate.js') },
-  schema: { summary: 'write JSON Schemas for editors (yaml-language-server)', load: () => import('./commands/schema.js') },
+  validate: {
+    summary: 'check a whole control repo; exit 78 when invalid',
+    load: () => import('./commands/validate.js'),
+  },
+  schema: {
+    summary: 'write JSON Schemas for editors (yaml-language-server)',
+    load: () => import('./commands/schema.js'),
+  },
   reconcile: { summary: 'make each forge match repos/ (plan; --apply)', load: () => import('./commands/reconcile.js') },
-  config: { summary: 'config show OWNER/NAME: resolved repo config with sources', load: () => import('./commands/config-show.js') },
-  practices: { summary: 'a repo\'s best practices, for an agent\'s prompt', load: () => import('./commands/practices.js') },
-  env: { summary: 'a repo\'s agent environment: eval "$(factoryctl env o/r)"', load: () => import('./commands/env.js') },
-  supervise: { summary: 'the supervisor: schedules, CI halts, alarms, STATUS.md (--once, --listen)', load: () => import('./commands/supervise.js') },
+  config: {
+    summary: 'config show OWNER/NAME: resolved repo config with sources',
+    load: () => import('./commands/config-show.js'),
+  },
+  practices: {
+    summary: "a repo's best practices, for an agent's prompt",
+    load: () => import('./commands/practices.js'),
+  },
+  env: {
+    summary: 'a repo\'s agent environment: eval "$(factoryctl env o/r)"',
+    load: () => import('./commands/env.js'),
+  },
+  supervise: {
+    summary: 'the supervisor: schedules, CI halts, alarms, STATUS.md (--once, --listen)',
+    load: () => import('./commands/supervise.js'),
+  },
   node: { summary: 'the node daemon: measure, protect, apply, report', load: () => import('./commands/node.js') },
-  alarm: { summary: 'alarm add|list|rm: wake the supervisor when a pipeline, PR or issue finishes', load: () => import('./commands/alarm.js') },
+  alarm: {
+    summary: 'alarm add|list|rm: wake the supervisor when a pipeline, PR or issue finishes',
+    load: () => import('./commands/alarm.js'),
+  },
 };
 
 /** Subcommands that are modules of their own (their own --help). */
@@ -57,7 +81,9 @@ async function main(argv: string[]): Promise<number> {
     return name ? EXIT.OK : EXIT.USAGE;
   }
   if (name === '--version') {
-    process.stdout.write(global.json ? `${JSON.stringify({ name: pkg.name, version: pkg.version })}\n` : `factoryctl ${pkg.version}\n`);
+    process.stdout.write(
+      global.json ? `${JSON.stringify({ name: pkg.name, version: pkg.version })}\n` : `factoryctl ${pkg.version}\n`,
+    );
     return EXIT.OK;
   }
   const entry = COMMANDS[name];

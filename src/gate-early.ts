@@ -19,7 +19,10 @@ export function startEarlyPull(argv: string[]): void {
     if (rest.includes('--no-pull') || rest.includes('--help') || rest.includes('-h')) return;
     const dir = findControlDir(global.dir, process.env, process.cwd());
     if (!dir || !mayHaveRemote(dir)) return;
-    const early: EarlyPull = { dir, outcome: pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }) };
+    const early: EarlyPull = {
+      dir,
+      outcome: pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }),
+    };
     (globalThis as Record<symbol, unknown>)[KEY] = early;
   } catch {
     // the gate proper reports any problem with its arguments or its folder

@@ -22,11 +22,14 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const loaded = await loadRepos(requireDir(ctx), [slug]);
   const [repo] = pickRepos(loaded.repos, [slug]);
   if (!repo) return EXIT.NOINPUT;
-  for (const p of loaded.problems.filter((x) => x.file === repo.file || x.message.includes(`resolving ${slug})`))) ctx.err(formatProblem(p));
+  for (const p of loaded.problems.filter((x) => x.file === repo.file || x.message.includes(`resolving ${slug})`)))
+    ctx.err(formatProblem(p));
 
   if (ctx.json) {
     const provenance = Object.fromEntries([...repo.provenance].map(([path, src]) => [path, formatSource(src)]));
-    ctx.out(JSON.stringify({ slug: repo.slug, file: repo.file, presets: repo.presets, config: repo.config, provenance }));
+    ctx.out(
+      JSON.stringify({ slug: repo.slug, file: repo.file, presets: repo.presets, config: repo.config, provenance }),
+    );
   } else ctx.out(renderWithProvenance(repo));
   return EXIT.OK;
 }

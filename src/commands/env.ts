@@ -31,17 +31,26 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   let file: Map<string, string> | undefined;
   if (repo.config.env.file) {
     const path = expandPath(repo.config.env.file, ctx.env);
-    if (!path) throw new ConfigError([{ ...where('env.file'), message: `cannot expand ${repo.config.env.file}: its variable is not set` }]);
+    if (!path)
+      throw new ConfigError([
+        { ...where('env.file'), message: `cannot expand ${repo.config.env.file}: its variable is not set` },
+      ]);
     const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
       throw new FactoryError(`cannot read the env file of ${slug}, ${path}: ${e.code ?? e.message}`, EXIT.CONFIG);
     });
     const parsed = parseEnvFile(text);
-    if (parsed.bad.length > 0) ctx.err(`factoryctl env: ${path}: ignored lines ${parsed.bad.join(', ')} (not NAME=value)`);
+    if (parsed.bad.length > 0)
+      ctx.err(`factoryctl env: ${path}: ignored lines ${parsed.bad.join(', ')} (not NAME=value)`);
     file = parsed.values;
   }
   const { vars, missing } = repoEnvironment(slug, repo.config.env.vars, file, ctx.env);
   if (missing.length > 0) {
-    throw new ConfigError(missing.map((name) => ({ ...where(`env.vars[${name}]`), message: `${name} has no value: set it in the environment${repo.config.env.file ? ` or in ${repo.config.env.file}` : ''}` })));
+    throw new ConfigError(
+      missing.map((name) => ({
+        ...where(`env.vars[${name}]`),
+        message: `${name} has no value: set it in the environment${repo.config.env.file ? ` or in ${repo.config.env.file}` : ''}`,
+      })),
+    );
   }
   ctx.out(ctx.json ? JSON.stringify(Object.fromEntries(vars)) : renderExports(vars));
   return EXIT.OK;

@@ -29,7 +29,10 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const sync: SyncInfo = { pull: 'skipped', localOnly: !mayHaveRemote(dir) };
   // The pull is the gate's floor and runs in its own process: start it before anything else,
   // and load the code that answers while git talks to the remote.
-  const pulling = values['no-pull'] || sync.localOnly ? undefined : (takeEarlyPull(dir) ?? pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }));
+  const pulling =
+    values['no-pull'] || sync.localOnly
+      ? undefined
+      : (takeEarlyPull(dir) ?? pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }));
   const { answerGate } = await import('../runtime/gate/answer.js');
   if (pulling) {
     const outcome = await pulling;

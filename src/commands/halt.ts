@@ -21,10 +21,17 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const by = await actor(dir, ctx);
   const reason = values.reason ?? `halted by ${by}`;
   const result = await commitOverrides(dir, (current) => ({
-    next: withOverride(current, { ...scope, action: 'halt', reason, by, since: new Date(now).toISOString(), ...(until ? { until } : {}) }, now),
+    next: withOverride(
+      current,
+      { ...scope, action: 'halt', reason, by, since: new Date(now).toISOString(), ...(until ? { until } : {}) },
+      now,
+    ),
     message: `halt ${describeScope(scope)}${until ? ` until ${until}` : ''}: ${reason}`,
   }));
   if (ctx.json) ctx.out(JSON.stringify({ ok: true, action: 'halt', scope, until, reason, by, ...result }));
-  else ctx.out(`halted ${describeScope(scope)}${until ? ` until ${until}` : ''} (${result.sha?.slice(0, 10) ?? 'no change'}${result.pushed ? ', pushed' : ''})`);
+  else
+    ctx.out(
+      `halted ${describeScope(scope)}${until ? ` until ${until}` : ''} (${result.sha?.slice(0, 10) ?? 'no change'}${result.pushed ? ', pushed' : ''})`,
+    );
   return EXIT.OK;
 }

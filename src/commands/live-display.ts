@@ -15,7 +15,8 @@ export function createLiveDisplay(stream: NodeJS.WriteStream, interactive: boole
     if (interactive && block.length > 0) stream.write(`\x1b[${block.length}A\x1b[0J`);
   };
   const draw = () => {
-    if (interactive && block.length > 0) stream.write(`${block.map((l) => l.slice(0, (stream.columns ?? 120) - 1)).join('\n')}\n`);
+    if (interactive && block.length > 0)
+      stream.write(`${block.map((l) => l.slice(0, (stream.columns ?? 120) - 1)).join('\n')}\n`);
   };
   return {
     log(line) {

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { CONTROL_PATHS } from '../domain/control-paths.js';
-import { installSpecProblems, renderCronBlock, renderSystemdUnit, UNIT_NAME, type InstallSpec } from '../domain/node-install.js';
+import {
+  installSpecProblems,
+  renderCronBlock,
+  renderSystemdUnit,
+  UNIT_NAME,
+  type InstallSpec,
+} from '../domain/node-install.js';
 import { installLoopMode } from '../domain/node-install-mode.js';
 import { readOptional, writeCron, writeUnit } from '../adapters/node/install-write.js';
 import { requireDir, type CommandContext } from './context.js';
@@ -21,29 +27,52 @@ alternative (\`node --once\` every minute under flock). With --write, installs i
   --path FILE  write here instead (the unit file, or a crontab text file): for tests and packaging`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseFlags(args, { write: { type: 'boolean' }, user: { type: 'string' }, mode: { type: 'string' }, path: { type: 'string' } }, 1);
-  if (positionals[0] !== undefined && positionals[0] !== 'install') throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  const { values, positionals } = parseFlags(
+    args,
+    { write: { type: 'boolean' }, user: { type: 'string' }, mode: { type: 'string' }, path: { type: 'string' } },
+    1,
+  );
+  if (positionals[0] !== undefined && positionals[0] !== 'install')
+    throw new UsageError(`unexpected argument: ${positionals[0]}`);
   const mode = values.mode;
-  if (mode !== undefined && mode !== 'systemd' && mode !== 'cron') throw new UsageError(`--mode is systemd or cron, not "${mode}"`);
+  if (mode !== undefined && mode !== 'systemd' && mode !== 'cron')
+    throw new UsageError(`--mode is systemd or cron, not "${mode}"`);
   const dir = requireDir(ctx);
   const loop = installLoopMode(readOptional(join(dir, CONTROL_PATHS.factory)), ctx.node);
   if (loop.warning) ctx.err(loop.warning);
-  const spec: InstallSpec = { controlDir: dir, node: ctx.node, user: values.user ?? ctx.env.SUDO_USER ?? userInfo().username, nodeBin: process.execPath, loopMode: loop.loop };
+  const spec: InstallSpec = {
+    controlDir: dir,
+    node: ctx.node,
+    user: values.user ?? ctx.env.SUDO_USER ?? userInfo().username,
+    nodeBin: process.execPath,
+    loopMode: loop.loop,
+  };
   const problems = installSpecProblems(spec);
   if (problems.length > 0) throw new UsageError(`cannot install: ${problems.join('; ')}`);
 
   if (!values.write) {
     const unit = renderSystemdUnit(spec);
     const block = renderCronBlock(spec);
-    if (ctx.json) ctx.out(JSON.stringify({ systemd: mode === 'cron' ? undefined : unit, cron: mode === 'systemd' ? undefined : block }));
+    if (ctx.json)
+      ctx.out(
+        JSON.stringify({ systemd: mode === 'cron' ? undefined : unit, cron: mode === 'systemd' ? undefined : block }),
+      );
     else if (mode === 'systemd') ctx.out(unit);
     else if (mode === 'cron') ctx.out(block);
-    else ctx.out(`# ${join('/etc/systemd/system', UNIT_NAME)}\n${unit}\n# or, without systemd: \`factoryctl node install --mode cron --write\` puts this in the crontab\n${block}`);
+    else
+      ctx.out(
+        `# ${join('/etc/systemd/system', UNIT_NAME)}\n${unit}\n# or, without systemd: \`factoryctl node install --mode cron --write\` puts this in the crontab\n${block}`,
+      );
     return EXIT.OK;
   }
 
   const written = (mode ?? 'systemd') === 'systemd' ? writeUnit(spec, values.path) : await writeCron(spec, values.path);
   if (ctx.json) ctx.out(JSON.stringify({ mode: mode ?? 'systemd', ...written }));
-  else ctx.out(written.next ? `${written.changed ? 'wrote' : 'unchanged:'} ${written.path}\nnext: ${written.next}` : `${written.changed ? 'wrote' : 'unchanged:'} ${written.path}`);
+  else
+    ctx.out(
+      written.next
+        ? `${written.changed ? 'wrote' : 'unchanged:'} ${written.path}\nnext: ${written.next}`
+        : `${written.changed ? 'wrote' : 'unchanged:'} ${written.path}`,
+    );
   return EXIT.OK;
 }

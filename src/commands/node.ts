@@ -1,4 +1,3 @@
-import { existsSync, realpathSync } from 'node:fs';
 import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../domain/duration.js';
@@ -7,7 +6,9 @@ import { runFiles } from '../adapters/node/run-records.js';
 import { restartOnNewBuild, runsFromControlRepo } from '../adapters/process/restart-self.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
-import { createNodeDaemon, type CycleReport } from '../runtime/node/daemon.js';
+import { createNodeDaemon } from '../runtime/node/daemon.js';
+import { cliPath } from '../adapters/process/cli-path.js';
+import { describeCycle } from './node-report.js';
 import { runLoop, runOnce } from '../runtime/node/loop.js';
 import { realNodeDeps } from '../runtime/node/real-deps.js';
 
@@ -37,15 +38,34 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const dir = requireDir(ctx);
   const log = (line: string) => ctx.err(`factoryctl node: ${line}`);
   const cron = { nodeBin: process.execPath, cli: cliPath() };
-  const daemon = createNodeDaemon(realNodeDeps({ dir, node: ctx.node, env: ctx.env, now: ctx.now, log, ...(intervalMs ? { intervalMs } : {}), cron, selfUpgrade: runsFromControlRepo(dir) }));
+  const daemon = createNodeDaemon(
+    realNodeDeps({
+      dir,
+      node: ctx.node,
+      env: ctx.env,
+      now: ctx.now,
+      log,
+      ...(intervalMs ? { intervalMs } : {}),
+      cron,
+      selfUpgrade: runsFromControlRepo(dir),
+    }),
+  );
   await daemon.start();
   const lock = acquireNodeLock(runFiles(daemon.paths).lock);
-  if (!lock.ok) throw new FactoryError(`another factoryctl node (pid ${lock.holder}) runs for ${daemon.paths.runDir}`, EXIT.TEMPFAIL);
+  if (!lock.ok)
+    throw new FactoryError(
+      `another factoryctl node (pid ${lock.holder}) runs for ${daemon.paths.runDir}`,
+      EXIT.TEMPFAIL,
+    );
   try {
     await daemon.restore();
     if (values.once) {
       const report = await runOnce(daemon);
-      ctx.out(ctx.json ? JSON.stringify({ ok: true, node: ctx.node, ...report, telemetryPending: daemon.telemetry.pending }) : describe(ctx.node, report));
+      ctx.out(
+        ctx.json
+          ? JSON.stringify({ ok: true, node: ctx.node, ...report, telemetryPending: daemon.telemetry.pending })
+          : describeCycle(ctx.node, report),
+      );
       return EXIT.OK;
     }
     await runLoop(daemon, { node: ctx.node, now: ctx.now, log });
@@ -58,12 +78,6 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   return restarted === 'exit' ? EXIT.OK : restarted;
 }
 
-function describe(node: string, r: CycleReport): string {
-  const halted = r.halted.length > 0 ? `halts ${r.halted.join(', ')}` : 'halts nothing';
-  const roles = Object.entries(r.roles).map(([id, s]) => `  ${id}: ${s.state}${s.source !== 'none' ? ` (${s.source})` : ''}`);
-  return [`${node}: level ${r.level}, ${halted}: ${r.reason}`, ...roles, ...r.problems.map((p) => `  problem: ${p}`), `telemetry: ${r.commit || 'nothing new'}`].join('\n');
-}
-
 function interval(text: string): number {
   try {
     const ms = parseDuration(text);
@@ -71,19 +85,5 @@ function interval(text: string): number {
     return ms;
   } catch (error) {
     throw new FactoryError(`--interval: ${(error as Error).message}`, EXIT.USAGE);
-  }
-}
-
-/** bin/factoryctl.js as it was started, for the crontab lines (cron has no PATH to find it by). */
-function cliPath(): string {
-  const script = process.argv[1];
-  if (!script) return 'factoryctl';
-  try {
-    // The CommonJS bin beside the ESM one: the gate in every crontab line skips the ESM loader.
-    const real = realpathSync(script);
-    const cjs = real.replace(/factoryctl\.js$/, 'factoryctl.cjs');
-    return existsSync(cjs) ? cjs : real;
-  } catch {
-    return script;
   }
 }

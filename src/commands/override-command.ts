@@ -27,11 +27,18 @@ export function parseUntil(text: string | undefined, now: number): string | unde
   return until.at;
 }
 
-export async function scopeFor(ctx: CommandContext, dir: string, role: string | undefined, repo: string | undefined): Promise<Scope> {
+export async function scopeFor(
+  ctx: CommandContext,
+  dir: string,
+  role: string | undefined,
+  repo: string | undefined,
+): Promise<Scope> {
   if (!role) throw new UsageError('name a role, e.g. dev');
   const { view } = await loadControlView(dir);
-  if (!view.roles[role] && role !== 'all') throw new UsageError(`unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`);
-  if (isProtectedRole(role, view.roles[role])) throw new FactoryError(`${role} is a protected role: it is never halted`, EXIT.DATAERR);
+  if (!view.roles[role] && role !== 'all')
+    throw new UsageError(`unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`);
+  if (isProtectedRole(role, view.roles[role]))
+    throw new FactoryError(`${role} is a protected role: it is never halted`, EXIT.DATAERR);
   return { role, ...(ctx.nodeFlag ? { node: ctx.nodeFlag } : {}), ...(repo ? { repo } : {}) };
 }
 

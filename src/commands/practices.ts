@@ -22,13 +22,30 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
 
   const practices = await Promise.all(
     repo.config.practices.map(async (p) => {
-      const body = p.file === undefined ? (p.text ?? '') : await readPractice(dir, p.file).catch((error: NodeJS.ErrnoException) => {
-        const src = repo.provenance.get(`practices[${p.id}].file`) ?? { file: repo.file };
-        const problem = { file: src.file, line: src.line ?? 1, col: src.col ?? 1, field: `practices[${p.id}].file`, severity: 'error' as const };
-        throw new ConfigError([{ ...problem, message: `cannot read repos/presets/${p.file}: ${error.code ?? error.message}` }]);
-      });
+      const body =
+        p.file === undefined
+          ? (p.text ?? '')
+          : await readPractice(dir, p.file).catch((error: NodeJS.ErrnoException) => {
+              const src = repo.provenance.get(`practices[${p.id}].file`) ?? { file: repo.file };
+              const problem = {
+                file: src.file,
+                line: src.line ?? 1,
+                col: src.col ?? 1,
+                field: `practices[${p.id}].file`,
+                severity: 'error' as const,
+              };
+              throw new ConfigError([
+                { ...problem, message: `cannot read repos/presets/${p.file}: ${error.code ?? error.message}` },
+              ]);
+            });
       const text = [body.trim(), p.append?.trim()].filter(Boolean).join('\n\n');
-      return { id: p.id, source: p.file ? `repos/presets/${p.file}` : (repo.provenance.get(`practices[${p.id}].text`)?.file ?? repo.file), text };
+      return {
+        id: p.id,
+        source: p.file
+          ? `repos/presets/${p.file}`
+          : (repo.provenance.get(`practices[${p.id}].text`)?.file ?? repo.file),
+        text,
+      };
     }),
   );
   if (ctx.json) ctx.out(JSON.stringify(practices));

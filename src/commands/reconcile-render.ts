@@ -30,7 +30,9 @@ export function renderOutcome(o: RepoOutcome, applying: boolean): string {
   const lines: string[] = [];
   const unmanaged = (p?: Plan) =>
     p && p.unmanaged.labels.length + p.unmanaged.protections.length > 0
-      ? [`  unmanaged, left alone: ${[...p.unmanaged.labels.map((l) => `label ${l}`), ...p.unmanaged.protections.map((b) => `protection ${b}`)].join(', ')}`]
+      ? [
+          `  unmanaged, left alone: ${[...p.unmanaged.labels.map((l) => `label ${l}`), ...p.unmanaged.protections.map((b) => `protection ${b}`)].join(', ')}`,
+        ]
       : [];
   if (o.status === 'in-sync') return `${o.slug}: in sync`;
   if (o.status === 'failed') {

@@ -29,9 +29,14 @@ export interface ReconcileDeps {
 }
 
 export async function run(args: string[], ctx: CommandContext, deps: ReconcileDeps = {}): Promise<number> {
-  const { values } = parseFlags(args, { repo: { type: 'string', multiple: true }, apply: { type: 'boolean' }, concurrency: { type: 'string' } }, 0);
+  const { values } = parseFlags(
+    args,
+    { repo: { type: 'string', multiple: true }, apply: { type: 'boolean' }, concurrency: { type: 'string' } },
+    0,
+  );
   const concurrency = Number(values.concurrency ?? 8);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency takes a whole number from 1 to 64');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new UsageError('--concurrency takes a whole number from 1 to 64');
   const apply = values.apply === true;
   const outcomes = await reconcileRepos({
     dir: requireDir(ctx),
@@ -45,7 +50,14 @@ export async function run(args: string[], ctx: CommandContext, deps: ReconcileDe
   const summary = summarize(outcomes);
 
   if (ctx.json) {
-    const rows = outcomes.map((o) => ({ slug: o.slug, status: o.status, actions: o.plan?.actions ?? [], unmanaged: o.plan?.unmanaged, applied: o.applied, failure: o.failure }));
+    const rows = outcomes.map((o) => ({
+      slug: o.slug,
+      status: o.status,
+      actions: o.plan?.actions ?? [],
+      unmanaged: o.plan?.unmanaged,
+      applied: o.applied,
+      failure: o.failure,
+    }));
     ctx.out(JSON.stringify({ ok: summary.failed === 0, apply, summary, repos: rows }));
   } else {
     for (const o of outcomes) ctx.out(renderOutcome(o, apply));

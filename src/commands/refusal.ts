@@ -6,5 +6,7 @@ import type { Refusal } from '../domain/supervisor/alarm-spec.js';
 export function orThrow<T extends { ok: true }>(r: T | Refusal | { ok: false; problems: ConfigProblem[] }): T {
   if (r.ok) return r;
   if ('problems' in r) throw new ConfigError(r.problems);
-  throw r.kind === 'usage' ? new UsageError(r.message) : new FactoryError(r.message, r.kind === 'data' ? EXIT.DATAERR : EXIT.UNAVAILABLE);
+  throw r.kind === 'usage'
+    ? new UsageError(r.message)
+    : new FactoryError(r.message, r.kind === 'data' ? EXIT.DATAERR : EXIT.UNAVAILABLE);
 }

@@ -24,14 +24,33 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     lifted = removed.lifted.length;
     if (values.pin) {
       const reason = values.reason ?? `run pinned by ${by}`;
-      const entry = { ...scope, action: 'run' as const, reason, by, since: new Date(now).toISOString(), ...(until ? { until } : {}) };
-      return { next: withOverride(removed.overrides, entry, now), message: `pin run of ${describeScope(scope)}${until ? ` until ${until}` : ''}: ${reason}` };
+      const entry = {
+        ...scope,
+        action: 'run' as const,
+        reason,
+        by,
+        since: new Date(now).toISOString(),
+        ...(until ? { until } : {}),
+      };
+      return {
+        next: withOverride(removed.overrides, entry, now),
+        message: `pin run of ${describeScope(scope)}${until ? ` until ${until}` : ''}: ${reason}`,
+      };
     }
     if (lifted === 0) return null;
-    return { next: removed.overrides, message: `resume ${describeScope(scope)} (${lifted} halt${lifted === 1 ? '' : 's'} lifted by ${by})` };
+    return {
+      next: removed.overrides,
+      message: `resume ${describeScope(scope)} (${lifted} halt${lifted === 1 ? '' : 's'} lifted by ${by})`,
+    };
   });
   if (ctx.json) ctx.out(JSON.stringify({ ok: true, action: values.pin ? 'pin' : 'resume', scope, lifted, ...result }));
-  else if (!result.changed) ctx.out(`no human halt of ${describeScope(scope)} to lift (see \`factoryctl status\` for automatic halts; --pin overrides them)`);
-  else ctx.out(`${values.pin ? 'pinned run of' : 'resumed'} ${describeScope(scope)} (${result.sha?.slice(0, 10)}${result.pushed ? ', pushed' : ''})`);
+  else if (!result.changed)
+    ctx.out(
+      `no human halt of ${describeScope(scope)} to lift (see \`factoryctl status\` for automatic halts; --pin overrides them)`,
+    );
+  else
+    ctx.out(
+      `${values.pin ? 'pinned run of' : 'resumed'} ${describeScope(scope)} (${result.sha?.slice(0, 10)}${result.pushed ? ', pushed' : ''})`,
+    );
   return EXIT.OK;
 }

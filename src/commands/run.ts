@@ -86,5 +86,3 @@ function checkoutRoot(): string {
     return process.cwd();
   }
 }
-
-

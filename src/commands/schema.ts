@@ -40,7 +40,10 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   if (ctx.json) ctx.out(JSON.stringify({ ok: outdated.length === 0, out, files: results }));
   else {
     for (const r of results) if (r.status !== 'unchanged' || check) ctx.out(`${r.status.padEnd(9)} ${r.file}`);
-    if (outdated.length > 0) ctx.err(`${outdated.length} schema file(s) out of date: run \`factoryctl schema\` and commit ${relative(process.cwd(), out) || '.'}`);
+    if (outdated.length > 0)
+      ctx.err(
+        `${outdated.length} schema file(s) out of date: run \`factoryctl schema\` and commit ${relative(process.cwd(), out) || '.'}`,
+      );
   }
   // 1, not 78: the config is fine, a generated file is behind (like `prettier --check`).
   return outdated.length > 0 ? 1 : EXIT.OK;

@@ -4,7 +4,12 @@ import type { RoleState } from '../domain/effective-state.js';
 import type { SupervisorStats } from '../adapters/control-repo/supervisor-stats.js';
 
 /** One line per row, columns padded, each line cut to the terminal's width; a silent node marked STALE. */
-export function renderTable(rows: RoleState[], now: number, width: number, stale: ReadonlySet<string> = new Set()): string {
+export function renderTable(
+  rows: RoleState[],
+  now: number,
+  width: number,
+  stale: ReadonlySet<string> = new Set(),
+): string {
   const table = rows.map((r) => [
     stale.has(r.node) ? `${r.node} (STALE)` : r.node,
     r.role + (r.repo ? ` ${r.repo}` : ''),
@@ -26,15 +31,19 @@ export function renderTable(rows: RoleState[], now: number, width: number, stale
 /** The budget as used/remaining per server, then the next wake. */
 export function describeSupervisorStats(s: SupervisorStats, now: number, ago: (ms: number) => string): string[] {
   const servers = Object.entries(s.budgets).sort(([a], [b]) => (a < b ? -1 : 1));
-  const budget = servers.length === 0
-    ? `0/${s.budgetLimit} used, ${s.budgetLimit} remaining per 30m (no API called yet)`
-    : servers.map(([name, b]) => `${name} ${b.used}/${b.limit} used, ${b.remaining} remaining`).join('; ');
+  const budget =
+    servers.length === 0
+      ? `0/${s.budgetLimit} used, ${s.budgetLimit} remaining per 30m (no API called yet)`
+      : servers.map(([name, b]) => `${name} ${b.used}/${b.limit} used, ${b.remaining} remaining`).join('; ');
   const wake = s.nextWake.at >= now ? `in ${ago(s.nextWake.at - now)}` : `${ago(now - s.nextWake.at)} overdue`;
   const lines = [
     `supervisor on ${s.node} (${s.mode === 'loop' ? 'daemon' : '--once'}), last cycle ${ago(Math.max(0, now - s.at))} ago: ${s.calls} API calls`,
     `  call budget (supervisor.budget): ${budget}`,
     `  next wake ${new Date(s.nextWake.at).toISOString()} (${wake}): ${s.nextWake.reason}`,
   ];
-  if (s.lease) lines.push(`  lease: ${s.lease.role}${s.lease.holder ? `, held by ${s.lease.holder}` : ''}${s.lease.epoch !== undefined ? ` (epoch ${s.lease.epoch})` : ''}${s.lease.expiresAt ? ` until ${new Date(s.lease.expiresAt).toISOString()}` : ''}${s.lease.note ? `: ${s.lease.note}` : ''}`);
+  if (s.lease)
+    lines.push(
+      `  lease: ${s.lease.role}${s.lease.holder ? `, held by ${s.lease.holder}` : ''}${s.lease.epoch !== undefined ? ` (epoch ${s.lease.epoch})` : ''}${s.lease.expiresAt ? ` until ${new Date(s.lease.expiresAt).toISOString()}` : ''}${s.lease.note ? `: ${s.lease.note}` : ''}`,
+    );
   return lines;
 }

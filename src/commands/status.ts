@@ -28,10 +28,14 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const remote = await controlRemote(dir);
   if (remote && !values['no-pull']) {
     // gate.pullTimeout, as the last good view (the one this pull refreshes) has it.
-    const timeoutMs = await loadControlView(dir).then(({ view }) => view.gate.pullTimeoutMs, () => cachedPullTimeout(dir));
+    const timeoutMs = await loadControlView(dir).then(
+      ({ view }) => view.gate.pullTimeoutMs,
+      () => cachedPullTimeout(dir),
+    );
     const pulled = await pullFastForward(dir, timeoutMs);
     if (!pulled.ok) notes.push(`pull failed (${pulled.error}): showing the last pulled state`);
-    if (!(await fetchTelemetry(dir, remote))) notes.push('could not fetch telemetry branches: node decisions may be old');
+    if (!(await fetchTelemetry(dir, remote)))
+      notes.push('could not fetch telemetry branches: node decisions may be old');
   }
   const { view, invalid } = await loadControlView(dir);
   if (invalid) notes.push(`control files are invalid, showing the last good state:\n${invalid.message}`);
@@ -46,12 +50,25 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const supervisor = readSupervisorStats(dir);
 
   if (ctx.json) {
-    const nodes = Object.fromEntries([...decisions].map(([node, d]) => [node, stale.has(node) ? { ...d, stale: true } : d]));
-    ctx.out(JSON.stringify({ factory: view.factory, node: ctx.node, roles: grid.rows, nodes, ...(supervisor ? { supervisor } : {}), notes }));
+    const nodes = Object.fromEntries(
+      [...decisions].map(([node, d]) => [node, stale.has(node) ? { ...d, stale: true } : d]),
+    );
+    ctx.out(
+      JSON.stringify({
+        factory: view.factory,
+        node: ctx.node,
+        roles: grid.rows,
+        nodes,
+        ...(supervisor ? { supervisor } : {}),
+        notes,
+      }),
+    );
     return EXIT.OK;
   }
   for (const note of notes) ctx.err(`factoryctl status: ${note}`);
-  ctx.out(`factory ${view.factory}: ${grid.rows.filter((r) => r.state === 'halt').length} of ${grid.rows.length} halted`);
+  ctx.out(
+    `factory ${view.factory}: ${grid.rows.filter((r) => r.state === 'halt').length} of ${grid.rows.length} halted`,
+  );
   ctx.out(renderTable(grid.rows, now, Math.max(60, Math.min(process.stdout.columns ?? 120, 160)), stale));
   if (supervisor) ctx.out(describeSupervisorStats(supervisor, now, formatDuration).join('\n'));
   return EXIT.OK;

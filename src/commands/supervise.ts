@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 import { describeOutcome, newMemory, runCycle, type SupervisorDeps } from '../runtime/supervisor/cycle.js';
+import { outcomeJson } from '../runtime/supervisor/describe.js';
 import { superviseLoop } from '../runtime/supervisor/loop.js';
 import { loadSupervisorConfig } from '../adapters/control-repo/supervisor-config.js';
 
@@ -36,17 +37,25 @@ Without --once it runs until SIGTERM, sleeping until its next wake: the tuned in
 for an alarm (supervisor.alarmPoll) or a webhook; SIGUSR1 wakes it at once.`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseFlags(args, { once: { type: 'boolean' }, listen: { type: 'string' }, now: { type: 'string' } }, 0);
+  const { values } = parseFlags(
+    args,
+    { once: { type: 'boolean' }, listen: { type: 'string' }, now: { type: 'string' } },
+    0,
+  );
   if (values.once && values.listen) throw new UsageError('--listen needs the loop: leave out --once');
   const dir = requireDir(ctx);
-  const deps: SupervisorDeps = { dir, env: ctx.env, node: ctx.node, now: clock(values.now, ctx.now), log: (line) => ctx.err(`factoryctl supervise: ${line}`) };
+  const deps: SupervisorDeps = {
+    dir,
+    env: ctx.env,
+    node: ctx.node,
+    now: clock(values.now, ctx.now),
+    log: (line) => ctx.err(`factoryctl supervise: ${line}`),
+  };
 
   if (values.once) {
     const outcome = await runCycle(deps, newMemory());
     if (ctx.json) {
-      ctx.out(JSON.stringify(outcome.kind === 'ok'
-        ? { ok: true, decisions: outcome.plan.decisions, fired: outcome.plan.fired.map((f) => ({ id: f.alarm.id, reason: f.reason })), committed: outcome.commit.changed, sha: outcome.commit.sha, calls: outcome.calls, wake: outcome.plan.wake, notes: outcome.notes }
-        : { ok: false, kind: outcome.kind, error: outcome.error }));
+      ctx.out(JSON.stringify(outcomeJson(outcome)));
     } else {
       if (outcome.kind === 'ok') for (const note of outcome.notes) deps.log(`note: ${note}`);
       ctx.out(describeOutcome(outcome));
@@ -60,7 +69,11 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
-  await superviseLoop(deps, { ...(values.listen ? { listen: values.listen } : {}), webhookSecret: secretEnv ? (ctx.env[secretEnv] ?? '') : '', stop });
+  await superviseLoop(deps, {
+    ...(values.listen ? { listen: values.listen } : {}),
+    webhookSecret: secretEnv ? (ctx.env[secretEnv] ?? '') : '',
+    stop,
+  });
   return EXIT.OK;
 }
 

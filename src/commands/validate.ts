@@ -32,12 +32,17 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const { positionals } = parseFlags(args, {}, 1);
   const target = await resolveTarget(positionals[0], ctx);
   const files = await readControlFiles(target.root, target.paths);
-  const result = validateControlRepo(files, { now: ctx.now(), partial: target.partial === true, ...(target.only ? { only: target.only } : {}) });
+  const result = validateControlRepo(files, {
+    now: ctx.now(),
+    partial: target.partial === true,
+    ...(target.only ? { only: target.only } : {}),
+  });
   const problems = problemsOf(result);
 
   if (ctx.json) ctx.out(JSON.stringify({ ok: result.ok, root: target.root, problems }));
   else {
-    for (const p of problems) ctx.out(formatProblem(p.severity === 'warning' ? { ...p, message: `warning: ${p.message}` } : p));
+    for (const p of problems)
+      ctx.out(formatProblem(p.severity === 'warning' ? { ...p, message: `warning: ${p.message}` } : p));
     ctx.err(summary(problems, target));
   }
   return result.ok ? EXIT.OK : EXIT.CONFIG;

@@ -37,7 +37,8 @@ export function assignmentsFor(
   for (const role of entry.roles) {
     const rc = config.roles[role];
     if (!rc) continue;
-    const base = schedule[role] ?? durationOr(rc.schedule?.initial) ?? durationOr(rc.schedule?.min) ?? FALLBACK_INTERVAL_MS;
+    const base =
+      schedule[role] ?? durationOr(rc.schedule?.initial) ?? durationOr(rc.schedule?.min) ?? FALLBACK_INTERVAL_MS;
     const perRepo = sorted.filter((r) => r.config.agents[role] !== undefined);
     if (perRepo.length === 0) {
       if (rc.command) out.push({ id: role, role, command: rc.command, intervalMs: base });

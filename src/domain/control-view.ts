@@ -35,17 +35,26 @@ export interface ViewParts {
 export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
   return {
     factory: config.name,
-    gate: { pullTimeoutMs: parseDuration(config.gate.pullTimeout), maxStalenessMs: parseDuration(config.gate.maxStaleness) },
+    gate: {
+      pullTimeoutMs: parseDuration(config.gate.pullTimeout),
+      maxStalenessMs: parseDuration(config.gate.maxStaleness),
+    },
     roles: Object.fromEntries(
-      Object.entries(config.roles).map(([name, r]) => [name, { protected: r.protected, heavy: r.heavy, haltLevel: r.haltLevel ?? 3 }]),
+      Object.entries(config.roles).map(([name, r]) => [
+        name,
+        { protected: r.protected, heavy: r.heavy, haltLevel: r.haltLevel ?? 3 },
+      ]),
     ),
     nodes: Object.fromEntries(
-      Object.entries(config.nodes).map(([name, n]) => [name, {
-        roles: n.roles,
-        ...(n.runDir ? { runDir: n.runDir } : {}),
-        ...(n.stateDir ? { stateDir: n.stateDir } : {}),
-        silenceMs: configuredSilenceMs(config.policy, n),
-      }]),
+      Object.entries(config.nodes).map(([name, n]) => [
+        name,
+        {
+          roles: n.roles,
+          ...(n.runDir ? { runDir: n.runDir } : {}),
+          ...(n.stateDir ? { stateDir: n.stateDir } : {}),
+          silenceMs: configuredSilenceMs(config.policy, n),
+        },
+      ]),
     ),
   };
 }

@@ -33,7 +33,8 @@ export function cronLine(
   paths: NodePaths,
   log: string,
 ): { ok: true; command: string } | { ok: false; problem: string } {
-  if (/[\r\n]/.test(a.command)) return { ok: false, problem: 'its command spans several lines; cron takes one line (put it in a script)' };
+  if (/[\r\n]/.test(a.command))
+    return { ok: false, problem: 'its command spans several lines; cron takes one line (put it in a script)' };
   const cli = `${q(ctx.nodeBin)} ${q(ctx.cli)}`;
   const exports = [
     ['FACTORY_DIR', ctx.controlDir],

@@ -4,7 +4,8 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
 export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+$';
 
 export function parseDuration(text: string): number {
-  if (!new RegExp(DURATION_PATTERN).test(text)) throw new Error(`not a duration: ${JSON.stringify(text)} (use e.g. 30s, 5m, 2h, 1d)`);
+  if (!new RegExp(DURATION_PATTERN).test(text))
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use e.g. 30s, 5m, 2h, 1d)`);
   let total = 0;
   for (const match of text.matchAll(PART)) total += Number(match[1]) * UNIT_MS[match[2]!]!;
   return total;

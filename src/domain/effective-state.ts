@@ -48,20 +48,41 @@ export function effectiveState(query: RoleQuery, sources: DecisionSources, now: 
   const halt = mostSpecific(sources.halts.filter((h) => applies(h, query)));
   const node = sources.nodeDecision;
   const layers: RoleState['layers'] = {};
-  if (override) layers.override = { state: override.action, reason: override.reason, by: override.by, since: override.since, ...(override.until ? { until: override.until } : {}) };
+  if (override)
+    layers.override = {
+      state: override.action,
+      reason: override.reason,
+      by: override.by,
+      since: override.since,
+      ...(override.until ? { until: override.until } : {}),
+    };
   if (halt) layers.supervisor = { state: 'halt', reason: halt.reason, by: halt.by, since: halt.since };
   if (node && node.node === query.node && node.halted.includes(query.role)) {
     layers.node = { state: 'halt', reason: node.reason, by: `node ${node.node}`, since: node.since };
   }
 
   if (isProtectedRole(query.role, { protected: sources.protectedRoles.includes(query.role) })) {
-    return { ...query, state: 'run', source: 'none', reason: 'protected role: never halted', by: 'policy', protected: true, layers };
+    return {
+      ...query,
+      state: 'run',
+      source: 'none',
+      reason: 'protected role: never halted',
+      by: 'policy',
+      protected: true,
+      layers,
+    };
   }
   if (layers.override) return { ...query, ...layers.override, source: 'override', layers };
   const severe = layers.supervisor ?? layers.node;
   if (severe) {
     const both = layers.supervisor && layers.node ? `; also ${layers.node.by}: ${layers.node.reason}` : '';
-    return { ...query, ...severe, reason: severe.reason + both, source: layers.supervisor ? 'supervisor' : 'node', layers };
+    return {
+      ...query,
+      ...severe,
+      reason: severe.reason + both,
+      source: layers.supervisor ? 'supervisor' : 'node',
+      layers,
+    };
   }
   return { ...query, state: 'run', source: 'none', reason: 'no halt in force', by: 'default', layers };
 }

@@ -21,11 +21,19 @@ export interface GateDecision {
  * The gate's answer. A control repo that could not be synced for longer than maxStaleness is
  * not trusted: heavy roles fail closed (better idle than OOM-killed), light ones fail open.
  */
-export function gateDecision(state: RoleState, sync: SyncInfo, heavy: boolean, maxStalenessMs: number, now: number): GateDecision {
+export function gateDecision(
+  state: RoleState,
+  sync: SyncInfo,
+  heavy: boolean,
+  maxStalenessMs: number,
+  now: number,
+): GateDecision {
   const notes: string[] = [];
   const age = sync.lastSyncAt === undefined ? undefined : now - sync.lastSyncAt;
   if (sync.pull === 'failed') {
-    notes.push(`pull failed (${sync.pullError ?? 'unknown error'}); deciding from the state pulled ${age === undefined ? 'never' : `${formatDuration(age)} ago`}`);
+    notes.push(
+      `pull failed (${sync.pullError ?? 'unknown error'}); deciding from the state pulled ${age === undefined ? 'never' : `${formatDuration(age)} ago`}`,
+    );
   }
   const stale = !sync.localOnly && sync.pull !== 'ok' && (age === undefined || age > maxStalenessMs);
   if (stale && state.state === 'run' && state.source !== 'override') {
@@ -36,7 +44,13 @@ export function gateDecision(state: RoleState, sync: SyncInfo, heavy: boolean, m
         run: false,
         stale,
         notes,
-        state: { ...state, state: 'halt', source: 'none', by: 'gate', reason: `control repo too stale to trust (${ageText}, limit ${limit}): heavy role fails closed` },
+        state: {
+          ...state,
+          state: 'halt',
+          source: 'none',
+          by: 'gate',
+          reason: `control repo too stale to trust (${ageText}, limit ${limit}): heavy role fails closed`,
+        },
       };
     }
     notes.push(`control repo stale (${ageText}, limit ${limit}): light role fails open`);

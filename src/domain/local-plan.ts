@@ -46,13 +46,22 @@ export interface LocalPlan {
 
 /** `dev@owner/name` -> `dev@owner__name`: one path segment. */
 export const fileToken = (id: string) => id.replace('/', '__');
-export const repoHaltFile = (paths: NodePaths, role: string, repo: string) => join(paths.runDir, 'halt', fileToken(`${role}@${repo}`));
+export const repoHaltFile = (paths: NodePaths, role: string, repo: string) =>
+  join(paths.runDir, 'halt', fileToken(`${role}@${repo}`));
 export const logDir = (paths: NodePaths) => join(paths.runDir, 'log');
 export const logFile = (paths: NodePaths, id: string) => join(logDir(paths), `${fileToken(id)}.log`);
 
 export function localPlan(input: LocalPlanInput): LocalPlan {
   const { paths } = input;
-  const plan: LocalPlan = { haltDir: join(paths.runDir, 'halt'), haltFiles: [], activeFiles: [], inactiveFiles: [], dirs: [logDir(paths)], crontab: [], problems: [] };
+  const plan: LocalPlan = {
+    haltDir: join(paths.runDir, 'halt'),
+    haltFiles: [],
+    activeFiles: [],
+    inactiveFiles: [],
+    dirs: [logDir(paths)],
+    crontab: [],
+    problems: [],
+  };
   const roles = [...new Set([...input.roles, ...input.assignments.map((a) => a.role)])];
   for (const role of roles) {
     const state = input.stateOf({ role });
@@ -74,7 +83,8 @@ export function localPlan(input: LocalPlanInput): LocalPlan {
       continue;
     }
     const { expr, everyMs } = cronSchedule(a.intervalMs, a.id);
-    const asked = everyMs === a.intervalMs ? '' : ` (interval ${formatDuration(a.intervalMs)}, rounded to what cron can keep)`;
+    const asked =
+      everyMs === a.intervalMs ? '' : ` (interval ${formatDuration(a.intervalMs)}, rounded to what cron can keep)`;
     plan.crontab.push(`# ${a.id}: every ${formatDuration(everyMs)}${asked}`);
     const entry = `${expr} ${line.command}`;
     if (state.state === 'halt') {

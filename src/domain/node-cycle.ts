@@ -3,7 +3,13 @@ import type { RoleConfig } from './config/roles-schema.js';
 import type { NodeDecision, Override, SupervisorHalt } from './config/state-schema.js';
 import type { Assignment } from './assignments.js';
 import { effectiveState, type RoleQuery, type RoleState } from './effective-state.js';
-import { decidePressure, rolesHaltedAtLevel, type PressureDecision, type PressureState, type Sample } from './pressure/index.js';
+import {
+  decidePressure,
+  rolesHaltedAtLevel,
+  type PressureDecision,
+  type PressureState,
+  type Sample,
+} from './pressure/index.js';
 import { protectedRoleNames } from './roles/protected.js';
 
 /** One line of a node's event journal (journal.jsonl on its telemetry branch). */
@@ -66,18 +72,36 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
   const pressure = decidePressure(input.prev, input.sample, input.policy, now);
   const halted = rolesHaltedAtLevel(pressure.level, input.roles);
   const sameLevel = input.prevDecision?.level === pressure.level && input.prevDecision.node === node;
-  const since = pressure.state.since !== null ? iso(pressure.state.since) : sameLevel ? input.prevDecision!.since : iso(now);
-  const decision: NodeDecision = { node, level: pressure.level, halted, reason: pressure.reason, since, updatedAt: iso(now) };
+  const since =
+    pressure.state.since !== null ? iso(pressure.state.since) : sameLevel ? input.prevDecision!.since : iso(now);
+  const decision: NodeDecision = {
+    node,
+    level: pressure.level,
+    halted,
+    reason: pressure.reason,
+    since,
+    updatedAt: iso(now),
+  };
 
   const protectedRoles = protectedRoleNames(input.roles);
-  const sources = { overrides: input.control.overrides, halts: input.control.halts, nodeDecision: decision, protectedRoles };
+  const sources = {
+    overrides: input.control.overrides,
+    halts: input.control.halts,
+    nodeDecision: decision,
+    protectedRoles,
+  };
   const stateOf = (q: { role: string; repo?: string }): RoleState => {
     const query: RoleQuery = { role: q.role, node, ...(q.repo !== undefined ? { repo: q.repo } : {}) };
     return effectiveState(query, sources, now);
   };
-  const queries = [...input.nodeRoles.map((role) => ({ role })), ...input.assignments.filter((a) => a.repo !== undefined).map((a) => ({ role: a.role, repo: a.repo! }))];
+  const queries = [
+    ...input.nodeRoles.map((role) => ({ role })),
+    ...input.assignments.filter((a) => a.repo !== undefined).map((a) => ({ role: a.role, repo: a.repo! })),
+  ];
   const roleStates = queries.map(stateOf);
-  const roles: RoleSummary = Object.fromEntries(roleStates.map((s) => [roleId(s), { state: s.state, source: s.source }]));
+  const roles: RoleSummary = Object.fromEntries(
+    roleStates.map((s) => [roleId(s), { state: s.state, source: s.source }]),
+  );
 
   const events: JournalEvent[] = pressure.events.map((e) => {
     const { kind, at, reason } = e;
@@ -100,10 +124,16 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     });
   }
 
-  const decisionChanged = !input.prevDecision || input.prevDecision.level !== decision.level || input.prevDecision.halted.join() !== halted.join();
+  const decisionChanged =
+    !input.prevDecision ||
+    input.prevDecision.level !== decision.level ||
+    input.prevDecision.halted.join() !== halted.join();
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);
-  const commit = decisionChanged || rolesChanged || events.length > 0
-    ? 'change'
-    : input.lastCommittedAt === undefined || now - input.lastCommittedAt >= input.heartbeatMs ? 'heartbeat' : false;
+  const commit =
+    decisionChanged || rolesChanged || events.length > 0
+      ? 'change'
+      : input.lastCommittedAt === undefined || now - input.lastCommittedAt >= input.heartbeatMs
+        ? 'heartbeat'
+        : false;
   return { pressure, decision, stateOf, roleStates, roles, events, commit };
 }

@@ -16,6 +16,7 @@ export function installLoopMode(factoryYaml: string | undefined, node: string): 
   }
   if (config === undefined || config === null) return { loop: true };
   const entry = nodeEntry(config.nodes ?? {}, node);
-  if (!entry) return { loop: true, warning: `warning: node "${node}" is not in factory.yaml and there is no "default" node` };
+  if (!entry)
+    return { loop: true, warning: `warning: node "${node}" is not in factory.yaml and there is no "default" node` };
   return { loop: (entry.control ?? []).includes('loop') };
 }

@@ -26,7 +26,11 @@ export function renderSystemdUnit(s: InstallSpec): string {
         '# lets a restart (an upgrade) leave running agents to finish their work.',
         'KillMode=process',
       ]
-    : ['# A leak must not starve the agents; MemoryHigh throttles before MemoryMax kills.', 'MemoryHigh=160M', 'MemoryMax=256M'];
+    : [
+        '# A leak must not starve the agents; MemoryHigh throttles before MemoryMax kills.',
+        'MemoryHigh=160M',
+        'MemoryMax=256M',
+      ];
   return [
     `# factoryctl node daemon of node "${s.node}", control repo ${s.controlDir}.`,
     '# Written by `factoryctl node install --write`; `factoryctl node install` prints it again.',

@@ -6,7 +6,11 @@ export interface NodePaths {
 }
 
 /** FACTORY_RUN_DIR / FACTORY_STATE_DIR win over the node's config; relative paths are the control repo's. */
-export function nodePaths(controlDir: string, config: { runDir?: string; stateDir?: string } | undefined, env: NodeJS.ProcessEnv): NodePaths {
+export function nodePaths(
+  controlDir: string,
+  config: { runDir?: string; stateDir?: string } | undefined,
+  env: NodeJS.ProcessEnv,
+): NodePaths {
   const pick = (fromEnv: string | undefined, fromConfig: string | undefined, fallback: string) => {
     const chosen = fromEnv || fromConfig || fallback;
     const expanded = chosen.startsWith('~/') && env.HOME ? join(env.HOME, chosen.slice(2)) : chosen;

@@ -10,11 +10,15 @@ export function nodeSilenceMs(sampleIntervalMs: number): number {
 }
 
 /** A node's bound as factory.yaml sets it: from its own sampleInterval, else the factory's. */
-export function configuredSilenceMs(policy: { sampleInterval: string }, node: { policy?: { sampleInterval?: string } } | undefined): number {
+export function configuredSilenceMs(
+  policy: { sampleInterval: string },
+  node: { policy?: { sampleInterval?: string } } | undefined,
+): number {
   return nodeSilenceMs(parseDuration(node?.policy?.sampleInterval ?? policy.sampleInterval));
 }
 
-export type NodeDecisionCheck = { live: true; decision: NodeDecision } | { live: false; decision: NodeDecision; note: string };
+export type NodeDecisionCheck =
+  { live: true; decision: NodeDecision } | { live: false; decision: NodeDecision; note: string };
 
 /**
  * A dead node daemon's decision must not hold forever: past `silenceMs` without an update it
@@ -24,5 +28,9 @@ export function checkNodeDecision(decision: NodeDecision, now: number, silenceMs
   const updated = Date.parse(decision.updatedAt);
   if (Number.isFinite(updated) && now - updated <= silenceMs) return { live: true, decision };
   const halted = decision.halted.length > 0 ? `, halting ${decision.halted.join(', ')}` : '';
-  return { live: false, decision, note: `node daemon silent since ${decision.updatedAt}: its decision (level ${decision.level}${halted}) is ignored (stale after ${Math.round(silenceMs / 1000)} s)` };
+  return {
+    live: false,
+    decision,
+    note: `node daemon silent since ${decision.updatedAt}: its decision (level ${decision.level}${halted}) is ignored (stale after ${Math.round(silenceMs / 1000)} s)`,
+  };
 }

@@ -18,9 +18,16 @@ export function withOverride(current: Override[], entry: Override, now: number):
  * Removes the halts a resume lifts: every halt of the role inside the given scope
  * (`resume dev` lifts all dev halts; `resume dev --node a` only those pinned to node a).
  */
-export function withoutHalts(current: Override[], scope: Scope, now: number): { overrides: Override[]; lifted: Override[] } {
+export function withoutHalts(
+  current: Override[],
+  scope: Scope,
+  now: number,
+): { overrides: Override[]; lifted: Override[] } {
   const inScope = (o: Override) =>
-    o.action === 'halt' && o.role === scope.role && (scope.node === undefined || o.node === scope.node) && (scope.repo === undefined || o.repo === scope.repo);
+    o.action === 'halt' &&
+    o.role === scope.role &&
+    (scope.node === undefined || o.node === scope.node) &&
+    (scope.repo === undefined || o.repo === scope.repo);
   return {
     overrides: current.filter((o) => !expired(o, now) && !inScope(o)),
     lifted: current.filter((o) => !expired(o, now) && inScope(o)),

@@ -40,7 +40,12 @@ export function nodeStanding(node: string, s: GridSources): NodeStanding {
 /** One cell: a role (or one repository's agent) on one node. */
 export function roleCell(query: RoleQuery, s: GridSources, standing = nodeStanding(query.node, s)): RoleState {
   const nodeDecision = standing.decision;
-  const sources = { overrides: s.overrides, halts: s.halts, protectedRoles: protectedRoleNames(s.roles), ...(nodeDecision ? { nodeDecision } : {}) };
+  const sources = {
+    overrides: s.overrides,
+    halts: s.halts,
+    protectedRoles: protectedRoleNames(s.roles),
+    ...(nodeDecision ? { nodeDecision } : {}),
+  };
   return effectiveState(query, sources, s.now);
 }
 
@@ -49,7 +54,11 @@ export function nodeRows(node: string, s: GridSources, standing = nodeStanding(n
   const rows: RoleState[] = [];
   for (const role of nodeEntry(s.nodes, node)?.roles ?? Object.keys(s.roles)) {
     rows.push(roleCell({ role, node }, s, standing));
-    const repos = new Set([...s.overrides, ...s.halts].filter((e) => e.role === role && e.repo && (!e.node || e.node === node)).map((e) => e.repo!));
+    const repos = new Set(
+      [...s.overrides, ...s.halts]
+        .filter((e) => e.role === role && e.repo && (!e.node || e.node === node))
+        .map((e) => e.repo!),
+    );
     for (const repo of repos) rows.push(roleCell({ role, node, repo }, s, standing));
   }
   return rows;

@@ -46,7 +46,16 @@ export function addToRollup(acc: Rollup | undefined, sample: Sample, level: numb
   const mem = finite(sample.memAvailableMb);
   const r: Rollup = acc
     ? { ...acc, memAvailableMb: { ...acc.memAvailableMb }, diskUsedPercentMax: { ...acc.diskUsedPercentMax } }
-    : { from: sample.at, to: sample.at, samples: 0, memAvailableMb: { min: Infinity, max: -Infinity, sum: 0 }, swapUsedMbMax: 0, diskUsedPercentMax: {}, load1Max: 0, levelMax: 0 };
+    : {
+        from: sample.at,
+        to: sample.at,
+        samples: 0,
+        memAvailableMb: { min: Infinity, max: -Infinity, sum: 0 },
+        swapUsedMbMax: 0,
+        diskUsedPercentMax: {},
+        load1Max: 0,
+        levelMax: 0,
+      };
   r.to = sample.at;
   r.levelMax = Math.max(r.levelMax, level);
   if (mem !== undefined) {
@@ -68,7 +77,10 @@ export function historyLine(r: Rollup): HistoryLine {
     from: new Date(r.from).toISOString(),
     to: new Date(r.to).toISOString(),
     samples: n,
-    memAvailableMb: n > 0 ? { min: round(r.memAvailableMb.min), avg: round(r.memAvailableMb.sum / n), max: round(r.memAvailableMb.max) } : { min: NaN, avg: NaN, max: NaN },
+    memAvailableMb:
+      n > 0
+        ? { min: round(r.memAvailableMb.min), avg: round(r.memAvailableMb.sum / n), max: round(r.memAvailableMb.max) }
+        : { min: NaN, avg: NaN, max: NaN },
     swapUsedMbMax: round(r.swapUsedMbMax),
     diskUsedPercentMax: r.diskUsedPercentMax,
     load1Max: round(r.load1Max),
@@ -100,7 +112,11 @@ export interface TelemetryUpdate {
 }
 
 /** The branch's next files from its current ones: latest sample and decision, bounded journal and history. */
-export function nextTelemetryFiles(current: ReadonlyMap<string, string | undefined>, update: TelemetryUpdate, keepSamples: number): Record<string, string> {
+export function nextTelemetryFiles(
+  current: ReadonlyMap<string, string | undefined>,
+  update: TelemetryUpdate,
+  keepSamples: number,
+): Record<string, string> {
   const files: Record<string, string> = {
     [TELEMETRY_FILES.decision]: `${JSON.stringify(update.decision, null, 2)}\n`,
     [TELEMETRY_FILES.roles]: `${JSON.stringify(update.roles, null, 2)}\n`,
@@ -110,7 +126,10 @@ export function nextTelemetryFiles(current: ReadonlyMap<string, string | undefin
       : (current.get(TELEMETRY_FILES.history) ?? ''),
   };
   // NaN is not JSON: an unmeasured figure is written as null.
-  if (update.sample) files[TELEMETRY_FILES.sample] = `${JSON.stringify(update.sample, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
-  else if (current.get(TELEMETRY_FILES.sample) !== undefined) files[TELEMETRY_FILES.sample] = current.get(TELEMETRY_FILES.sample)!;
+  if (update.sample)
+    files[TELEMETRY_FILES.sample] =
+      `${JSON.stringify(update.sample, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+  else if (current.get(TELEMETRY_FILES.sample) !== undefined)
+    files[TELEMETRY_FILES.sample] = current.get(TELEMETRY_FILES.sample)!;
   return files;
 }

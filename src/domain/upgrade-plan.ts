@@ -36,7 +36,12 @@ export function buildsToPrune(built: readonly string[], active: string, previous
  */
 export type DepsSource = { kind: 'cached' } | { kind: 'control-dir' } | { kind: 'install' };
 
-export function depsSource(o: { lock: string | undefined; runningLock: string | undefined; cached: boolean; controlDirHasModules: boolean }): DepsSource {
+export function depsSource(o: {
+  lock: string | undefined;
+  runningLock: string | undefined;
+  cached: boolean;
+  controlDirHasModules: boolean;
+}): DepsSource {
   if (o.cached) return { kind: 'cached' };
   if (o.controlDirHasModules && o.lock === o.runningLock) return { kind: 'control-dir' };
   return { kind: 'install' };

@@ -8,7 +8,18 @@ import { PROJECT_ROOT } from '../support/shared-dir.js';
 
 const SRC = join(PROJECT_ROOT, 'src');
 /** Built-in modules that do I/O: the domain takes what they would give as parameters. */
-const IO_BUILTINS = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'dgram', 'os', 'worker_threads', 'cluster'];
+const IO_BUILTINS = [
+  'fs',
+  'fs/promises',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'dgram',
+  'os',
+  'worker_threads',
+  'cluster',
+];
 
 interface Rule {
   room: string;
@@ -80,7 +91,11 @@ describe('layout boundaries', () => {
   });
 
   it('sees static, dynamic and re-exported imports', () => {
-    expect(importsOf("import { a } from './a.js';\nexport * from './b.js';\nconst c = await import('./c.js');\nimport type { D } from 'node:fs';")).toEqual(['./a.js', './b.js', './c.js', 'node:fs']);
+    expect(
+      importsOf(
+        "import { a } from './a.js';\nexport * from './b.js';\nconst c = await import('./c.js');\nimport type { D } from 'node:fs';",
+      ),
+    ).toEqual(['./a.js', './b.js', './c.js', 'node:fs']);
   });
 
   it('holds for every file under src/', () => {

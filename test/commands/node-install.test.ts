@@ -14,22 +14,41 @@ afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, forc
 function controlDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'factoryctl-install-'));
   temps.push(dir);
-  writeFileSync(join(dir, 'factory.yaml'), 'nodes:\n  default:\n    roles: [dev]\n  looper:\n    roles: [dev]\n    control: [loop]\n');
+  writeFileSync(
+    join(dir, 'factory.yaml'),
+    'nodes:\n  default:\n    roles: [dev]\n  looper:\n    roles: [dev]\n    control: [loop]\n',
+  );
   return dir;
 }
 
 function context(dir: string, node = 'vps-1', json = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const ctx: CommandContext = { dir, node, nodeFlag: undefined,
-    dirSource: 'flag', json, env: {}, interactive: false, out: (t) => out.push(t), err: (t) => err.push(t), now: () => 0 };
+  const ctx: CommandContext = {
+    dir,
+    node,
+    nodeFlag: undefined,
+    dirSource: 'flag',
+    json,
+    env: {},
+    interactive: false,
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    now: () => 0,
+  };
   return { ctx, out, err };
 }
 
-const spec = (dir: string, loopMode = false, node = 'vps-1') => ({ controlDir: dir, node, user: 'agent', nodeBin: process.execPath, loopMode });
+const spec = (dir: string, loopMode = false, node = 'vps-1') => ({
+  controlDir: dir,
+  node,
+  user: 'agent',
+  nodeBin: process.execPath,
+  loopMode,
+});
 
 describe('factoryctl node install', () => {
-  it('prints the unit and the cron block; --mode picks one; the node\'s control mode shapes the unit', async () => {
+  it("prints the unit and the cron block; --mode picks one; the node's control mode shapes the unit", async () => {
     const dir = controlDir();
     const both = context(dir);
     expect(await run(['--user', 'agent'], both.ctx)).toBe(0);
@@ -42,7 +61,9 @@ describe('factoryctl node install', () => {
 
     const cron = context(dir, 'vps-1', true);
     expect(await run(['--mode', 'cron', '--user', 'agent'], cron.ctx)).toBe(0);
-    expect(JSON.parse(cron.out[0]!)).toEqual({ cron: `${CRON_BEGIN}\n${renderCronLines(spec(dir))[0]}\n${CRON_END}\n` });
+    expect(JSON.parse(cron.out[0]!)).toEqual({
+      cron: `${CRON_BEGIN}\n${renderCronLines(spec(dir))[0]}\n${CRON_END}\n`,
+    });
   });
 
   it('--write --path writes the unit, and a second write changes nothing', async () => {
@@ -57,10 +78,11 @@ describe('factoryctl node install', () => {
     expect(second.out).toEqual([`unchanged: ${path}`]);
   });
 
-  it('--write --mode cron --path sets the node block and keeps the user\'s lines and the agents\' block', async () => {
+  it("--write --mode cron --path sets the node block and keeps the user's lines and the agents' block", async () => {
     const dir = controlDir();
     const path = join(dir, 'crontab.txt');
-    const user = 'MAILTO=ops@example.org\n# BEGIN factoryctl\n*/10 * * * * dev-poll.sh\n# END factoryctl\n0 3 * * * backup.sh\n';
+    const user =
+      'MAILTO=ops@example.org\n# BEGIN factoryctl\n*/10 * * * * dev-poll.sh\n# END factoryctl\n0 3 * * * backup.sh\n';
     writeFileSync(path, user);
     const { ctx, out } = context(dir, 'vps-1', true);
     expect(await run(['--write', '--mode', 'cron', '--user', 'agent', '--path', path], ctx)).toBe(0);
@@ -71,12 +93,7 @@ describe('factoryctl node install', () => {
     expect(JSON.parse(again.out[0]!)).toEqual({ mode: 'cron', path, changed: false });
   });
 
-  it.each([
-    [['--mode', 'upstart']],
-    [['uninstall']],
-    [['--bogus']],
-  ])('refuses %j as a usage error', async (args) => {
+  it.each([[['--mode', 'upstart']], [['uninstall']], [['--bogus']]])('refuses %j as a usage error', async (args) => {
     await expect(run(args, context(controlDir()).ctx)).rejects.toBeInstanceOf(UsageError);
   });
-
 });

@@ -20,11 +20,20 @@ beforeAll(() => {
   home = join(dir, 'home');
   cpSync(fileURLToPath(new URL('../../repos', import.meta.url)), join(dir, 'repos'), { recursive: true });
   const factory = readFileSync(fileURLToPath(new URL('../../factory.yaml', import.meta.url)), 'utf8')
-    .replace(/^forges: \{\}$/m, 'forges:\n  codeberg: { type: forgejo, url: "https://codeberg.org", tokenEnv: CODEBERG_TOKEN }')
-    .replace(/^ci: \{\}$/m, 'ci:\n  woodpecker: { type: woodpecker, url: "https://ci.codeberg.org", tokenEnv: WOODPECKER_TOKEN }');
+    .replace(
+      /^forges: \{\}$/m,
+      'forges:\n  codeberg: { type: forgejo, url: "https://codeberg.org", tokenEnv: CODEBERG_TOKEN }',
+    )
+    .replace(
+      /^ci: \{\}$/m,
+      'ci:\n  woodpecker: { type: woodpecker, url: "https://ci.codeberg.org", tokenEnv: WOODPECKER_TOKEN }',
+    );
   writeFileSync(join(dir, 'factory.yaml'), factory);
   mkdirSync(join(home, '.config/factory'), { recursive: true });
-  writeFileSync(join(home, '.config/factory/example-repo.env'), "# agent secrets\nANTHROPIC_API_KEY='sk-test'\nEXTRA=1\n");
+  writeFileSync(
+    join(home, '.config/factory/example-repo.env'),
+    "# agent secrets\nANTHROPIC_API_KEY='sk-test'\nEXTRA=1\n",
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,12 +52,17 @@ describe('config show', () => {
     await configShow(['show', SLUG], ctx);
     const out = JSON.parse(ctx.stdout.join(''));
     expect(out.presets).toEqual(['factory-labels', 'factory-defaults']);
-    expect(out.provenance['branchProtection[main].requiredStatusChecks']).toMatch(/^repos\/presets\/factory-defaults\.yaml:\d+:\d+$/);
+    expect(out.provenance['branchProtection[main].requiredStatusChecks']).toMatch(
+      /^repos\/presets\/factory-defaults\.yaml:\d+:\d+$/,
+    );
     expect(out.provenance['labels[docs].color']).toMatch(/^repos\/example-org\/example-repo\.yaml:/);
   });
 
   it('an unknown repository is exit 66 naming the file it looked for', async () => {
-    await expect(configShow(['show', 'no/such'], recordingContext(dir, {}))).rejects.toMatchObject({ exitCode: 66, message: expect.stringContaining('repos/no/such.yaml') });
+    await expect(configShow(['show', 'no/such'], recordingContext(dir, {}))).rejects.toMatchObject({
+      exitCode: 66,
+      message: expect.stringContaining('repos/no/such.yaml'),
+    });
   });
 });
 
@@ -76,7 +90,9 @@ describe('env', () => {
     const ctx = recordingContext(dir, { HOME: home }, false);
     const error = await env([SLUG], ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(/repos\/example-org\/example-repo\.yaml:\d+:\d+: env\.vars\[EXAMPLE_REPO_TOKEN\]: EXAMPLE_REPO_TOKEN has no value/);
+    expect((error as ConfigError).message).toMatch(
+      /repos\/example-org\/example-repo\.yaml:\d+:\d+: env\.vars\[EXAMPLE_REPO_TOKEN\]: EXAMPLE_REPO_TOKEN has no value/,
+    );
     expect(ctx.stdout).toEqual([]);
   });
 });

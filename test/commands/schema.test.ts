@@ -49,7 +49,12 @@ describe('factoryctl schema', () => {
     rmSync(join(out, 'halts.schema.json'));
     const missing = factoryctl(TEMPLATE, 'schema', '--check', '--out', out, '--json');
     expect(missing.code).toBe(1);
-    expect(JSON.parse(missing.stdout).files.filter((f: { status: string }) => f.status !== 'unchanged').map((f: { status: string }) => f.status).sort()).toEqual(['missing', 'stale']);
+    expect(
+      JSON.parse(missing.stdout)
+        .files.filter((f: { status: string }) => f.status !== 'unchanged')
+        .map((f: { status: string }) => f.status)
+        .sort(),
+    ).toEqual(['missing', 'stale']);
     expect(existsSync(join(out, 'halts.schema.json'))).toBe(false);
   });
 
@@ -70,7 +75,9 @@ describe('factoryctl schema', () => {
       expect(validate(parse(text) ?? {}), `${path}: ${JSON.stringify(validate.errors)}`).toBe(true);
       checked.push(path);
     }
-    expect(checked).toEqual(expect.arrayContaining(['factory.yaml', 'factory-state/overrides.yaml', 'factory-state/halts.yaml']));
+    expect(checked).toEqual(
+      expect.arrayContaining(['factory.yaml', 'factory-state/overrides.yaml', 'factory-state/halts.yaml']),
+    );
   });
 
   it('the schemas catch what an editor should flag: unknown keys, wrong types, bad durations, bad enums', () => {
@@ -83,8 +90,12 @@ describe('factoryctl schema', () => {
     expect(factory({ ...base, roles: { dev: { schedule: { min: '2 minutes', max: '1h' } } } })).toBe(false);
     expect(factory({ ...base, nodes: { default: { roles: ['dev'], control: ['systemd'] } } })).toBe(false);
     const overrides = schema('overrides.schema.json');
-    expect(overrides({ overrides: [{ role: 'dev', action: 'halt', reason: 'r', by: 'a', since: '2026-01-01T00:00:00Z' }] })).toBe(true);
-    expect(overrides({ overrides: [{ role: 'dev', action: 'pause', reason: 'r', by: 'a', since: 'yesterday' }] })).toBe(false);
+    expect(
+      overrides({ overrides: [{ role: 'dev', action: 'halt', reason: 'r', by: 'a', since: '2026-01-01T00:00:00Z' }] }),
+    ).toBe(true);
+    expect(overrides({ overrides: [{ role: 'dev', action: 'pause', reason: 'r', by: 'a', since: 'yesterday' }] })).toBe(
+      false,
+    );
   });
 
   it('describes fields, so editors show help while typing', () => {

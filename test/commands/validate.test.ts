@@ -10,7 +10,11 @@ const BIN = join(TEMPLATE, 'bin', 'factoryctl.js');
 
 /** The real bundled CLI, as CI runs it. */
 function factoryctl(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FACTORY_DIR: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FACTORY_DIR: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -22,7 +26,8 @@ function controlRepo(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'factoryctl-validate-'));
   temps.push(dir);
   // repos/ stays out: these tests are about validate, not about the template's example repository.
-  for (const part of ['factory.yaml', 'factory-state']) cpSync(join(TEMPLATE, part), join(dir, part), { recursive: true });
+  for (const part of ['factory.yaml', 'factory-state'])
+    cpSync(join(TEMPLATE, part), join(dir, part), { recursive: true });
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -41,7 +46,10 @@ describe('factoryctl validate', () => {
   });
 
   it('prints file:line:col: field: message for each problem and exits 78', () => {
-    const dir = controlRepo({ 'factory-state/overrides.yaml': OVERRIDE_OF('supervisor'), 'factory-state/halts.yaml': 'halts: []\nextra: 1\n' });
+    const dir = controlRepo({
+      'factory-state/overrides.yaml': OVERRIDE_OF('supervisor'),
+      'factory-state/halts.yaml': 'halts: []\nextra: 1\n',
+    });
     const r = factoryctl(dir, 'validate');
     expect(r.code).toBe(78);
     expect(r.stdout.trim().split('\n')).toEqual([
@@ -55,16 +63,26 @@ describe('factoryctl validate', () => {
     const dir = controlRepo({ 'factory-state/overrides.yaml': OVERRIDE_OF('ghost') });
     const r = factoryctl(dir, 'validate', '--json');
     expect(r.code).toBe(78);
-    const out = JSON.parse(r.stdout) as { ok: boolean; problems: { file: string; line: number; col: number; field: string; severity: string }[] };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      problems: { file: string; line: number; col: number; field: string; severity: string }[];
+    };
     expect(out.ok).toBe(false);
-    expect(out.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.field} ${p.severity}`)).toEqual(['factory-state/overrides.yaml:2:13: overrides.0.role error']);
+    expect(out.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.field} ${p.severity}`)).toEqual([
+      'factory-state/overrides.yaml:2:13: overrides.0.role error',
+    ]);
   });
 
   it('validates one named file against the rest of its control repo, from any folder', () => {
-    const dir = controlRepo({ 'factory-state/overrides.yaml': OVERRIDE_OF('ghost'), 'factory-state/halts.yaml': 'halts: oops\n' });
+    const dir = controlRepo({
+      'factory-state/overrides.yaml': OVERRIDE_OF('ghost'),
+      'factory-state/halts.yaml': 'halts: oops\n',
+    });
     const r = factoryctl(join(dir, 'factory-state'), 'validate', 'overrides.yaml');
     expect(r.code).toBe(78);
-    expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^factory-state\/overrides\.yaml:2:13: overrides\.0\.role: unknown role "ghost"/)]);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^factory-state\/overrides\.yaml:2:13: overrides\.0\.role: unknown role "ghost"/),
+    ]);
   });
 
   it('validates a lone file outside any control repo by its path (no cross-file rules)', () => {
@@ -88,10 +106,14 @@ describe('factoryctl validate', () => {
 
   it('a secret anywhere in a committed YAML file fails, with what to do instead', () => {
     const token = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3';
-    const dir = controlRepo({ '.woodpecker/deploy.yaml': `steps:\n  - name: deploy\n    environment:\n      FORGE_TOKEN: ${token}\n` });
+    const dir = controlRepo({
+      '.woodpecker/deploy.yaml': `steps:\n  - name: deploy\n    environment:\n      FORGE_TOKEN: ${token}\n`,
+    });
     const r = factoryctl(dir, 'validate');
     expect(r.code).toBe(78);
-    expect(r.stdout.trim()).toMatch(/^\.woodpecker\/deploy\.yaml:4:20: steps\.0\.environment\.FORGE_TOKEN: looks like a token .*environment variable/);
+    expect(r.stdout.trim()).toMatch(
+      /^\.woodpecker\/deploy\.yaml:4:20: steps\.0\.environment\.FORGE_TOKEN: looks like a token .*environment variable/,
+    );
   });
 
   it('exits 66 for a path that does not exist', () => {

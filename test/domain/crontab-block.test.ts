@@ -7,8 +7,20 @@ const text = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 describe('replaceBlock', () => {
   it.each([
-    { situation: 'empty crontab: the block alone', current: '', lines: ['* * * * * a'], expected: text(...block('* * * * * a')), warnings: 0 },
-    { situation: "user's lines: block appended, theirs kept", current: text('MAILTO=me', '0 1 * * * backup'), lines: ['x'], expected: text('MAILTO=me', '0 1 * * * backup', ...block('x')), warnings: 0 },
+    {
+      situation: 'empty crontab: the block alone',
+      current: '',
+      lines: ['* * * * * a'],
+      expected: text(...block('* * * * * a')),
+      warnings: 0,
+    },
+    {
+      situation: "user's lines: block appended, theirs kept",
+      current: text('MAILTO=me', '0 1 * * * backup'),
+      lines: ['x'],
+      expected: text('MAILTO=me', '0 1 * * * backup', ...block('x')),
+      warnings: 0,
+    },
     {
       situation: 'existing block replaced in place, lines around it kept byte for byte',
       current: text('# mine', ...block('old1', 'old2'), '5 * * * * mine  # trailing'),
@@ -16,8 +28,20 @@ describe('replaceBlock', () => {
       expected: text('# mine', ...block('new'), '5 * * * * mine  # trailing'),
       warnings: 0,
     },
-    { situation: 'an empty block stays, so the place is kept', current: text('a', ...block('old'), 'b'), lines: [], expected: text('a', ...block(), 'b'), warnings: 0 },
-    { situation: 'no trailing newline on the last user line', current: '0 1 * * * backup', lines: ['x'], expected: text('0 1 * * * backup', ...block('x')), warnings: 0 },
+    {
+      situation: 'an empty block stays, so the place is kept',
+      current: text('a', ...block('old'), 'b'),
+      lines: [],
+      expected: text('a', ...block(), 'b'),
+      warnings: 0,
+    },
+    {
+      situation: 'no trailing newline on the last user line',
+      current: '0 1 * * * backup',
+      lines: ['x'],
+      expected: text('0 1 * * * backup', ...block('x')),
+      warnings: 0,
+    },
     {
       situation: 'a second block is dropped',
       current: text(...block('one'), 'user', ...block('two')),
@@ -32,7 +56,13 @@ describe('replaceBlock', () => {
       expected: text('a', 'user after', ...block('new')),
       warnings: 1,
     },
-    { situation: 'stray END removed', current: text('a', E, 'b'), lines: ['n'], expected: text('a', 'b', ...block('n')), warnings: 1 },
+    {
+      situation: 'stray END removed',
+      current: text('a', E, 'b'),
+      lines: ['n'],
+      expected: text('a', 'b', ...block('n')),
+      warnings: 1,
+    },
   ])('$situation', ({ current, lines, expected, warnings }) => {
     const r = replaceBlock(current, lines);
     expect(r.text).toBe(expected);

@@ -10,9 +10,27 @@ const ago = (min: number) => NOW - min * 60_000;
 describe('gate decision when the control repo cannot be synced', () => {
   const cases: [string, SyncInfo, boolean, boolean, RegExp | null][] = [
     ['fresh pull: run', { pull: 'ok', localOnly: false, lastSyncAt: NOW }, true, true, null],
-    ['pull failed, last sync 5 min ago: decide from cache', { pull: 'failed', pullError: 'timed out', localOnly: false, lastSyncAt: ago(5) }, true, true, /pull failed \(timed out\); deciding from the state pulled 5m ago/],
-    ['pull failed, 1 h stale, heavy role: fail closed', { pull: 'failed', localOnly: false, lastSyncAt: ago(60) }, true, false, null],
-    ['pull failed, 1 h stale, light role: fail open', { pull: 'failed', localOnly: false, lastSyncAt: ago(60) }, false, true, /light role fails open/],
+    [
+      'pull failed, last sync 5 min ago: decide from cache',
+      { pull: 'failed', pullError: 'timed out', localOnly: false, lastSyncAt: ago(5) },
+      true,
+      true,
+      /pull failed \(timed out\); deciding from the state pulled 5m ago/,
+    ],
+    [
+      'pull failed, 1 h stale, heavy role: fail closed',
+      { pull: 'failed', localOnly: false, lastSyncAt: ago(60) },
+      true,
+      false,
+      null,
+    ],
+    [
+      'pull failed, 1 h stale, light role: fail open',
+      { pull: 'failed', localOnly: false, lastSyncAt: ago(60) },
+      false,
+      true,
+      /light role fails open/,
+    ],
     ['never synced and the pull fails, heavy: fail closed', { pull: 'failed', localOnly: false }, true, false, null],
     ['no remote at all: never stale', { pull: 'skipped', localOnly: true }, true, true, null],
   ];
@@ -27,9 +45,21 @@ describe('gate decision when the control repo cannot be synced', () => {
 describe('a protected role is recognised by its flag, not by its reason text', () => {
   const stale: SyncInfo = { pull: 'failed', localOnly: false, lastSyncAt: ago(60) };
   const cases: [string, ReturnType<typeof effectiveState>, boolean][] = [
-    ['a heavy supervisor that factory.yaml forgot to mark protected: runs', effectiveState({ role: 'supervisor', node: 'n' }, { overrides: [], halts: [], protectedRoles: [] }, NOW), true],
-    ['a heavy role flagged protected, whatever its reason says: runs', { ...running, role: 'gardener', protected: true, reason: 'pinned' }, true],
-    ['a heavy role whose reason merely reads like protection: fails closed', { ...running, reason: 'protected role: never halted' }, false],
+    [
+      'a heavy supervisor that factory.yaml forgot to mark protected: runs',
+      effectiveState({ role: 'supervisor', node: 'n' }, { overrides: [], halts: [], protectedRoles: [] }, NOW),
+      true,
+    ],
+    [
+      'a heavy role flagged protected, whatever its reason says: runs',
+      { ...running, role: 'gardener', protected: true, reason: 'pinned' },
+      true,
+    ],
+    [
+      'a heavy role whose reason merely reads like protection: fails closed',
+      { ...running, reason: 'protected role: never halted' },
+      false,
+    ],
   ];
   it.each(cases)('%s', (_name, state, run) => {
     expect(gateDecision(state, stale, true, MAX, NOW).run).toBe(run);

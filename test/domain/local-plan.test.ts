@@ -11,7 +11,8 @@ const repos = [
 ];
 const assignments = assignmentsFor('n1', factory(), repos);
 const roles = ['dev', 'review', 'supervisor'];
-const plan = (sources: Parameters<typeof stateOfFrom>[1] = {}) => localPlan({ assignments, roles, stateOf: stateOfFrom('n1', sources), paths, cron });
+const plan = (sources: Parameters<typeof stateOfFrom>[1] = {}) =>
+  localPlan({ assignments, roles, stateOf: stateOfFrom('n1', sources), paths, cron });
 const active = (l: string) => !l.startsWith('#');
 
 describe('localPlan', () => {
@@ -40,7 +41,14 @@ describe('localPlan', () => {
     {
       situation: "'all' halts every role but the protected supervisor",
       sources: { halts: [{ role: 'all', reason: 'disk full', by: 'supervisor', since: '2025-06-01T12:00:00.000Z' }] },
-      halts: ['/run/fc/halt/dev', '/run/fc/halt/review', '/run/fc/halt/dev@o__a', '/run/fc/halt/dev@o__b', '/run/fc/halt/review@o__a', '/run/fc/halt/review@o__b'],
+      halts: [
+        '/run/fc/halt/dev',
+        '/run/fc/halt/review',
+        '/run/fc/halt/dev@o__a',
+        '/run/fc/halt/dev@o__b',
+        '/run/fc/halt/review@o__a',
+        '/run/fc/halt/review@o__b',
+      ],
       inactive: ['/state/.dev-active', '/state/.review-active'],
       liveIds: [],
     },
@@ -48,7 +56,11 @@ describe('localPlan', () => {
     const p = plan(sources);
     expect(p.haltFiles.map((f) => f.path).sort()).toEqual([...halts].sort());
     expect(p.inactiveFiles).toEqual(inactive);
-    expect([...p.activeFiles, ...p.inactiveFiles].sort()).toEqual(['/state/.dev-active', '/state/.review-active', '/state/.supervisor-active']);
+    expect([...p.activeFiles, ...p.inactiveFiles].sort()).toEqual([
+      '/state/.dev-active',
+      '/state/.review-active',
+      '/state/.supervisor-active',
+    ]);
     const live = p.crontab.filter(active);
     expect(live).toHaveLength(liveIds.length);
     for (const id of liveIds) {
@@ -74,7 +86,13 @@ describe('localPlan', () => {
     const p = plan({ overrides: [{ ...haltOverride('dev', 'o/b'), until: '2025-06-02T00:00:00.000Z' }] });
     expect(p.haltFiles).toHaveLength(1);
     expect(JSON.parse(p.haltFiles[0]!.content)).toEqual({
-      role: 'dev', repo: 'o/b', reason: 'paused by a human', by: 'alice', since: '2025-06-01T12:00:00.000Z', until: '2025-06-02T00:00:00.000Z', source: 'override',
+      role: 'dev',
+      repo: 'o/b',
+      reason: 'paused by a human',
+      by: 'alice',
+      since: '2025-06-01T12:00:00.000Z',
+      until: '2025-06-02T00:00:00.000Z',
+      source: 'override',
     });
   });
 
@@ -82,7 +100,9 @@ describe('localPlan', () => {
     const line = plan().crontab.find((l) => active(l) && l.includes("--repo 'o/a'") && l.includes("gate 'dev'"))!;
     expect(line).toMatch(/^(\*\/2|1-59\/2) \* \* \* \* cd '\/ctl' && export /);
     expect(line).toContain("FACTORY_NODE='n1' FACTORY_ROLE='dev' FACTORY_RUN_DIR='/run/fc' FACTORY_STATE_DIR='/state'");
-    expect(line).toContain(`'/usr/bin/node' '/ctl/bin/factoryctl.js' gate 'dev' --repo 'o/a' --no-pull && factoryctl_env=$('/usr/bin/node' '/ctl/bin/factoryctl.js' env 'o/a') && eval "$factoryctl_env" && /bin/sh -c './dev-poll.sh'; } >>'/run/fc/log/dev@o__a.log' 2>&1`);
+    expect(line).toContain(
+      `'/usr/bin/node' '/ctl/bin/factoryctl.js' gate 'dev' --repo 'o/a' --no-pull && factoryctl_env=$('/usr/bin/node' '/ctl/bin/factoryctl.js' env 'o/a') && eval "$factoryctl_env" && /bin/sh -c './dev-poll.sh'; } >>'/run/fc/log/dev@o__a.log' 2>&1`,
+    );
     expect(line).not.toContain('TOKEN_A');
   });
 
@@ -91,7 +111,13 @@ describe('localPlan', () => {
       { id: 'dev', role: 'dev', command: "date +%s >> 'it''s'", intervalMs: 600_000 },
       { id: 'review', role: 'review', command: './a.sh\n./b.sh', intervalMs: 600_000 },
     ];
-    const p = localPlan({ assignments: odd, roles: [], stateOf: stateOfFrom('n1'), paths, cron: { ...cron, controlDir: "/srv/o'brien ctl" } });
+    const p = localPlan({
+      assignments: odd,
+      roles: [],
+      stateOf: stateOfFrom('n1'),
+      paths,
+      cron: { ...cron, controlDir: "/srv/o'brien ctl" },
+    });
     const line = p.crontab.find(active)!;
     expect(line).toContain(`cd '/srv/o'\\''brien ctl'`);
     expect(line).toContain(`/bin/sh -c 'date +\\%s >> '\\''it'\\'''\\''s'\\'''`);
@@ -101,7 +127,13 @@ describe('localPlan', () => {
   });
 
   it('a role-wide assignment (no repositories) gets no --repo and no env', () => {
-    const p = localPlan({ assignments: assignmentsFor('n1', factory(), []), roles, stateOf: stateOfFrom('n1'), paths, cron });
+    const p = localPlan({
+      assignments: assignmentsFor('n1', factory(), []),
+      roles,
+      stateOf: stateOfFrom('n1'),
+      paths,
+      cron,
+    });
     const live = p.crontab.filter(active);
     expect(live).toHaveLength(2);
     for (const l of live) {

@@ -31,11 +31,33 @@ const input = (over: Partial<NodeCycleInput> & { reading?: Reading } = {}): Node
 
 /** Runs a cycle, then a second one at `after` ms fed with the first one's records. */
 const next = (first: NodeCycle, over: Partial<NodeCycleInput> & { reading?: Reading }, after = 5 * S): NodeCycle =>
-  nodeCycle(input({ prev: first.pressure.state, prevDecision: first.decision, prevRoles: first.roles, lastCommittedAt: T0, now: T0 + after, ...over, sample: sample(T0 + after, over.reading) }));
+  nodeCycle(
+    input({
+      prev: first.pressure.state,
+      prevDecision: first.decision,
+      prevRoles: first.roles,
+      lastCommittedAt: T0,
+      now: T0 + after,
+      ...over,
+      sample: sample(T0 + after, over.reading),
+    }),
+  );
 
-const states = (c: NodeCycle) => Object.fromEntries(Object.entries(c.roles).map(([id, s]) => [id, `${s.state}/${s.source}`]));
-const halt = (role: string, by: string): SupervisorHalt => ({ role, reason: 'CI queue 40 > 30', by, since: '2025-06-01T11:00:00.000Z' });
-const pin = (role: string, action: 'halt' | 'run'): Override => ({ role, action, reason: 'pinned', by: 'alice', since: '2025-06-01T11:00:00.000Z' });
+const states = (c: NodeCycle) =>
+  Object.fromEntries(Object.entries(c.roles).map(([id, s]) => [id, `${s.state}/${s.source}`]));
+const halt = (role: string, by: string): SupervisorHalt => ({
+  role,
+  reason: 'CI queue 40 > 30',
+  by,
+  since: '2025-06-01T11:00:00.000Z',
+});
+const pin = (role: string, action: 'halt' | 'run'): Override => ({
+  role,
+  action,
+  reason: 'pinned',
+  by: 'alice',
+  since: '2025-06-01T11:00:00.000Z',
+});
 
 describe('nodeCycle', () => {
   it.each([
@@ -73,9 +95,20 @@ describe('nodeCycle', () => {
     },
     {
       situation: "the supervisor's halt and the node's: the most severe, the supervisor's named first",
-      cycle: () => nodeCycle(input({ reading: { mem: 1800 }, control: { overrides: [], halts: [halt('dev', 'supervisor'), halt('review', 'supervisor')] } })),
+      cycle: () =>
+        nodeCycle(
+          input({
+            reading: { mem: 1800 },
+            control: { overrides: [], halts: [halt('dev', 'supervisor'), halt('review', 'supervisor')] },
+          }),
+        ),
       level: 1,
-      roles: { dev: 'halt/supervisor', review: 'halt/supervisor', supervisor: 'run/none', 'dev@o/a': 'halt/supervisor' },
+      roles: {
+        dev: 'halt/supervisor',
+        review: 'halt/supervisor',
+        supervisor: 'run/none',
+        'dev@o/a': 'halt/supervisor',
+      },
       kinds: ['level-changed', 'role-halted', 'role-halted', 'role-halted'],
       commit: 'change',
     },
@@ -120,13 +153,24 @@ describe('nodeCycle', () => {
     expect(c.decision.node).toBe('n1');
   });
 
-  it('releases level 1 after the resume hold and the stabilisation, journals the resume, keeps the level\'s since', () => {
+  it("releases level 1 after the resume hold and the stabilisation, journals the resume, keeps the level's since", () => {
     const halted = nodeCycle(input({ reading: { mem: 1800 } }));
     let c = halted;
     const seen: string[] = [];
     for (let t = 5 * S; t <= 30 * S; t += 5 * S) {
-      c = nodeCycle(input({ prev: c.pressure.state, prevDecision: c.decision, prevRoles: c.roles, lastCommittedAt: T0, now: T0 + t, sample: sample(T0 + t, { mem: 6000 }) }));
-      seen.push(...c.events.map((e) => `${t / S}s ${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}`));
+      c = nodeCycle(
+        input({
+          prev: c.pressure.state,
+          prevDecision: c.decision,
+          prevRoles: c.roles,
+          lastCommittedAt: T0,
+          now: T0 + t,
+          sample: sample(T0 + t, { mem: 6000 }),
+        }),
+      );
+      seen.push(
+        ...c.events.map((e) => `${t / S}s ${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}`),
+      );
       if (c.decision.level === 1) expect(c.decision.since).toBe(halted.decision.since);
     }
     expect(c.decision.level).toBe(0);
@@ -138,7 +182,16 @@ describe('nodeCycle', () => {
     const none = nodeCycle(input({ sample: undefined }));
     expect(none.decision.level).toBe(0);
     const held = next(nodeCycle(input({ reading: { mem: 1800 } })), {});
-    const failed = nodeCycle(input({ prev: held.pressure.state, prevDecision: held.decision, prevRoles: held.roles, now: T0 + 10 * S, sample: undefined, lastCommittedAt: T0 }));
+    const failed = nodeCycle(
+      input({
+        prev: held.pressure.state,
+        prevDecision: held.decision,
+        prevRoles: held.roles,
+        now: T0 + 10 * S,
+        sample: undefined,
+        lastCommittedAt: T0,
+      }),
+    );
     expect(failed.decision.level).toBe(1);
     expect(failed.decision.halted).toEqual(['dev']);
   });

@@ -3,9 +3,23 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRON_BEGIN, CRON_END, installSpecProblems, renderCronLines, renderSystemdUnit, replaceNodeBlock, type InstallSpec } from '../../src/domain/node-install.js';
+import {
+  CRON_BEGIN,
+  CRON_END,
+  installSpecProblems,
+  renderCronLines,
+  renderSystemdUnit,
+  replaceNodeBlock,
+  type InstallSpec,
+} from '../../src/domain/node-install.js';
 
-const spec: InstallSpec = { controlDir: '/srv/factory', node: 'vps-1', user: 'agent', nodeBin: '/usr/bin/node', loopMode: false };
+const spec: InstallSpec = {
+  controlDir: '/srv/factory',
+  node: 'vps-1',
+  user: 'agent',
+  nodeBin: '/usr/bin/node',
+  loopMode: false,
+};
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 const tempDir = () => {
@@ -36,7 +50,9 @@ describe('systemd unit', () => {
       'MemoryMax=256M',
       'WantedBy=multi-user.target',
     ]);
-    expect(renderSystemdUnit(spec)).toMatch(/# Upgrades ride on Git: .*\n(# .*\n)*# .*Restart=always starts it again on the new build/);
+    expect(renderSystemdUnit(spec)).toMatch(
+      /# Upgrades ride on Git: .*\n(# .*\n)*# .*Restart=always starts it again on the new build/,
+    );
   });
 
   it('in loop mode caps no cgroup memory (the agents share it) and leaves agents running on restart', () => {
@@ -56,7 +72,10 @@ describe('systemd unit', () => {
     writeFileSync(unit, renderSystemdUnit({ ...s, nodeBin: process.execPath }));
     const r = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
     expect(r.error).toBeUndefined();
-    expect({ status: r.status, complaints: r.stderr.split('\n').filter((l) => l.includes('factoryctl-node.service')) }).toEqual({ status: 0, complaints: [] });
+    expect({
+      status: r.status,
+      complaints: r.stderr.split('\n').filter((l) => l.includes('factoryctl-node.service')),
+    }).toEqual({ status: 0, complaints: [] });
     if (s.controlDir.includes('%')) expect(readFileSync(unit, 'utf8')).toContain('WorkingDirectory=/srv/my factory%%1');
   });
 });
@@ -73,7 +92,10 @@ describe('cron alternative', () => {
     mkdirSync(join(dir, 'bin'), { recursive: true });
     mkdirSync(join(dir, '.factoryctl'));
     // The "node" here is sh, so the command line's arguments can be seen from inside.
-    writeFileSync(join(dir, 'bin/factoryctl.js'), 'printf "%s|%s|%s|%s\\n" "$FACTORY_NODE" "$FACTORY_DIR" "$*" "$PWD" >> out.txt\n[ -e hold ] && sleep 3\n');
+    writeFileSync(
+      join(dir, 'bin/factoryctl.js'),
+      'printf "%s|%s|%s|%s\\n" "$FACTORY_NODE" "$FACTORY_DIR" "$*" "$PWD" >> out.txt\n[ -e hold ] && sleep 3\n',
+    );
     const [line] = renderCronLines({ ...spec, controlDir: dir, node: 'vps 1', nodeBin: '/bin/sh' });
     // cron runs the part after the five time fields with sh, after turning \% into %.
     const command = line!.replace(/^(\S+ ){5}/, '').replace(/\\%/g, '%');
@@ -89,10 +111,26 @@ describe('cron alternative', () => {
 
   it.each([
     ['an empty crontab', '', `${CRON_BEGIN}\nL1\n${CRON_END}\n`],
-    ['user lines and the agents\' block are kept', 'MAILTO=x\n# BEGIN factoryctl\n*/5 * * * * dev\n# END factoryctl\n', `MAILTO=x\n# BEGIN factoryctl\n*/5 * * * * dev\n# END factoryctl\n${CRON_BEGIN}\nL1\n${CRON_END}\n`],
-    ['an older node block is replaced in place', `A\n${CRON_BEGIN}\nold\n${CRON_END}\nB\n`, `A\n${CRON_BEGIN}\nL1\n${CRON_END}\nB\n`],
-    ['a begin marker without end: user lines after it kept', `${CRON_BEGIN}\nA\n`, `A\n${CRON_BEGIN}\nL1\n${CRON_END}\n`],
-    ['a stray end marker and a second block are dropped', `${CRON_END}\nA\n${CRON_BEGIN}\nx\n${CRON_END}\n${CRON_BEGIN}\ny\n${CRON_END}\n`, `A\n${CRON_BEGIN}\nL1\n${CRON_END}\n`],
+    [
+      "user lines and the agents' block are kept",
+      'MAILTO=x\n# BEGIN factoryctl\n*/5 * * * * dev\n# END factoryctl\n',
+      `MAILTO=x\n# BEGIN factoryctl\n*/5 * * * * dev\n# END factoryctl\n${CRON_BEGIN}\nL1\n${CRON_END}\n`,
+    ],
+    [
+      'an older node block is replaced in place',
+      `A\n${CRON_BEGIN}\nold\n${CRON_END}\nB\n`,
+      `A\n${CRON_BEGIN}\nL1\n${CRON_END}\nB\n`,
+    ],
+    [
+      'a begin marker without end: user lines after it kept',
+      `${CRON_BEGIN}\nA\n`,
+      `A\n${CRON_BEGIN}\nL1\n${CRON_END}\n`,
+    ],
+    [
+      'a stray end marker and a second block are dropped',
+      `${CRON_END}\nA\n${CRON_BEGIN}\nx\n${CRON_END}\n${CRON_BEGIN}\ny\n${CRON_END}\n`,
+      `A\n${CRON_BEGIN}\nL1\n${CRON_END}\n`,
+    ],
   ])('block in %s', (_, before, after) => {
     expect(replaceNodeBlock(before, ['L1'])).toBe(after);
     expect(replaceNodeBlock(after, ['L1'])).toBe(after);
@@ -100,6 +138,9 @@ describe('cron alternative', () => {
 
   it('refuses names that would break a line', () => {
     expect(installSpecProblems(spec)).toEqual([]);
-    expect(installSpecProblems({ ...spec, node: 'a\n* * * * * evil', user: '' })).toEqual(['node is empty or holds a line break', 'user is empty or holds a line break']);
+    expect(installSpecProblems({ ...spec, node: 'a\n* * * * * evil', user: '' })).toEqual([
+      'node is empty or holds a line break',
+      'user is empty or holds a line break',
+    ]);
   });
 });

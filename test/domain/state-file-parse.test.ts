@@ -20,28 +20,59 @@ describe('one parse and one render per state file', () => {
     ['overrides: missing is empty', parseOverridesYaml, undefined, { ok: true, value: [] }],
     ['overrides: blank is empty', parseOverridesYaml, '  \n', { ok: true, value: [] }],
     ['overrides: round trip', parseOverridesYaml, renderOverridesYaml([override]), { ok: true, value: [override] }],
-    ['overrides: invalid, located errors', parseOverridesYaml, 'overrides: [{ role: dev }]\n', { ok: false, problems: expect.arrayContaining([expect.objectContaining({ file: CONTROL_PATHS.overrides, severity: 'error' })]) }],
+    [
+      'overrides: invalid, located errors',
+      parseOverridesYaml,
+      'overrides: [{ role: dev }]\n',
+      {
+        ok: false,
+        problems: expect.arrayContaining([
+          expect.objectContaining({ file: CONTROL_PATHS.overrides, severity: 'error' }),
+        ]),
+      },
+    ],
     ['halts: missing is empty', parseHaltsYaml, undefined, { ok: true, value: [] }],
     ['halts: round trip', parseHaltsYaml, renderHaltsYaml([halt]), { ok: true, value: [halt] }],
-    ['halts: invalid', parseHaltsYaml, 'halts: [ {role: 1} ]\n', { ok: false, problems: expect.arrayContaining([expect.objectContaining({ file: CONTROL_PATHS.halts })]) }],
+    [
+      'halts: invalid',
+      parseHaltsYaml,
+      'halts: [ {role: 1} ]\n',
+      { ok: false, problems: expect.arrayContaining([expect.objectContaining({ file: CONTROL_PATHS.halts })]) },
+    ],
     ['alarms: missing is empty', parseAlarmsYaml, undefined, { ok: true, value: [] }],
     ['alarms: round trip', parseAlarmsYaml, renderAlarmsYaml([alarm]), { ok: true, value: [alarm] }],
-    ['alarms: YAML syntax error', parseAlarmsYaml, 'alarms: [\n', { ok: false, problems: expect.arrayContaining([expect.objectContaining({ file: CONTROL_PATHS.alarms })]) }],
+    [
+      'alarms: YAML syntax error',
+      parseAlarmsYaml,
+      'alarms: [\n',
+      { ok: false, problems: expect.arrayContaining([expect.objectContaining({ file: CONTROL_PATHS.alarms })]) },
+    ],
     ['schedule: missing is no tuned role', parseScheduleYaml, undefined, { ok: true, value: { roles: {} } }],
     ['schedule: round trip', parseScheduleYaml, renderScheduleYaml(schedule), { ok: true, value: schedule }],
-    ['schedule: both interval forms', parseScheduleYaml, `roles:\n  dev: { interval: 2m, intervalMs: 120000, reason: x, since: ${SINCE} }\n`, { ok: false, problems: expect.arrayContaining([expect.objectContaining({ file: CONTROL_PATHS.schedule })]) }],
+    [
+      'schedule: both interval forms',
+      parseScheduleYaml,
+      `roles:\n  dev: { interval: 2m, intervalMs: 120000, reason: x, since: ${SINCE} }\n`,
+      { ok: false, problems: expect.arrayContaining([expect.objectContaining({ file: CONTROL_PATHS.schedule })]) },
+    ],
   ];
   it.each(rows)('%s', (_, parse, text, expected) => {
     const parsed = parse(text);
     expect(parsed).toMatchObject(expected);
-    if (!parsed.ok) expect((parsed as unknown as { problems: { severity: string }[] }).problems.every((p) => p.severity === 'error')).toBe(true);
+    if (!parsed.ok)
+      expect(
+        (parsed as unknown as { problems: { severity: string }[] }).problems.every((p) => p.severity === 'error'),
+      ).toBe(true);
   });
 });
 
 describe('one table of control-repo paths', () => {
   it('the gate, the supervisor and validate name each file from it', () => {
-    for (const [part, path] of Object.entries(CONTROL_FILES)) expect(path).toBe(CONTROL_PATHS[part as keyof typeof CONTROL_PATHS]);
-    for (const [name, path] of Object.entries(STATE_PATHS)) expect(path).toBe(CONTROL_PATHS[name as keyof typeof CONTROL_PATHS]);
-    for (const kind of FILE_KINDS) if (kind.name in CONTROL_PATHS) expect(kind.pattern).toBe(CONTROL_PATHS[kind.name as keyof typeof CONTROL_PATHS]);
+    for (const [part, path] of Object.entries(CONTROL_FILES))
+      expect(path).toBe(CONTROL_PATHS[part as keyof typeof CONTROL_PATHS]);
+    for (const [name, path] of Object.entries(STATE_PATHS))
+      expect(path).toBe(CONTROL_PATHS[name as keyof typeof CONTROL_PATHS]);
+    for (const kind of FILE_KINDS)
+      if (kind.name in CONTROL_PATHS) expect(kind.pattern).toBe(CONTROL_PATHS[kind.name as keyof typeof CONTROL_PATHS]);
   });
 });

@@ -1,14 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { addToRollup, appendBounded, historyLine, JOURNAL_MAX, nextTelemetryFiles, TELEMETRY_FILES } from '../../src/domain/telemetry-files.js';
+import {
+  addToRollup,
+  appendBounded,
+  historyLine,
+  JOURNAL_MAX,
+  nextTelemetryFiles,
+  TELEMETRY_FILES,
+} from '../../src/domain/telemetry-files.js';
 import { sample } from './pressure/pressure-fixtures.js';
 
-const decision = { node: 'n1', level: 1, halted: ['dev'], reason: 'r', since: '2025-06-01T12:00:00.000Z', updatedAt: '2025-06-01T12:05:00.000Z' };
+const decision = {
+  node: 'n1',
+  level: 1,
+  halted: ['dev'],
+  reason: 'r',
+  since: '2025-06-01T12:00:00.000Z',
+  updatedAt: '2025-06-01T12:05:00.000Z',
+};
 
 describe('appendBounded', () => {
   it.each([
     { situation: 'empty file', text: undefined, lines: [{ a: 1 }], keep: 3, expected: ['{"a":1}'] },
-    { situation: 'keeps the last `keep` lines', text: '{"a":1}\n{"a":2}\n{"a":3}\n', lines: [{ a: 4 }], keep: 3, expected: ['{"a":2}', '{"a":3}', '{"a":4}'] },
-    { situation: 'drops a torn or foreign line', text: '{"a":1}\n{"a":\nnot json\n', lines: [{ a: 2 }], keep: 5, expected: ['{"a":1}', '{"a":2}'] },
+    {
+      situation: 'keeps the last `keep` lines',
+      text: '{"a":1}\n{"a":2}\n{"a":3}\n',
+      lines: [{ a: 4 }],
+      keep: 3,
+      expected: ['{"a":2}', '{"a":3}', '{"a":4}'],
+    },
+    {
+      situation: 'drops a torn or foreign line',
+      text: '{"a":1}\n{"a":\nnot json\n',
+      lines: [{ a: 2 }],
+      keep: 5,
+      expected: ['{"a":1}', '{"a":2}'],
+    },
     { situation: 'nothing to append, nothing kept', text: '', lines: [], keep: 5, expected: [] },
   ])('$situation', ({ text, lines, keep, expected }) => {
     const out = appendBounded(text, lines, keep);
@@ -42,7 +68,17 @@ describe('nextTelemetryFiles', () => {
   ]);
 
   it('writes the decision and sample, appends to the bounded journal and history; NaN becomes null', () => {
-    const files = nextTelemetryFiles(current, { sample: sample(0, { mem: NaN }), decision, roles: { dev: { state: 'halt', source: 'node' } }, events: [{ at: 'x', kind: 'k', reason: 'new' }], rollup: addToRollup(undefined, sample(0), 1) }, 2);
+    const files = nextTelemetryFiles(
+      current,
+      {
+        sample: sample(0, { mem: NaN }),
+        decision,
+        roles: { dev: { state: 'halt', source: 'node' } },
+        events: [{ at: 'x', kind: 'k', reason: 'new' }],
+        rollup: addToRollup(undefined, sample(0), 1),
+      },
+      2,
+    );
     expect(JSON.parse(files[TELEMETRY_FILES.decision]!)).toEqual(decision);
     expect(JSON.parse(files[TELEMETRY_FILES.sample]!).memAvailableMb).toBeNull();
     const journal = files[TELEMETRY_FILES.journal]!.trimEnd().split('\n');
@@ -54,7 +90,11 @@ describe('nextTelemetryFiles', () => {
   });
 
   it('keeps the last sample and the history when the sampler gave nothing', () => {
-    const files = nextTelemetryFiles(current, { sample: undefined, decision, roles: {}, events: [], rollup: undefined }, 10);
+    const files = nextTelemetryFiles(
+      current,
+      { sample: undefined, decision, roles: {}, events: [], rollup: undefined },
+      10,
+    );
     expect(files[TELEMETRY_FILES.sample]).toBe('{"last":"sample"}\n');
     expect(files[TELEMETRY_FILES.history]).toBe('{"old":1}\n');
   });

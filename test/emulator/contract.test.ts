@@ -4,13 +4,23 @@ import { createHttpClient } from '../../src/adapters/http/client.js';
 import { HttpError } from '../../src/adapters/http/errors.js';
 import { createWoodpeckerClient } from '../../src/adapters/ci/woodpecker.js';
 import { fakeTiming } from '../support/fake-timing.js';
-import { assertAllExchangesMatchSpec, checkExchanges, startEmulator, type Emulator, type Exchange } from '../support/emulator/index.js';
+import {
+  assertAllExchangesMatchSpec,
+  checkExchanges,
+  startEmulator,
+  type Emulator,
+  type Exchange,
+} from '../support/emulator/index.js';
 
 let emu: Emulator;
 const http = () => createHttpClient({ timing: fakeTiming(), retries: 1 });
 const env = () => ({ FJ: emu.forgejoToken, WP: emu.woodpeckerToken, BAD: 'wrong' });
 const raw = (method: string, path: string, body?: unknown, token = emu.forgejoToken) =>
-  fetch(`${emu.forgejoUrl}/api/v1${path}`, { method, headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  fetch(`${emu.forgejoUrl}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 
 beforeAll(async () => {
   emu = await startEmulator();
@@ -27,15 +37,34 @@ describe('Forgejo subset, served and checked against forgejo-swagger.v1.json', (
     const forge = createForgejoClient({ baseUrl: emu.forgejoUrl, tokenEnv: 'FJ', env: env(), http: http() });
     const bug = await forge.createLabel('acme/app', { name: 'bug', color: 'D73A4A', description: 'broken' });
     expect(bug).toMatchObject({ name: 'bug', color: '#d73a4a', description: 'broken' });
-    await forge.editLabel('acme/app', bug.id, { name: 'bug', color: '#ee0701', description: 'really broken', exclusive: true });
+    await forge.editLabel('acme/app', bug.id, {
+      name: 'bug',
+      color: '#ee0701',
+      description: 'really broken',
+      exclusive: true,
+    });
     await forge.createLabel('acme/app', { name: 'tmp', color: '#000000', description: '' });
     const tmp = (await forge.listLabels('acme/app')).find((l) => l.name === 'tmp');
     await forge.deleteLabel('acme/app', tmp!.id);
-    expect(await forge.listLabels('acme/app')).toEqual([{ id: bug.id, name: 'bug', color: '#ee0701', description: 'really broken', exclusive: true }]);
+    expect(await forge.listLabels('acme/app')).toEqual([
+      { id: bug.id, name: 'bug', color: '#ee0701', description: 'really broken', exclusive: true },
+    ]);
 
-    const rule = { branchName: 'main', requiredApprovals: 1, statusCheckContexts: ['ci/woodpecker'], enableStatusCheck: true, pushWhitelistUsernames: ['bot'], mergeWhitelistUsernames: [], enablePushWhitelist: true, enableMergeWhitelist: false };
+    const rule = {
+      branchName: 'main',
+      requiredApprovals: 1,
+      statusCheckContexts: ['ci/woodpecker'],
+      enableStatusCheck: true,
+      pushWhitelistUsernames: ['bot'],
+      mergeWhitelistUsernames: [],
+      enablePushWhitelist: true,
+      enableMergeWhitelist: false,
+    };
     expect(await forge.createBranchProtection('acme/app', rule)).toEqual(rule);
-    expect(await forge.editBranchProtection('acme/app', { ...rule, requiredApprovals: 2 })).toEqual({ ...rule, requiredApprovals: 2 });
+    expect(await forge.editBranchProtection('acme/app', { ...rule, requiredApprovals: 2 })).toEqual({
+      ...rule,
+      requiredApprovals: 2,
+    });
     expect(await forge.listBranchProtections('acme/app')).toEqual([{ ...rule, requiredApprovals: 2 }]);
     await forge.deleteBranchProtection('acme/app', 'main');
     expect(await forge.listBranchProtections('acme/app')).toEqual([]);
@@ -44,15 +73,21 @@ describe('Forgejo subset, served and checked against forgejo-swagger.v1.json', (
   it('PRs, statuses and issues move through their lifecycle over HTTP', async () => {
     emu.forgejo.createRepo('acme/web');
     const forge = createForgejoClient({ baseUrl: emu.forgejoUrl, tokenEnv: 'FJ', env: env(), http: http() });
-    const created = (await (await raw('POST', '/repos/acme/web/pulls', { head: 'feature', base: 'main', title: 'Add it' })).json()) as { number: number; head: { sha: string } };
+    const created = (await (
+      await raw('POST', '/repos/acme/web/pulls', { head: 'feature', base: 'main', title: 'Add it' })
+    ).json()) as { number: number; head: { sha: string } };
     const sha = created.head.sha as string;
     expect(await forge.combinedStatus('acme/web', sha)).toBe('');
-    expect((await raw('POST', `/repos/acme/web/statuses/${sha}`, { state: 'pending', context: 'ci/woodpecker' })).status).toBe(201);
+    expect(
+      (await raw('POST', `/repos/acme/web/statuses/${sha}`, { state: 'pending', context: 'ci/woodpecker' })).status,
+    ).toBe(201);
     expect(await forge.combinedStatus('acme/web', sha)).toBe('pending');
     await raw('POST', `/repos/acme/web/statuses/${sha}`, { state: 'success', context: 'ci/woodpecker' });
     await raw('POST', `/repos/acme/web/statuses/${sha}`, { state: 'failure', context: 'lint' });
     expect(await forge.combinedStatus('acme/web', sha)).toBe('failure');
-    expect(await forge.listOpenPulls('acme/web')).toMatchObject([{ number: created.number, state: 'open', merged: false, headSha: sha }]);
+    expect(await forge.listOpenPulls('acme/web')).toMatchObject([
+      { number: created.number, state: 'open', merged: false, headSha: sha },
+    ]);
     expect((await raw('POST', `/repos/acme/web/pulls/${created.number}/merge`, { Do: 'merge' })).status).toBe(200);
     expect((await raw('POST', `/repos/acme/web/pulls/${created.number}/merge`, { Do: 'merge' })).status).toBe(405);
     expect(await forge.getPull('acme/web', created.number)).toMatchObject({ state: 'closed', merged: true });
@@ -62,10 +97,16 @@ describe('Forgejo subset, served and checked against forgejo-swagger.v1.json', (
     expect(await forge.getPull('acme/web', 999)).toBeUndefined();
 
     await raw('POST', '/repos/acme/web/labels', { name: 'backlog', color: '#0075ca' });
-    const issue = (await (await raw('POST', '/repos/acme/web/issues', { title: 'Do a thing' })).json()) as { number: number };
-    expect((await raw('POST', `/repos/acme/web/issues/${issue.number}/labels`, { labels: ['backlog'] })).status).toBe(200);
+    const issue = (await (await raw('POST', '/repos/acme/web/issues', { title: 'Do a thing' })).json()) as {
+      number: number;
+    };
+    expect((await raw('POST', `/repos/acme/web/issues/${issue.number}/labels`, { labels: ['backlog'] })).status).toBe(
+      200,
+    );
     emu.forgejo.createIssue('acme/web', { title: 'Unlabelled' });
-    expect(await forge.listIssues('acme/web', { state: 'open', labels: ['backlog'] })).toMatchObject([{ number: issue.number, labels: ['backlog'] }]);
+    expect(await forge.listIssues('acme/web', { state: 'open', labels: ['backlog'] })).toMatchObject([
+      { number: issue.number, labels: ['backlog'] },
+    ]);
     expect((await raw('PATCH', `/repos/acme/web/issues/${issue.number}`, { state: 'closed' })).status).toBe(201);
     expect(await forge.getIssue('acme/web', issue.number)).toMatchObject({ state: 'closed' });
     expect((await raw('PUT', `/repos/acme/web/issues/${issue.number}/labels`, { labels: [] })).status).toBe(200);
@@ -79,7 +120,12 @@ describe('Forgejo subset, served and checked against forgejo-swagger.v1.json', (
     const forge = createForgejoClient({ baseUrl: emu.forgejoUrl, tokenEnv: 'FJ', env: env(), http: http() });
     await expect(forge.listLabels('acme/secret')).rejects.toMatchObject({ status: 401, method: 'GET' });
     await expect(forge.listLabels('acme/nope')).rejects.toMatchObject({ status: 404 });
-    const ok = createForgejoClient({ baseUrl: emu.forgejoUrl, tokenEnv: 'T', env: { T: 'only-this-one' }, http: http() });
+    const ok = createForgejoClient({
+      baseUrl: emu.forgejoUrl,
+      tokenEnv: 'T',
+      env: { T: 'only-this-one' },
+      http: http(),
+    });
     expect(await ok.listLabels('acme/secret')).toEqual([]);
   });
 });
@@ -95,12 +141,22 @@ describe('Woodpecker subset, served and checked against woodpecker-swagger.json'
     expect(await ci.getPipeline(repo.id, n)).toMatchObject({ number: n, status: 'pending', commit: 'c0ffee' });
     expect((await ci.queueInfo()).stats).toMatchObject({ pendingCount: 2, runningCount: 0 });
     emu.woodpecker.setPipelineStatus(repo.id, n, 'running');
-    expect(await ci.queueInfo()).toMatchObject({ stats: { pendingCount: 1, runningCount: 1 }, running: [{ id: expect.any(String) }] });
+    expect(await ci.queueInfo()).toMatchObject({
+      stats: { pendingCount: 1, runningCount: 1 },
+      running: [{ id: expect.any(String) }],
+    });
     emu.woodpecker.setPipelineStatus(repo.id, n, 'success');
     emu.woodpecker.setPipelineStatus(repo.id, other, 'failure');
     const finished = await ci.getPipeline(repo.id, n);
-    expect(finished).toMatchObject({ status: 'success', startedAt: expect.any(Number), finishedAt: expect.any(Number) });
-    expect((await ci.listPipelines(repo.id, { perPage: 10 })).map((p) => [p.number, p.status])).toEqual([[other, 'failure'], [n, 'success']]);
+    expect(finished).toMatchObject({
+      status: 'success',
+      startedAt: expect.any(Number),
+      finishedAt: expect.any(Number),
+    });
+    expect((await ci.listPipelines(repo.id, { perPage: 10 })).map((p) => [p.number, p.status])).toEqual([
+      [other, 'failure'],
+      [n, 'success'],
+    ]);
     expect(await ci.getPipeline(repo.id, 940)).toBeUndefined();
     expect((await ci.queueInfo()).stats).toMatchObject({ pendingCount: 0, runningCount: 0 });
   });
@@ -113,10 +169,32 @@ describe('Woodpecker subset, served and checked against woodpecker-swagger.json'
 });
 
 describe('the contract check itself', () => {
-  const base: Exchange = { api: 'forgejo', method: 'GET', path: '/api/v1/repos/a/b/labels', query: {}, requestHeaders: { authorization: 'token [REDACTED]' }, requestBody: undefined, status: 200, responseContentType: 'application/json', responseBody: [], startedAt: 0 };
+  const base: Exchange = {
+    api: 'forgejo',
+    method: 'GET',
+    path: '/api/v1/repos/a/b/labels',
+    query: {},
+    requestHeaders: { authorization: 'token [REDACTED]' },
+    requestBody: undefined,
+    status: 200,
+    responseContentType: 'application/json',
+    responseBody: [],
+    startedAt: 0,
+  };
   it.each<[string, Partial<Exchange>, RegExp]>([
-    ['a field the spec does not define', { responseBody: [{ id: 1, name: 'x', colour: 'fff' }] }, /additional properties \(colour\)/],
-    ['a nested invented field in a PR (through the circular Repository schema)', { path: '/api/v1/repos/a/b/pulls/1', responseBody: { number: 1, head: { sha: 'x', repo: { id: 1, parent: { id: 2, stars: 3 } } } } }, /additional properties \(stars\)/],
+    [
+      'a field the spec does not define',
+      { responseBody: [{ id: 1, name: 'x', colour: 'fff' }] },
+      /additional properties \(colour\)/,
+    ],
+    [
+      'a nested invented field in a PR (through the circular Repository schema)',
+      {
+        path: '/api/v1/repos/a/b/pulls/1',
+        responseBody: { number: 1, head: { sha: 'x', repo: { id: 1, parent: { id: 2, stars: 3 } } } },
+      },
+      /additional properties \(stars\)/,
+    ],
     ['a field of the wrong type', { responseBody: [{ id: '1', name: 'x' }] }, /must be integer/],
     ['an unknown query parameter', { query: { per_page: ['5'] } }, /query parameter per_page not in spec/],
     ['a non-integer page', { query: { page: ['two'] } }, /page=two is not integer/],
@@ -124,8 +202,16 @@ describe('the contract check itself', () => {
     ['a method the spec lacks', { method: 'PUT' }, /PUT not allowed/],
     ['a status no server sends', { status: 418 }, /status 418 not declared/],
     ['an error body that is not an APIError', { status: 500, responseBody: { error: 'x' } }, /not an APIError/],
-    ['a request body field the spec lacks', { method: 'POST', requestBody: { name: 'x', color: '#fff', colour: 1 }, status: 201, responseBody: { id: 1 } }, /request body: .*colour/],
-    ['Woodpecker without its required Authorization header', { api: 'woodpecker', path: '/api/queue/info', requestHeaders: {}, responseBody: {} }, /required header Authorization missing/],
+    [
+      'a request body field the spec lacks',
+      { method: 'POST', requestBody: { name: 'x', color: '#fff', colour: 1 }, status: 201, responseBody: { id: 1 } },
+      /request body: .*colour/,
+    ],
+    [
+      'Woodpecker without its required Authorization header',
+      { api: 'woodpecker', path: '/api/queue/info', requestHeaders: {}, responseBody: {} },
+      /required header Authorization missing/,
+    ],
   ])('catches %s', async (_what, change, expected) => {
     const report = await checkExchanges([{ ...base, ...change }]);
     expect(report.problems.join('\n')).toMatch(expected);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assertAllExchangesMatchSpec, startEmulator } from '../support/emulator/index.js';
 
-const get = (url: string, token: string, scheme = 'token') => fetch(url, { headers: { Authorization: `${scheme} ${token}` } });
+const get = (url: string, token: string, scheme = 'token') =>
+  fetch(url, { headers: { Authorization: `${scheme} ${token}` } });
 
 describe('emulator faults and log', () => {
   it('applies a fault to the next N requests of one repository only, and logs every exchange', async () => {
@@ -17,7 +18,12 @@ describe('emulator faults and log', () => {
       const res = await get(url, emu.forgejoToken);
       statuses.push([res.status, res.headers.get('retry-after')]);
     }
-    expect(statuses).toEqual([[429, '3'], [200, null], [429, '3'], [200, null]]);
+    expect(statuses).toEqual([
+      [429, '3'],
+      [200, null],
+      [429, '3'],
+      [200, null],
+    ]);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/\[forgejo\] GET \/api\/v1\/repos\/a\/one\/labels -> 429 \(fault #1\)/);
     expect(emu.count({ api: 'forgejo', writes: false })).toBe(4);

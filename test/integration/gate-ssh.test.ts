@@ -31,7 +31,9 @@ describe('gate, halt and resume through a real sshd on loopback', () => {
   const cli = (cwd: string, ...args: string[]) => factoryctl(args, { cwd, env });
 
   it('clones over ssh:// and lets a role run with a good pull', async () => {
-    expect(sh(agent, 'git', ['remote', 'get-url', 'origin'])).toBe(`ssh://${sshd.user}@127.0.0.1:${sshd.port}${fixture.bare}`);
+    expect(sh(agent, 'git', ['remote', 'get-url', 'origin'])).toBe(
+      `ssh://${sshd.user}@127.0.0.1:${sshd.port}${fixture.bare}`,
+    );
     const result = await cli(agent, 'gate', 'dev', '--json');
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ run: true, sync: { pull: 'ok' } });
@@ -44,7 +46,9 @@ describe('gate, halt and resume through a real sshd on loopback', () => {
 
     const blocked = await cli(agent, 'gate', 'dev');
     expect(blocked.code, blocked.stderr).toBe(75);
-    expect(blocked.stderr).toMatch(/dev on test-node: HALTED by human since \d{4}-\d\d-\d\dT.*: rotating the deploy key/);
+    expect(blocked.stderr).toMatch(
+      /dev on test-node: HALTED by human since \d{4}-\d\d-\d\dT.*: rotating the deploy key/,
+    );
     expect(blocked.stderr).not.toContain('deciding from the state pulled');
     expect((await cli(agent, 'gate', 'review')).code).toBe(0);
 

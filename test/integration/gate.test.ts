@@ -39,10 +39,18 @@ describe('gate, halt and resume through a real git server on loopback', () => {
 
     const blocked = await gate('dev');
     expect(blocked.code).toBe(75);
-    expect(blocked.stderr).toMatch(/dev on test-node: HALTED by human since \d{4}-\d\d-\d\dT.*: deploying the new runner/);
+    expect(blocked.stderr).toMatch(
+      /dev on test-node: HALTED by human since \d{4}-\d\d-\d\dT.*: deploying the new runner/,
+    );
 
     const json = JSON.parse((await gate('dev', '--json')).stdout);
-    expect(json).toMatchObject({ run: false, state: 'halt', source: 'override', by: 'human', reason: 'deploying the new runner' });
+    expect(json).toMatchObject({
+      run: false,
+      state: 'halt',
+      source: 'override',
+      by: 'human',
+      reason: 'deploying the new runner',
+    });
     expect((await gate('review')).code).toBe(0);
 
     const resumed = await factoryctl(['resume', 'dev'], { cwd: human });
@@ -51,14 +59,20 @@ describe('gate, halt and resume through a real git server on loopback', () => {
   });
 
   it('ignores an override whose --until is in the past', async () => {
-    const result = await factoryctl(['halt', 'review', '--until', '2020-01-01T00:00:00Z', '--reason', 'old'], { cwd: human });
+    const result = await factoryctl(['halt', 'review', '--until', '2020-01-01T00:00:00Z', '--reason', 'old'], {
+      cwd: human,
+    });
     expect(result.code, result.stderr).toBe(0);
-    expect(sh(fixture.bare, 'git', ['show', 'main:factory-state/overrides.yaml'])).toContain('until: 2020-01-01T00:00:00.000Z');
+    expect(sh(fixture.bare, 'git', ['show', 'main:factory-state/overrides.yaml'])).toContain(
+      'until: 2020-01-01T00:00:00.000Z',
+    );
     expect((await gate('review')).code).toBe(0);
   });
 
   it('halts one repository alone with --repo', async () => {
-    expect((await factoryctl(['halt', 'dev', '--repo', 'acme/web', '--reason', 'flaky CI'], { cwd: human })).code).toBe(0);
+    expect((await factoryctl(['halt', 'dev', '--repo', 'acme/web', '--reason', 'flaky CI'], { cwd: human })).code).toBe(
+      0,
+    );
     expect((await gate('dev', '--repo', 'acme/web')).code).toBe(75);
     expect((await gate('dev', '--repo', 'acme/api')).code).toBe(0);
     expect((await factoryctl(['resume', 'dev', '--repo', 'acme/web'], { cwd: human })).code).toBe(0);
@@ -142,7 +156,9 @@ describe('a purely local control repo (no remote)', () => {
       const dir = await fixture.clone('local', fixture.bare);
       sh(dir, 'git', ['remote', 'remove', 'origin']);
       expect((await factoryctl(['gate', 'dev'], { cwd: dir })).code).toBe(0);
-      expect((await factoryctl(['halt', 'dev', '--reason', 'local test'], { cwd: join(dir, 'factory-state') })).code).toBe(0);
+      expect(
+        (await factoryctl(['halt', 'dev', '--reason', 'local test'], { cwd: join(dir, 'factory-state') })).code,
+      ).toBe(0);
       expect((await factoryctl(['gate', 'dev'], { cwd: dir })).code).toBe(75);
       expect(sh(dir, 'git', ['log', '-1', '--format=%s'])).toBe('halt dev on all nodes: local test');
       expect((await factoryctl(['resume', 'dev'], { cwd: dir })).code).toBe(0);

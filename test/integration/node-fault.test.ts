@@ -28,7 +28,9 @@ function prng(seed: number): () => number {
 }
 
 const overridesYaml = (haltDev: boolean) =>
-  haltDev ? 'overrides:\n  - { role: dev, action: halt, reason: fault test, by: alice, since: "2025-06-01T12:00:00Z" }\n' : 'overrides: []\n';
+  haltDev
+    ? 'overrides:\n  - { role: dev, action: halt, reason: fault test, by: alice, since: "2025-06-01T12:00:00Z" }\n'
+    : 'overrides: []\n';
 
 /** A bound on every wait for something the daemon does (not a timing: it fails the test, loudly). */
 const WAIT_MS = 60_000;
@@ -38,7 +40,8 @@ const MAX_EXTRA = 8;
 const STARTED = /^factoryctl node: started: /; // its first cycle is done (its journal of it is logged after it)
 const COMPACTING = /^factoryctl node: telemetry: compacting \(/; // telemetry-branch.ts, before the compaction's work
 const COMPACTED = /^factoryctl node: telemetry branch compacted into one commit/; // after it (its gc and prune included)
-const roleLine = (haltDev: boolean) => (haltDev ? /^factoryctl node: role-halted dev: / : /^factoryctl node: role-resumed dev: /);
+const roleLine = (haltDev: boolean) =>
+  haltDev ? /^factoryctl node: role-halted dev: / : /^factoryctl node: role-resumed dev: /;
 
 /**
  * Where a round aims its kill, by what it observes (never by the clock): after `flips` flips of
@@ -71,7 +74,13 @@ function aim(random: () => number, at: Aim['at']): Aim {
  * How many rounds aim where (KILLS in all). A compaction needs some ten telemetry commits: its
  * rounds are the long ones, and a few are enough (the others cut compactions now and then too).
  */
-const QUOTA: Record<Aim['at'], number> = { cycle: 4, 'halt files': 6, crontab: 6, 'telemetry commit': 5, compaction: 3 };
+const QUOTA: Record<Aim['at'], number> = {
+  cycle: 4,
+  'halt files': 6,
+  crontab: 6,
+  'telemetry commit': 5,
+  compaction: 3,
+};
 
 /** The seeded schedule: the quotas' aims in a seeded order. */
 function schedule(random: () => number): Aim[] {
@@ -105,7 +114,7 @@ class Journal {
     this.closed = new Promise((resolve) => stream.on('close', resolve)).then(() => {
       this.ended = true;
       if (this.partial) this.lines.push(this.partial);
-      for (const w of this.waiters) w.reject(new Error('the daemon\'s stderr ended'));
+      for (const w of this.waiters) w.reject(new Error("the daemon's stderr ended"));
       this.waiters.clear();
     });
   }
@@ -122,7 +131,11 @@ class Journal {
     let waiter!: Waiter;
     const seen = new Promise<number>((resolve, reject) => (waiter = { from, match, resolve, reject }));
     this.waiters.add(waiter);
-    const p = (withinMs === Infinity ? seen : bounded(seen, withinMs, () => `no ${what} within ${withinMs} ms; the daemon wrote:\n${this.text()}`)).finally(() => this.waiters.delete(waiter));
+    const p = (
+      withinMs === Infinity
+        ? seen
+        : bounded(seen, withinMs, () => `no ${what} within ${withinMs} ms; the daemon wrote:\n${this.text()}`)
+    ).finally(() => this.waiters.delete(waiter));
     p.catch(() => undefined); // a wait the round no longer needs (it killed on another) must not be an unhandled rejection
     return p;
   }
@@ -138,7 +151,12 @@ class Journal {
 }
 
 /** Resolves upon the `count`-th change seen in `dir` (watched from now on) to a name `accept` takes; bounded. */
-function changesIn(dir: string, what: string, accept: (name: string) => boolean, count = 1): { seen: Promise<void>; close(): void } {
+function changesIn(
+  dir: string,
+  what: string,
+  accept: (name: string) => boolean,
+  count = 1,
+): { seen: Promise<void>; close(): void } {
   let close = () => undefined as void;
   const seen = new Promise<void>((resolve) => {
     let n = 0;
@@ -162,7 +180,10 @@ describe('kill -9 of the node daemon at observed points', () => {
     crontab = await holdRootCrontab();
     writeRoot(USER_LINES);
     const repos = Object.fromEntries(
-      Array.from({ length: REPOS }, (_, i) => [`repos/org/r${String(i).padStart(2, '0')}.yaml`, 'forge: codeberg\nagents: { dev: {}, review: {} }\n']),
+      Array.from({ length: REPOS }, (_, i) => [
+        `repos/org/r${String(i).padStart(2, '0')}.yaml`,
+        'forge: codeberg\nagents: { dev: {}, review: {} }\n',
+      ]),
     );
     const yaml = nodeFactoryYaml({
       policy: { sampleInterval: '100ms', hold: '0s', mounts: ['/'] },
@@ -170,10 +191,17 @@ describe('kill -9 of the node daemon at observed points', () => {
       // A large history and the least commit bound make the branch compact often: compactions and gc get killed too.
       telemetry: { heartbeat: '500ms', maxBranchKiB: 64, keepSamples: 3000, maxCommits: MAX_COMMITS },
     });
-    fixture = makeControlRepo({ factoryYaml: `${yaml}forges:\n  codeberg: { type: forgejo, url: https://codeberg.org, tokenEnv: CODEBERG_TOKEN }\n`, files: repos });
+    fixture = makeControlRepo({
+      factoryYaml: `${yaml}forges:\n  codeberg: { type: forgejo, url: https://codeberg.org, tokenEnv: CODEBERG_TOKEN }\n`,
+      files: repos,
+    });
     dir = await fixture.clone('node', fixture.bare);
     // TMPDIR inside the fixture: the scratch index folders a killed daemon leaves go with it.
-    env = { FACTORY_RUN_DIR: join(fixture.root, 'run'), FACTORY_STATE_DIR: join(fixture.root, 'state'), TMPDIR: join(fixture.root, 'tmp') };
+    env = {
+      FACTORY_RUN_DIR: join(fixture.root, 'run'),
+      FACTORY_STATE_DIR: join(fixture.root, 'state'),
+      TMPDIR: join(fixture.root, 'tmp'),
+    };
     mkdirSync(env.TMPDIR);
   });
   // The daemon of the current round: a failed or timed-out round must not leave its group running.
@@ -199,7 +227,8 @@ describe('kill -9 of the node daemon at observed points', () => {
     }
     for (const file of ['decision.json', 'pressure-state.json', 'roles.json']) {
       const path = join(env.FACTORY_RUN_DIR, file);
-      if (existsSync(path)) expect(() => JSON.parse(readFileSync(path, 'utf8')), `round ${round}: ${file}`).not.toThrow();
+      if (existsSync(path))
+        expect(() => JSON.parse(readFileSync(path, 'utf8')), `round ${round}: ${file}`).not.toThrow();
     }
     const table = readRoot();
     expect(table.match(/^# BEGIN factoryctl/gm) ?? [], `round ${round}: one block`).toHaveLength(1);
@@ -207,7 +236,10 @@ describe('kill -9 of the node daemon at observed points', () => {
     expect(table).toContain(USER_LINES.trim());
     sh(dir, 'git', ['fsck', '--no-dangling', '--no-progress']);
     const tip = sh(dir, 'git', ['rev-parse', '--verify', '--quiet', 'refs/heads/telemetry/test-node']);
-    expect(JSON.parse(sh(dir, 'git', ['show', `${tip}:decision.json`])), `round ${round}: telemetry decision.json`).toMatchObject({ node: 'test-node' });
+    expect(
+      JSON.parse(sh(dir, 'git', ['show', `${tip}:decision.json`])),
+      `round ${round}: telemetry decision.json`,
+    ).toMatchObject({ node: 'test-node' });
   }
 
   it(`leaves nothing half-written after ${KILLS} kills or more (seed ${SEED}), each aimed by what the daemon did, and a restart applies the right state`, async () => {
@@ -225,27 +257,56 @@ describe('kill -9 of the node daemon at observed points', () => {
     mkdirSync(haltDir, { recursive: true });
 
     /** Where the kill landed: the last flip's apply as far as it got (halt files, crontab, telemetry), and whether a compaction was cut. */
-    function landing(journal: Journal, stagedBefore: string[]): { phase: Phase; compaction?: 'before its ref moved' | 'after its ref moved' } {
+    function landing(
+      journal: Journal,
+      stagedBefore: string[],
+    ): { phase: Phase; compaction?: 'before its ref moved' | 'after its ref moved' } {
       const names = readdirSync(haltDir);
-      const halts = { flag: names.includes('dev'), repos: names.filter((n) => n.startsWith('dev@')).length, active: existsSync(join(env.FACTORY_STATE_DIR, '.dev-active')) };
+      const halts = {
+        flag: names.includes('dev'),
+        repos: names.filter((n) => n.startsWith('dev@')).length,
+        active: existsSync(join(env.FACTORY_STATE_DIR, '.dev-active')),
+      };
       const temp = names.some((n) => n.startsWith('.') && n.endsWith('.tmp'));
-      const is = (halted: boolean) => !temp && halts.flag === halted && halts.repos === (halted ? REPOS : 0) && halts.active === !halted;
-      const devLines = readRoot().split('\n').filter((l) => l.includes("gate 'dev'"));
-      const cronDone = devLines.length === REPOS && devLines.every((l) => l.startsWith('#') === haltDev) && stagedTables().every((n) => stagedBefore.includes(n));
+      const is = (halted: boolean) =>
+        !temp && halts.flag === halted && halts.repos === (halted ? REPOS : 0) && halts.active === !halted;
+      const devLines = readRoot()
+        .split('\n')
+        .filter((l) => l.includes("gate 'dev'"));
+      const cronDone =
+        devLines.length === REPOS &&
+        devLines.every((l) => l.startsWith('#') === haltDev) &&
+        stagedTables().every((n) => stagedBefore.includes(n));
       const tip = sh(dir, 'git', ['rev-parse', 'refs/heads/telemetry/test-node']);
-      const committed = JSON.parse(sh(dir, 'git', ['show', `${tip}:roles.json`])).dev.state === (haltDev ? 'halt' : 'run');
-      const phase: Phase = is(!haltDev) ? 'before the apply' : !is(haltDev) ? 'halt files' : !cronDone ? 'crontab' : !committed ? 'telemetry commit' : 'after the commit';
+      const committed =
+        JSON.parse(sh(dir, 'git', ['show', `${tip}:roles.json`])).dev.state === (haltDev ? 'halt' : 'run');
+      const phase: Phase = is(!haltDev)
+        ? 'before the apply'
+        : !is(haltDev)
+          ? 'halt files'
+          : !cronDone
+            ? 'crontab'
+            : !committed
+              ? 'telemetry commit'
+              : 'after the commit';
       const started = journal.lines.findLastIndex((l) => COMPACTING.test(l));
       if (started < 0 || journal.lines.slice(started).some((l) => COMPACTED.test(l))) return { phase };
       // Cut mid-compaction: its journal said it began and never that it ended. Its root commit on the ref says the ref had moved (gc and prune were running).
-      const moved = sh(dir, 'git', ['rev-list', '--count', tip]) === '1' && sh(dir, 'git', ['log', '-1', '--format=%s', tip]).includes('compacted');
+      const moved =
+        sh(dir, 'git', ['rev-list', '--count', tip]) === '1' &&
+        sh(dir, 'git', ['log', '-1', '--format=%s', tip]).includes('compacted');
       return { phase, compaction: moved ? 'after its ref moved' : 'before its ref moved' };
     }
 
     async function round(round: number, aim: Aim): Promise<ReturnType<typeof landing>> {
       const stagedBefore = stagedTables();
       // Its own process group, as systemd's cgroup: kill -9 takes the git and crontab children it has running too.
-      const daemon = spawn(process.execPath, [BIN, 'node'], { cwd: dir, env: { ...process.env, FACTORY_NODE: 'test-node', ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      const daemon = spawn(process.execPath, [BIN, 'node'], {
+        cwd: dir,
+        env: { ...process.env, FACTORY_NODE: 'test-node', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      });
       running = daemon.pid;
       const journal = new Journal(daemon.stderr!);
       const exited = new Promise((resolve) => daemon.on('exit', resolve));
@@ -260,10 +321,16 @@ describe('kill -9 of the node daemon at observed points', () => {
       // Bounded by the flips that wait for it, or by the end of the daemon's stderr.
       const compacting = journal.wait(`a compaction (round ${round})`, COMPACTING, 0, Infinity);
       let compactionSeen = false;
-      void compacting.then(() => (compactionSeen = true), () => undefined);
+      void compacting.then(
+        () => (compactionSeen = true),
+        () => undefined,
+      );
       const watches: Array<{ close(): void }> = [];
       try {
-        await Promise.race([journal.wait(`its first cycle (round ${round})`, STARTED), ...(aim.at === 'compaction' ? [compacting] : [])]);
+        await Promise.race([
+          journal.wait(`its first cycle (round ${round})`, STARTED),
+          ...(aim.at === 'compaction' ? [compacting] : []),
+        ]);
         for (let f = 0; f < aim.flips; f++) await flip();
         if (aim.at === 'cycle') {
           const cycles = changesIn(env.FACTORY_RUN_DIR, 'decision.json write', (n) => n === 'decision.json', aim.count);
@@ -284,7 +351,10 @@ describe('kill -9 of the node daemon at observed points', () => {
         } else {
           // Flip after flip (each one a telemetry commit) until the journal says a compaction began; bounded in flips, not in time.
           for (let f = 0; !compactionSeen; f++) {
-            if (f === 3 * MAX_COMMITS) throw new Error(`round ${round}: no compaction after ${f} flips (${count()} commits on the branch):\n${journal.text()}`);
+            if (f === 3 * MAX_COMMITS)
+              throw new Error(
+                `round ${round}: no compaction after ${f} flips (${count()} commits on the branch):\n${journal.text()}`,
+              );
             await Promise.race([flip(), compacting]);
           }
         }
@@ -298,7 +368,11 @@ describe('kill -9 of the node daemon at observed points', () => {
       }
       await exited;
       // Its stderr drained: the journal holds every line written before the kill.
-      await bounded(journal.closed, WAIT_MS, () => `round ${round}: the daemon's stderr still open ${WAIT_MS} ms after its kill`);
+      await bounded(
+        journal.closed,
+        WAIT_MS,
+        () => `round ${round}: the daemon's stderr still open ${WAIT_MS} ms after its kill`,
+      );
       await waitFor('the killed group gone', () => groupMembers(daemon.pid!).length === 0, 10_000);
       running = undefined;
       checkNothingTorn(round);
@@ -308,7 +382,14 @@ describe('kill -9 of the node daemon at observed points', () => {
       return landing(journal, stagedBefore);
     }
 
-    const landed: Record<Phase | 'compaction', number> = { 'before the apply': 0, 'halt files': 0, crontab: 0, 'telemetry commit': 0, 'after the commit': 0, compaction: 0 };
+    const landed: Record<Phase | 'compaction', number> = {
+      'before the apply': 0,
+      'halt files': 0,
+      crontab: 0,
+      'telemetry commit': 0,
+      'after the commit': 0,
+      compaction: 0,
+    };
     const cut = { 'before its ref moved': 0, 'after its ref moved': 0 };
     const tally = (l: ReturnType<typeof landing>) => {
       landed[l.phase]++;
@@ -322,12 +403,17 @@ describe('kill -9 of the node daemon at observed points', () => {
     for (const a of schedule(random)) tally(await round(rounds++, a));
     // A phase no kill has landed in yet (its aimed kill came late, the step was already over): aim at it again.
     let extra = 0;
-    for (const { phase, aim: at } of REQUIRED) while (landed[phase] === 0 && extra < MAX_EXTRA) (extra++, tally(await round(rounds++, aim(random, at))));
+    for (const { phase, aim: at } of REQUIRED)
+      while (landed[phase] === 0 && extra < MAX_EXTRA) (extra++, tally(await round(rounds++, aim(random, at))));
     console.log(
       `fault test (seed ${SEED}): ${rounds} kills (${extra} extra) in ${Math.round((Date.now() - began) / 1000)} s; landed in the last flip's ${JSON.stringify(landed)}; ` +
         `mid-compaction ${JSON.stringify(cut)}; ${compactions} compactions whole; ${commits} commits on the branch at the end`,
     );
-    for (const { phase } of REQUIRED) expect(landed[phase], `kills landed ${phase === 'compaction' ? 'while the branch was being compacted' : `in the flip's ${phase}`} (as observed after each kill)`).toBeGreaterThan(0);
+    for (const { phase } of REQUIRED)
+      expect(
+        landed[phase],
+        `kills landed ${phase === 'compaction' ? 'while the branch was being compacted' : `in the flip's ${phase}`} (as observed after each kill)`,
+      ).toBeGreaterThan(0);
 
     // Restart: the state is right whatever the last kill interrupted.
     const after = await factoryctl(['node', '--once'], { cwd: dir, env });
@@ -337,7 +423,9 @@ describe('kill -9 of the node daemon at observed points', () => {
     expect(existsSync(join(haltDir, 'dev'))).toBe(haltDev);
     expect(readdirSync(haltDir).filter((n) => n.startsWith('dev@'))).toHaveLength(haltDev ? REPOS : 0);
     expect(existsSync(join(env.FACTORY_STATE_DIR, '.dev-active'))).toBe(!haltDev);
-    const devLines = readRoot().split('\n').filter((l) => l.includes("gate 'dev'"));
+    const devLines = readRoot()
+      .split('\n')
+      .filter((l) => l.includes("gate 'dev'"));
     expect(devLines).toHaveLength(REPOS);
     expect(devLines.every((l) => l.startsWith('#') === haltDev)).toBe(true);
     expect((await factoryctl(['gate', 'dev', '--repo', 'org/r03'], { cwd: dir, env })).code).toBe(haltDev ? 75 : 0);

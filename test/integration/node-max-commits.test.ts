@@ -9,7 +9,10 @@ describe('factoryctl node compacts its telemetry branch at telemetry.maxCommits'
 
   it('a heartbeat on every cycle and maxCommits 10: the branch is rewritten as one commit once it passes 10', async () => {
     const fixture = makeControlRepo({
-      factoryYaml: nodeFactoryYaml({ policy: { sampleInterval: '100ms', hold: '0s', mounts: ['/'] }, telemetry: { heartbeat: '0s', maxCommits: 10 } }),
+      factoryYaml: nodeFactoryYaml({
+        policy: { sampleInterval: '100ms', hold: '0s', mounts: ['/'] },
+        telemetry: { heartbeat: '0s', maxCommits: 10 },
+      }),
     });
     fixtures.push(fixture);
     const dir = await fixture.clone('node', fixture.bare);
@@ -17,10 +20,14 @@ describe('factoryctl node compacts its telemetry branch at telemetry.maxCommits'
     const branch = 'refs/heads/telemetry/test-node';
     const daemon = startNode([], { cwd: dir, env });
     try {
-      const subject = await waitFor('a compaction commit on the telemetry branch', () => {
-        const s = sh(dir, 'git', ['log', '--format=%s', branch, '--']);
-        return s.split('\n').find((line) => line.includes('compacted'));
-      }, 30_000);
+      const subject = await waitFor(
+        'a compaction commit on the telemetry branch',
+        () => {
+          const s = sh(dir, 'git', ['log', '--format=%s', branch, '--']);
+          return s.split('\n').find((line) => line.includes('compacted'));
+        },
+        30_000,
+      );
       expect(subject).toContain('11 commits > 10');
       expect(Number(sh(dir, 'git', ['rev-list', '--count', branch]))).toBeLessThanOrEqual(10);
     } finally {

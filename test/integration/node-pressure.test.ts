@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factoryctl } from '../support/cli.js';
 import { makeControlRepo, type ControlRepoFixture } from '../support/control-repo.js';
 import { cleanupAll, unmount } from '../support/cleanup.js';
-import { allocate, memAvailableMb, nodeFactoryYaml, startNode, waitFor, type RunningNode } from '../support/node-fixture.js';
+import {
+  allocate,
+  memAvailableMb,
+  nodeFactoryYaml,
+  startNode,
+  waitFor,
+  type RunningNode,
+} from '../support/node-fixture.js';
 import { holdRootCrontab, readRoot, writeRoot } from '../support/root-crontab.js';
 
 const USER_LINES = '# my own jobs\n*/7 * * * * /bin/true --users-job\n';
@@ -13,12 +20,14 @@ const HOG_MB = 4096;
 
 /** The dev line of factoryctl's block: live, commented out (halted), or absent. */
 function devLine(): 'live' | 'halted' | 'absent' {
-  const lines = readRoot().split('\n').filter((l) => l.includes("gate 'dev'"));
+  const lines = readRoot()
+    .split('\n')
+    .filter((l) => l.includes("gate 'dev'"));
   if (lines.some((l) => !l.startsWith('#'))) return 'live';
   return lines.some((l) => l.startsWith('# ')) ? 'halted' : 'absent';
 }
 
-describe('factoryctl node under real pressure (real memory, a real filesystem, root\'s real crontab)', () => {
+describe("factoryctl node under real pressure (real memory, a real filesystem, root's real crontab)", () => {
   let crontab: Awaited<ReturnType<typeof holdRootCrontab>>;
   const fixtures: ControlRepoFixture[] = [];
   const mounts: string[] = [];
@@ -58,8 +67,14 @@ describe('factoryctl node under real pressure (real memory, a real filesystem, r
     // Thresholds relative to this machine now: the hog crosses the halt line, freeing it clears the resume line;
     // each with a gigabyte or more to spare for what the other test workers allocate meanwhile.
     const policy = {
-      sampleInterval: '500ms', hold: '0s', resumeHold: '1s', stabilisation: '1s', mounts: ['/'],
-      levels: { '1': { memAvailableMb: { halt: Math.round(base - HOG_MB * 0.6), resume: Math.round(base - HOG_MB / 4) } } },
+      sampleInterval: '500ms',
+      hold: '0s',
+      resumeHold: '1s',
+      stabilisation: '1s',
+      mounts: ['/'],
+      levels: {
+        '1': { memAvailableMb: { halt: Math.round(base - HOG_MB * 0.6), resume: Math.round(base - HOG_MB / 4) } },
+      },
     };
     const t = await setUp(policy);
 
@@ -100,7 +115,11 @@ describe('factoryctl node under real pressure (real memory, a real filesystem, r
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', disk]);
     mounts.push(disk);
     const policy = {
-      sampleInterval: '500ms', hold: '0s', resumeHold: '1s', stabilisation: '1s', mounts: [disk],
+      sampleInterval: '500ms',
+      hold: '0s',
+      resumeHold: '1s',
+      stabilisation: '1s',
+      mounts: [disk],
       levels: { '1': { diskUsedPercent: { halt: 50, resume: 30 } } },
     };
     const t = await setUp(policy);

@@ -38,7 +38,14 @@ describe('policy.stopRunningAtLevel3 with halt files: the node stops running age
       },
       nodes: { default: { roles: ['dev', 'review', 'supervisor'], control: ['halt-files'] } },
       // Level 3 at once on any machine: MemAvailable is always below a petabyte.
-      policy: { sampleInterval: '200ms', hold: '0s', mounts: ['/'], stopRunningAtLevel3: true, stopGrace: '1s', levels: { '3': { memAvailableMb: { halt: 1e9, resume: 1e9 } } } },
+      policy: {
+        sampleInterval: '200ms',
+        hold: '0s',
+        mounts: ['/'],
+        stopRunningAtLevel3: true,
+        stopGrace: '1s',
+        levels: { '3': { memAvailableMb: { halt: 1e9, resume: 1e9 } } },
+      },
     });
     const fixture = makeControlRepo({ factoryYaml: yaml });
     fixtures.push(fixture);
@@ -58,8 +65,14 @@ describe('policy.stopRunningAtLevel3 with halt files: the node stops running age
     const review = start('review-poll.sh');
     const supervisor = start('supervisor-poll.sh');
     // Each script has passed its first line (review's trap) once its sleep runs: only then is the node started.
-    const sleeping = (pgid: number) => groupMembers(pgid).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0'));
-    for (const [name, pgid] of [['dev', dev], ['review', review], ['supervisor', supervisor]] as const) await waitFor(`the ${name} agent's sleep`, () => sleeping(pgid));
+    const sleeping = (pgid: number) =>
+      groupMembers(pgid).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0'));
+    for (const [name, pgid] of [
+      ['dev', dev],
+      ['review', review],
+      ['supervisor', supervisor],
+    ] as const)
+      await waitFor(`the ${name} agent's sleep`, () => sleeping(pgid));
 
     const env = { FACTORY_RUN_DIR: join(fixture.root, 'run'), FACTORY_STATE_DIR: join(fixture.root, 'state') };
     const daemon = startNode([], { cwd: dir, env });
@@ -68,9 +81,15 @@ describe('policy.stopRunningAtLevel3 with halt files: the node stops running age
       await waitFor('the review agent (ignores TERM) killed after the grace', () => !alive(review), 15_000);
       expect(alive(supervisor)).toBe(true);
       expect(alive(daemon.child.pid!)).toBe(true);
-      const log = await waitFor('both stops in the log', () => (/stopped the running review agent/.test(daemon.stderr()) ? daemon.stderr() : ''));
-      expect(log).toMatch(new RegExp(`stopped the running dev agent \\(pid ${dev}, processes ${dev} \\d+\\) by SIGTERM\\b`));
-      expect(log).toMatch(new RegExp(`stopped the running review agent \\(pid ${review}, .*\\) by SIGTERM, then SIGKILL after 1000 ms`));
+      const log = await waitFor('both stops in the log', () =>
+        /stopped the running review agent/.test(daemon.stderr()) ? daemon.stderr() : '',
+      );
+      expect(log).toMatch(
+        new RegExp(`stopped the running dev agent \\(pid ${dev}, processes ${dev} \\d+\\) by SIGTERM\\b`),
+      );
+      expect(log).toMatch(
+        new RegExp(`stopped the running review agent \\(pid ${review}, .*\\) by SIGTERM, then SIGKILL after 1000 ms`),
+      );
       const journal = await waitFor('the stops on the telemetry branch', () => {
         const text = sh(dir, 'git', ['show', 'refs/heads/telemetry/test-node:journal.jsonl']);
         return text.includes('"agent-stopped"') && text.includes('"role":"review"') ? text : '';

@@ -13,13 +13,30 @@ const MAX_COMMITS = 8;
 function update(i: number, level = 0): TelemetryUpdate {
   const at = Date.parse('2025-06-01T12:00:00Z') + i * 5000;
   const iso = new Date(at).toISOString();
-  const sample = { at, memAvailableMb: 6000 - i, memTotalMb: 8000, swapUsedMb: 0, disks: [{ mount: '/', usedPercent: 40, freeMb: 30000 }], load1: 0.3, cores: 2 };
+  const sample = {
+    at,
+    memAvailableMb: 6000 - i,
+    memTotalMb: 8000,
+    swapUsedMb: 0,
+    disks: [{ mount: '/', usedPercent: 40, freeMb: 30000 }],
+    load1: 0.3,
+    cores: 2,
+  };
   return {
     sample,
     decision: { node: 'n1', level, halted: level > 0 ? ['dev'] : [], reason: `tick ${i}`, since: iso, updatedAt: iso },
     roles: { dev: { state: level > 0 ? 'halt' : 'run', source: level > 0 ? 'node' : 'none' } },
     events: [{ at: iso, kind: 'tick', reason: `event ${i}` }],
-    rollup: { from: at, to: at, samples: 1, memAvailableMb: { min: 6000, max: 6000, sum: 6000 }, swapUsedMbMax: 0, diskUsedPercentMax: { '/': 40 }, load1Max: 0.3, levelMax: level },
+    rollup: {
+      from: at,
+      to: at,
+      samples: 1,
+      memAvailableMb: { min: 6000, max: 6000, sum: 6000 },
+      swapUsedMbMax: 0,
+      diskUsedPercentMax: { '/': 40 },
+      load1Max: 0.3,
+      levelMax: level,
+    },
   };
 }
 
@@ -29,7 +46,8 @@ describe('telemetry branch against a real git server', () => {
   let dir: string;
   let branch: TelemetryBranch;
   let mainBefore: string;
-  const remoteTip = () => shAsync(fixture.bare, 'git', ['rev-parse', '--verify', '--quiet', 'refs/heads/telemetry/n1']).catch(() => '');
+  const remoteTip = () =>
+    shAsync(fixture.bare, 'git', ['rev-parse', '--verify', '--quiet', 'refs/heads/telemetry/n1']).catch(() => '');
   const localTip = () => sh(dir, 'git', ['rev-parse', 'refs/heads/telemetry/n1']);
   const remoteFile = (path: string) => sh(fixture.bare, 'git', ['show', `telemetry/n1:${path}`]);
 
@@ -38,7 +56,15 @@ describe('telemetry branch against a real git server', () => {
     server = await startGitServer(fixture.srv);
     dir = await fixture.clone('node', `${server.url}control.git`);
     mainBefore = sh(fixture.bare, 'git', ['rev-parse', 'main']);
-    branch = createTelemetryBranch({ dir, node: 'n1', keepSamples: KEEP, maxBranchKiB: 64, maxCommits: MAX_COMMITS, pushTimeoutMs: 5000, now: Date.now });
+    branch = createTelemetryBranch({
+      dir,
+      node: 'n1',
+      keepSamples: KEEP,
+      maxBranchKiB: 64,
+      maxCommits: MAX_COMMITS,
+      pushTimeoutMs: 5000,
+      now: Date.now,
+    });
     await branch.prepare();
   });
   afterAll(async () => {
@@ -58,8 +84,18 @@ describe('telemetry branch against a real git server', () => {
     expect(sh(dir, 'git', ['rev-parse', 'HEAD'])).toBe(head);
     expect(sh(dir, 'git', ['status', '--porcelain'])).toBe('');
     expect(JSON.parse(remoteFile('decision.json'))).toMatchObject({ node: 'n1', reason: 'tick 2' });
-    expect(remoteFile('journal.jsonl').split('\n').map((l) => JSON.parse(l).reason)).toEqual(['event 0', 'event 1', 'event 2']);
-    expect(sh(fixture.bare, 'git', ['ls-tree', '--name-only', 'telemetry/n1']).split('\n').sort()).toEqual(['decision.json', 'history.jsonl', 'journal.jsonl', 'roles.json', 'sample.json']);
+    expect(
+      remoteFile('journal.jsonl')
+        .split('\n')
+        .map((l) => JSON.parse(l).reason),
+    ).toEqual(['event 0', 'event 1', 'event 2']);
+    expect(sh(fixture.bare, 'git', ['ls-tree', '--name-only', 'telemetry/n1']).split('\n').sort()).toEqual([
+      'decision.json',
+      'history.jsonl',
+      'journal.jsonl',
+      'roles.json',
+      'sample.json',
+    ]);
   });
 
   it('queues commits locally while the forge answers 503, and lands them all when it is back', async () => {
@@ -78,7 +114,10 @@ describe('telemetry branch against a real git server', () => {
     }
     expect(await branch.push()).toEqual({ ok: true, pending: false });
     expect(await remoteTip()).toBe(localTip());
-    expect(sh(fixture.bare, 'git', ['log', '--format=%s', 'telemetry/n1']).split('\n').slice(0, 2)).toEqual(['tick 4', 'tick 3']);
+    expect(sh(fixture.bare, 'git', ['log', '--format=%s', 'telemetry/n1']).split('\n').slice(0, 2)).toEqual([
+      'tick 4',
+      'tick 3',
+    ]);
   });
 
   it('compacts itself: the branch on the server stays under its commit bound, history and journal under theirs', async () => {
@@ -135,7 +174,10 @@ describe('factoryctl node commits telemetry on change and on its heartbeat', () 
 
   beforeAll(async () => {
     fixture = makeControlRepo({
-      factoryYaml: nodeFactoryYaml({ policy: { sampleInterval: '200ms', hold: '0s', mounts: ['/'] }, telemetry: { heartbeat: '1s', maxBranchKiB: 256, keepSamples: 20 } }),
+      factoryYaml: nodeFactoryYaml({
+        policy: { sampleInterval: '200ms', hold: '0s', mounts: ['/'] },
+        telemetry: { heartbeat: '1s', maxBranchKiB: 256, keepSamples: 20 },
+      }),
     });
     server = await startGitServer(fixture.srv);
   });
@@ -148,24 +190,42 @@ describe('factoryctl node commits telemetry on change and on its heartbeat', () 
     const dir = await fixture.clone('node', `${server.url}control.git`);
     const mainBefore = sh(fixture.bare, 'git', ['rev-parse', 'main']);
     const env = { FACTORY_RUN_DIR: join(fixture.root, 'run'), FACTORY_STATE_DIR: join(fixture.root, 'state') };
-    const log = async () => (await shAsync(fixture.bare, 'git', ['log', '--format=%s', 'telemetry/test-node']).catch(() => '')).split('\n').filter(Boolean);
-    const journal = async () => shAsync(fixture.bare, 'git', ['show', 'telemetry/test-node:journal.jsonl']).catch(() => '');
+    const log = async () =>
+      (await shAsync(fixture.bare, 'git', ['log', '--format=%s', 'telemetry/test-node']).catch(() => ''))
+        .split('\n')
+        .filter(Boolean);
+    const journal = async () =>
+      shAsync(fixture.bare, 'git', ['show', 'telemetry/test-node:journal.jsonl']).catch(() => '');
     const daemon = startNode([], { cwd: dir, env });
     try {
-      await waitFor('two heartbeat commits on the server', async () => (await log()).filter((s) => s.endsWith('heartbeat')).length >= 2);
+      await waitFor(
+        'two heartbeat commits on the server',
+        async () => (await log()).filter((s) => s.endsWith('heartbeat')).length >= 2,
+      );
 
       // A human's pinned halt, edited in the node's own clone: the next cycle sees it, commits at once.
-      writeFileSync(join(dir, 'factory-state/overrides.yaml'), `overrides:\n  - { role: review, action: halt, reason: pinned for the test, by: alice, since: "2025-06-01T12:00:00Z" }\n`);
-      await waitFor('the role-halted event on the server', async () => (await journal()).includes('"kind":"role-halted","role":"review"'));
+      writeFileSync(
+        join(dir, 'factory-state/overrides.yaml'),
+        `overrides:\n  - { role: review, action: halt, reason: pinned for the test, by: alice, since: "2025-06-01T12:00:00Z" }\n`,
+      );
+      await waitFor('the role-halted event on the server', async () =>
+        (await journal()).includes('"kind":"role-halted","role":"review"'),
+      );
 
       server.setMode('error');
       const stuck = sh(fixture.bare, 'git', ['rev-parse', 'telemetry/test-node']);
       writeFileSync(join(dir, 'factory-state/overrides.yaml'), 'overrides: []\n');
-      await waitFor('the resume committed locally during the outage', () => sh(dir, 'git', ['show', 'telemetry/test-node:journal.jsonl']).includes('"kind":"role-resumed","role":"review"'));
+      await waitFor('the resume committed locally during the outage', () =>
+        sh(dir, 'git', ['show', 'telemetry/test-node:journal.jsonl']).includes('"kind":"role-resumed","role":"review"'),
+      );
       await waitFor('a failed push reported', () => daemon.stderr().includes('telemetry queued locally'));
       expect(sh(fixture.bare, 'git', ['rev-parse', 'telemetry/test-node'])).toBe(stuck);
       server.setMode('up');
-      await waitFor('the queued resume landing on the server', async () => (await journal()).includes('"kind":"role-resumed","role":"review"'), 45_000);
+      await waitFor(
+        'the queued resume landing on the server',
+        async () => (await journal()).includes('"kind":"role-resumed","role":"review"'),
+        45_000,
+      );
       expect(sh(fixture.bare, 'git', ['rev-parse', 'main'])).toBe(mainBefore);
     } finally {
       expect(await daemon.stop(), daemon.stderr()).toBe(0);

@@ -6,8 +6,18 @@ import { makeReposFixture, recordingContext, type ReposFixture } from '../suppor
 const REPOS = 50;
 const LABELS = 11; // repos/presets/factory-labels.yaml
 
-interface Row { slug: string; status: string; applied: number; actions: unknown[]; failure?: { kind: string; message: string } }
-interface Report { ok: boolean; summary: Record<string, number>; repos: Row[] }
+interface Row {
+  slug: string;
+  status: string;
+  applied: number;
+  actions: unknown[];
+  failure?: { kind: string; message: string };
+}
+interface Report {
+  ok: boolean;
+  summary: Record<string, number>;
+  repos: Row[];
+}
 
 describe('reconcile against the Forgejo emulator: 50 repositories, latency, a bad token, a 429', () => {
   let emu: Emulator;
@@ -62,7 +72,12 @@ describe('reconcile against the Forgejo emulator: 50 repositories, latency, a ba
 
   it('second apply makes zero writes, with at most 3 reads per repository', async () => {
     const before = { writes: writes(), reads: emu.count({ api: 'forgejo', writes: false }) };
-    const { report } = await reconcile('--apply', '--repo', 'org/r00', ...fx.slugs.slice(1).flatMap((s) => ['--repo', s]));
+    const { report } = await reconcile(
+      '--apply',
+      '--repo',
+      'org/r00',
+      ...fx.slugs.slice(1).flatMap((s) => ['--repo', s]),
+    );
     expect(report.summary).toMatchObject({ inSync: REPOS, failed: 0, writes: 0 });
     expect(writes()).toBe(before.writes);
     expect(emu.count({ api: 'forgejo', writes: false }) - before.reads).toBeLessThanOrEqual(3 * REPOS);
@@ -79,17 +94,28 @@ describe('reconcile against the Forgejo emulator: 50 repositories, latency, a ba
     label.color = '000000';
     const plan = await reconcile('--repo', 'org/r02');
     expect(plan.code).toBe(2);
-    expect(plan.report.repos[0]?.actions).toMatchObject([{ kind: 'update-label', name: 'ready', changes: [{ field: 'color', from: '000000', to: '0e8a16' }] }]);
+    expect(plan.report.repos[0]?.actions).toMatchObject([
+      { kind: 'update-label', name: 'ready', changes: [{ field: 'color', from: '000000', to: '0e8a16' }] },
+    ]);
     expect((await reconcile('--apply', '--repo', 'org/r02')).code).toBe(0);
     expect((await reconcile('--repo', 'org/r02')).code).toBe(0);
   });
 
   it('a 429 with Retry-After is waited out, not reported as a failure', async () => {
-    emu.faults.add({ api: 'forgejo', route: 'GET /repos/{owner}/{repo}/labels', repo: 'org/r04', status: 429, retryAfter: '1', times: 1 });
+    emu.faults.add({
+      api: 'forgejo',
+      route: 'GET /repos/{owner}/{repo}/labels',
+      repo: 'org/r04',
+      status: 429,
+      retryAfter: '1',
+      times: 1,
+    });
     const { code, report } = await reconcile('--repo', 'org/r04');
     expect(code).toBe(0);
     expect(report.repos[0]?.status).toBe('in-sync');
-    const tries = emu.exchanges.filter((e) => e.repo === 'org/r04' && e.route === 'GET /repos/{owner}/{repo}/labels').slice(-2);
+    const tries = emu.exchanges
+      .filter((e) => e.repo === 'org/r04' && e.route === 'GET /repos/{owner}/{repo}/labels')
+      .slice(-2);
     expect(tries.map((e) => e.status)).toEqual([429, 200]);
     // the retry came after the server's Retry-After, not before
     expect(tries[1]!.startedAt - tries[0]!.startedAt).toBeGreaterThanOrEqual(1000);

@@ -13,7 +13,8 @@ const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 async function waitFor(output: () => string, pattern: RegExp, boundMs = 30_000): Promise<void> {
   const start = Date.now();
   while (!pattern.test(output())) {
-    if (Date.now() - start > boundMs) throw new Error(`not seen within ${boundMs} ms: ${pattern}\n--- output ---\n${output()}`);
+    if (Date.now() - start > boundMs)
+      throw new Error(`not seen within ${boundMs} ms: ${pattern}\n--- output ---\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -27,7 +28,8 @@ describe('factoryctl run: the embedded default', () => {
   beforeAll(() => {
     // A checkout of its own (the built tool and the template), so the embedded repo lands in it.
     checkout = mkdtempSync(join(tmpdir(), 'factoryctl-run-'));
-    for (const path of ['bin', 'dist', 'factory.yaml', 'factory-state', 'repos', 'schemas']) cpSync(join(PROJECT, path), join(checkout, path), { recursive: true });
+    for (const path of ['bin', 'dist', 'factory.yaml', 'factory-state', 'repos', 'schemas'])
+      cpSync(join(PROJECT, path), join(checkout, path), { recursive: true });
   });
   afterAll(() => {
     child?.kill('SIGKILL');
@@ -35,13 +37,22 @@ describe('factoryctl run: the embedded default', () => {
   });
 
   it('creates a local control repo, runs node and supervisor, shows a line per role, follows a halt, stops on Ctrl-C', async () => {
-    child = spawn(process.execPath, [join(checkout, 'bin', 'factoryctl.js'), 'run', '--interval', '1s'], { cwd: checkout, env: { ...process.env, FACTORY_NODE: 'solo' } });
+    child = spawn(process.execPath, [join(checkout, 'bin', 'factoryctl.js'), 'run', '--interval', '1s'], {
+      cwd: checkout,
+      env: { ...process.env, FACTORY_NODE: 'solo' },
+    });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     await waitFor(() => output, /created the embedded control repo .*\.factoryctl\/control \(local, no remote\)/);
-    await waitFor(() => output, /── solo: level 0[^\n]*\n\s+dev\s+run[^\n]*\n\s+review\s+run[^\n]*\n\s+supervisor\s+run/);
+    await waitFor(
+      () => output,
+      /── solo: level 0[^\n]*\n\s+dev\s+run[^\n]*\n\s+review\s+run[^\n]*\n\s+supervisor\s+run/,
+    );
 
-    const halted = await factoryctl(['--dir', control(), 'halt', 'dev', '--reason', 'trying it out'], { cwd: checkout, env: { FACTORY_NODE: 'solo' } });
+    const halted = await factoryctl(['--dir', control(), 'halt', 'dev', '--reason', 'trying it out'], {
+      cwd: checkout,
+      env: { FACTORY_NODE: 'solo' },
+    });
     expect(halted.code, halted.stderr).toBe(0);
     await waitFor(() => output, /dev\s+HALTED override\s+trying it out/);
 

@@ -9,8 +9,24 @@ import { headBuild } from '../../src/adapters/upgrade/build.js';
 
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 // The committed project, not the shared work tree: other engineers' half-written files stay out.
-const COPIED = ['src', 'scripts', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json', 'factory.yaml', 'factory-state', 'repos', 'schemas'];
-const IDENTITY = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' };
+const COPIED = [
+  'src',
+  'scripts',
+  'bin',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'factory.yaml',
+  'factory-state',
+  'repos',
+  'schemas',
+];
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'T',
+  GIT_AUTHOR_EMAIL: 't@example.org',
+  GIT_COMMITTER_NAME: 'T',
+  GIT_COMMITTER_EMAIL: 't@example.org',
+};
 const fixtures: string[] = [];
 
 afterEach(() => {
@@ -18,7 +34,12 @@ afterEach(() => {
 });
 
 const sh = (cwd: string, cmd: string, args: string[]) =>
-  execFileSync(cmd, args, { cwd, env: { ...process.env, ...IDENTITY }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  execFileSync(cmd, args, {
+    cwd,
+    env: { ...process.env, ...IDENTITY },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 
 /** A control repo holding this project at HEAD, built once by `npm run build` as an operator would. */
 function controlRepo(): string {
@@ -46,7 +67,8 @@ function commitEdit(dir: string, file: string, edit: (text: string) => string): 
 }
 
 // The version `--version` prints is package.json's (bundled into the CLI).
-const setVersion = (version: string) => (text: string) => text.replace(/"version":(\s*)"[^"]*"/, `"version":$1"${version}"`);
+const setVersion = (version: string) => (text: string) =>
+  text.replace(/"version":(\s*)"[^"]*"/, `"version":$1"${version}"`);
 const version = (dir: string) => sh(dir, process.execPath, ['bin/factoryctl.js', '--version']);
 
 function recorder(): UpgradeOptions & { lines: string[] } {
@@ -58,8 +80,16 @@ describe('upgradeIfNeeded', () => {
   it('agrees with the build script on the identity: a fresh `npm run build` is current', async () => {
     const dir = controlRepo();
     const head = await headBuild(dir);
-    expect(readFileSync(join(dir, 'dist/BUILD_ID'), 'utf8')).toBe(`${head.info.id}\n${head.info.parts.map((p) => `${p.path} ${p.oid}\n`).join('')}`);
-    expect(head.info.parts.map((p) => p.path)).toEqual(['package-lock.json', 'package.json', 'scripts/build.mjs', 'src', 'tsconfig.json']);
+    expect(readFileSync(join(dir, 'dist/BUILD_ID'), 'utf8')).toBe(
+      `${head.info.id}\n${head.info.parts.map((p) => `${p.path} ${p.oid}\n`).join('')}`,
+    );
+    expect(head.info.parts.map((p) => p.path)).toEqual([
+      'package-lock.json',
+      'package.json',
+      'scripts/build.mjs',
+      'src',
+      'tsconfig.json',
+    ]);
     const opts = recorder();
     expect(await upgradeIfNeeded(dir, opts)).toEqual({ status: 'current', from: head.info.id });
     // A change outside the build's inputs is no reason to rebuild.
@@ -78,7 +108,17 @@ describe('upgradeIfNeeded', () => {
     // Callers running all along, as agents' gates do: each must get one whole build or the other.
     const calls = join(dir, '..', 'calls.txt');
     const stop = join(dir, '..', 'stop');
-    const loop = spawn('sh', ['-c', `while [ ! -e "$1" ]; do node bin/factoryctl.js --version >>"$2" 2>&1 || echo "exit $?" >>"$2"; done`, 'sh', stop, calls], { cwd: dir, stdio: 'ignore' });
+    const loop = spawn(
+      'sh',
+      [
+        '-c',
+        `while [ ! -e "$1" ]; do node bin/factoryctl.js --version >>"$2" 2>&1 || echo "exit $?" >>"$2"; done`,
+        'sh',
+        stop,
+        calls,
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
     const looped = new Promise((resolve) => loop.on('close', resolve));
     await waitFor(() => existsSync(calls) && readFileSync(calls, 'utf8').includes('0.1.0'));
     const opts = recorder();
@@ -112,7 +152,8 @@ describe('upgradeIfNeeded', () => {
     // The first build's files left in dist/ by `npm run build` went with it.
     expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['BUILD_ID', 'cli.js', 'gate-early.cjs', 'gate.cjs']);
     // The node daemon's config worker is part of every build (bundled beside its cli.js).
-    for (const id of ids.slice(1)) expect(readdirSync(join(dir, '.factoryctl/builds', id))).toContain('config-worker.cjs');
+    for (const id of ids.slice(1))
+      expect(readdirSync(join(dir, '.factoryctl/builds', id))).toContain('config-worker.cjs');
     // The gate's own single-file bundle follows the switch too, and still answers.
     expect(sh(dir, process.execPath, ['bin/factoryctl.js', 'gate', 'supervisor', '--json'])).toContain('"run":true');
   });
@@ -125,7 +166,9 @@ describe('upgradeIfNeeded', () => {
     const opts = recorder();
     const result = await upgradeIfNeeded(dir, opts);
     expect(result).toMatchObject({ status: 'failed', from: first, to: broken });
-    expect(result.reason).toMatch(/^the build failed \(exit 1\): src\/cli\.ts:\d+:\d+: ERROR: Expected identifier but found "\("$/);
+    expect(result.reason).toMatch(
+      /^the build failed \(exit 1\): src\/cli\.ts:\d+:\d+: ERROR: Expected identifier but found "\("$/,
+    );
     expect(version(dir)).toBe('factoryctl 0.1.0');
     expect(readdirSync(join(dir, '.factoryctl/builds'))).toEqual([]);
 
@@ -144,7 +187,12 @@ describe('upgradeIfNeeded', () => {
   it('a build that fails its self-check is not switched to', async () => {
     const dir = controlRepo();
     // Builds fine, but the new CLI cannot answer `--version` as a factoryctl should.
-    commitEdit(dir, 'src/cli.ts', (t) => t.replace(/process\.stdout\.write\(global\.json [^\n]*\);\n(\s*)return EXIT\.OK;/, "process.stdout.write('oops\\n');\n$1return EXIT.SOFTWARE;"));
+    commitEdit(dir, 'src/cli.ts', (t) =>
+      t.replace(
+        /process\.stdout\.write\(global\.json [^\n]*\);\n(\s*)return EXIT\.OK;/,
+        "process.stdout.write('oops\\n');\n$1return EXIT.SOFTWARE;",
+      ),
+    );
     const result = await upgradeIfNeeded(dir, recorder());
     expect(result.status).toBe('failed');
     expect(result.reason).toBe('self-check `--version` failed (exit 70): oops');
@@ -170,13 +218,28 @@ describe('upgradeIfNeeded', () => {
   it('a changed package-lock.json is installed with npm ci into its own cache, under a time bound', async () => {
     // A lock with no dependencies installs offline in a moment; without esbuild the build then fails.
     const bare = (dir: string) => {
-      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'factoryctl', version: '0.1.0', type: 'module' }));
-      writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'factoryctl', version: '0.1.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'factoryctl', version: '0.1.0' } } }));
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: 'factoryctl', version: '0.1.0', type: 'module' }),
+      );
+      writeFileSync(
+        join(dir, 'package-lock.json'),
+        JSON.stringify({
+          name: 'factoryctl',
+          version: '0.1.0',
+          lockfileVersion: 3,
+          requires: true,
+          packages: { '': { name: 'factoryctl', version: '0.1.0' } },
+        }),
+      );
       sh(dir, 'git', ['commit', '-qam', 'no dependencies']);
     };
     const slow = controlRepo();
     bare(slow);
-    expect(await upgradeIfNeeded(slow, { ...recorder(), installTimeoutMs: 1 })).toMatchObject({ status: 'failed', reason: 'npm ci timed out' });
+    expect(await upgradeIfNeeded(slow, { ...recorder(), installTimeoutMs: 1 })).toMatchObject({
+      status: 'failed',
+      reason: 'npm ci timed out',
+    });
     expect(readdirSync(join(slow, '.factoryctl/deps'))).toEqual([]);
 
     const dir = controlRepo();
@@ -188,7 +251,11 @@ describe('upgradeIfNeeded', () => {
     expect(opts.lines[0]).toMatch(/^package-lock\.json changed: npm ci for build /);
     const lock = sh(dir, 'git', ['rev-parse', 'HEAD:package-lock.json']);
     expect(readdirSync(join(dir, '.factoryctl/deps'))).toEqual([lock]);
-    expect(readdirSync(join(dir, '.factoryctl/deps', lock)).sort()).toEqual(['node_modules', 'package-lock.json', 'package.json']);
+    expect(readdirSync(join(dir, '.factoryctl/deps', lock)).sort()).toEqual([
+      'node_modules',
+      'package-lock.json',
+      'package.json',
+    ]);
 
     // The next source change with the same lock reuses that install.
     commitEdit(dir, 'package.json', setVersion('0.7.0'));
@@ -198,7 +265,7 @@ describe('upgradeIfNeeded', () => {
     expect(version(dir)).toBe('factoryctl 0.7.0');
   });
 
-  it('two calls at once: one upgrades, the other stands aside; a dead holder\'s lock is taken over', async () => {
+  it("two calls at once: one upgrades, the other stands aside; a dead holder's lock is taken over", async () => {
     const dir = controlRepo();
     commitEdit(dir, 'package.json', setVersion('0.5.0'));
     const results = await Promise.all([upgradeIfNeeded(dir, recorder()), upgradeIfNeeded(dir, recorder())]);
@@ -209,7 +276,10 @@ describe('upgradeIfNeeded', () => {
 
     commitEdit(dir, 'package.json', setVersion('0.6.0'));
     const deadPid = Number(sh(dir, 'sh', ['-c', 'sh -c "echo \\$\\$"']));
-    writeFileSync(join(dir, '.factoryctl/upgrade.lock'), JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), nonce: 'dead', at: Date.now() }));
+    writeFileSync(
+      join(dir, '.factoryctl/upgrade.lock'),
+      JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), nonce: 'dead', at: Date.now() }),
+    );
     expect((await upgradeIfNeeded(dir, recorder())).status).toBe('upgraded');
     expect(version(dir)).toBe('factoryctl 0.6.0');
   });

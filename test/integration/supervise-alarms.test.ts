@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/domain/supervisor/webhook-signature.js';
 import { cleanupAll } from '../support/cleanup.js';
 import { assertAllExchangesMatchSpec } from '../support/emulator/index.js';
-import { APP, SECRET, startDaemon, startSuperviseFixture, until, type Daemon, type SuperviseFixture } from '../support/supervise-fixture.js';
+import {
+  APP,
+  SECRET,
+  startDaemon,
+  startSuperviseFixture,
+  until,
+  type Daemon,
+  type SuperviseFixture,
+} from '../support/supervise-fixture.js';
 
 const ALARMS = 'factory-state/alarms.yaml';
 
@@ -38,9 +46,13 @@ describe('alarm add checks its target on the forge and CI', () => {
     const added = await fx.cli(fx.humanDir, ['alarm', 'add', '--pipeline', '940', '--note', 'release build']);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('alarm pipeline-940 set: fires when pipeline #940 finishes (pushed)');
-    expect(fx.onMain(ALARMS)).toMatch(/id: pipeline-940\n\s+kind: pipeline\n\s+number: 940\n\s+note: release build\n\s+createdBy: human/);
+    expect(fx.onMain(ALARMS)).toMatch(
+      /id: pipeline-940\n\s+kind: pipeline\n\s+number: 940\n\s+note: release build\n\s+createdBy: human/,
+    );
     expect((await fx.cli(fx.humanDir, ['alarm', 'add', '--pipeline', '940'])).stdout).toContain('already set');
-    expect((await fx.cli(fx.agentDir, ['alarm', 'list'])).stdout).toContain('pipeline #940 finishes (release build) [human]');
+    expect((await fx.cli(fx.agentDir, ['alarm', 'list'])).stdout).toContain(
+      'pipeline #940 finishes (release build) [human]',
+    );
     const unknown = await fx.cli(fx.humanDir, ['alarm', 'rm', 'nope']);
     expect(unknown.code).toBe(66);
     expect((await fx.cli(fx.humanDir, ['alarm', 'rm', 'pipeline-940'])).code).toBe(0);
@@ -78,7 +90,14 @@ describe('a pipeline alarm fires once the pipeline finishes, by polling (the lat
     fx.emu.woodpecker.setPipelineStatus(fx.ciRepoId, n, 'running');
     const file = join(out, 'fired.txt');
     const from = daemon.lines.length;
-    const added = await fx.cli(fx.humanDir, ['alarm', 'add', '--pipeline', '940', '--command', `echo "$FACTORY_ALARM_ID: $FACTORY_ALARM_REASON" > ${file}`]);
+    const added = await fx.cli(fx.humanDir, [
+      'alarm',
+      'add',
+      '--pipeline',
+      '940',
+      '--command',
+      `echo "$FACTORY_ALARM_ID: $FACTORY_ALARM_REASON" > ${file}`,
+    ]);
     expect(added.code, added.stderr).toBe(0);
     // New alarms are picked up by the poll (a pull of the control repo, no API call). The cycle interval is
     // 10 minutes, so only the poll can see it; the bound is for a loaded CI machine, not a latency claim.
@@ -87,8 +106,14 @@ describe('a pipeline alarm fires once the pipeline finishes, by polling (the lat
     fx.emu.woodpecker.setPipelineStatus(fx.ciRepoId, n, 'success');
     // A poll period (1s) plus a cycle's pull, reads and push; the latency itself is measured in bench/.
     await until(() => (fx.onMain(ALARMS).includes('id: ') ? undefined : true), 30_000, 'the alarm to fire');
-    expect(fx.onMain('factory-state/STATUS.md')).toMatch(/UTC: alarm pipeline-940 fired: pipeline #940 finished: success; runs `echo/);
-    const { value } = await until(() => (existsSync(file) ? readFileSync(file, 'utf8') : undefined), 15_000, 'the command to run');
+    expect(fx.onMain('factory-state/STATUS.md')).toMatch(
+      /UTC: alarm pipeline-940 fired: pipeline #940 finished: success; runs `echo/,
+    );
+    const { value } = await until(
+      () => (existsSync(file) ? readFileSync(file, 'utf8') : undefined),
+      15_000,
+      'the command to run',
+    );
     expect(value.trim()).toBe('pipeline-940: pipeline #940 finished: success');
   });
 });
@@ -107,21 +132,44 @@ describe('webhooks wake the supervisor at once; unsigned or wrongly signed ones 
     const from = daemon.lines.length;
     const refused = await Promise.all([
       fetch(`${hookUrl}/hook`, { method: 'POST', body }),
-      fetch(`${hookUrl}/hook`, { method: 'POST', body, headers: { 'X-Factory-Signature': signBody('wrong-secret', body) } }),
-      fetch(`${hookUrl}/any`, { method: 'POST', body, headers: { 'X-Forgejo-Event': 'push', 'X-Forgejo-Signature': createHmac('sha256', SECRET).update(`${body} `).digest('hex') } }),
+      fetch(`${hookUrl}/hook`, {
+        method: 'POST',
+        body,
+        headers: { 'X-Factory-Signature': signBody('wrong-secret', body) },
+      }),
+      fetch(`${hookUrl}/any`, {
+        method: 'POST',
+        body,
+        headers: {
+          'X-Forgejo-Event': 'push',
+          'X-Forgejo-Signature': createHmac('sha256', SECRET).update(`${body} `).digest('hex'),
+        },
+      }),
     ]);
     expect(refused.map((r) => r.status)).toEqual([401, 401, 401]);
-    await until(() => (daemon.lines.slice(from).filter((l) => l.includes('webhook refused')).length === 3 ? true : undefined), 15_000, 'three refusals in the log');
+    await until(
+      () => (daemon.lines.slice(from).filter((l) => l.includes('webhook refused')).length === 3 ? true : undefined),
+      15_000,
+      'three refusals in the log',
+    );
     expect(daemon.lines.slice(from).join('\n')).toMatch(/unsigned: none of x-factory-signature/);
     expect(daemon.lines.slice(from).some((l) => l.includes('cycle ('))).toBe(false);
     expect(fx.mainSha()).toBe(before);
     expect(fx.onMain(ALARMS)).toContain('id: pipeline-950');
 
-    const ok = await fetch(`${hookUrl}/hook`, { method: 'POST', body, headers: { 'X-Factory-Signature': signBody(SECRET, body) } });
+    const ok = await fetch(`${hookUrl}/hook`, {
+      method: 'POST',
+      body,
+      headers: { 'X-Factory-Signature': signBody(SECRET, body) },
+    });
     expect(ok.status).toBe(202);
     // The latency (under a second on loopback) is measured in bench/; here only that it happens without a poll
     // (the next one is 10 minutes away).
-    await until(() => (fx.onMain(ALARMS).includes('pipeline-950') ? undefined : true), 30_000, 'the alarm to fire on the webhook');
+    await until(
+      () => (fx.onMain(ALARMS).includes('pipeline-950') ? undefined : true),
+      30_000,
+      'the alarm to fire on the webhook',
+    );
     expect(fx.onMain('factory-state/STATUS.md')).toContain('alarm pipeline-950 fired: pipeline #950 finished: failure');
     await daemon.waitFor(/cycle \(generic webhook\)/, 10_000, from);
   });
@@ -130,7 +178,14 @@ describe('webhooks wake the supervisor at once; unsigned or wrongly signed ones 
     const { daemon, hookUrl } = ctx;
     const body = JSON.stringify({ ref: 'refs/heads/main' });
     const from = daemon.lines.length;
-    const r = await fetch(`${hookUrl}/forgejo`, { method: 'POST', body, headers: { 'X-Forgejo-Event': 'push', 'X-Forgejo-Signature': createHmac('sha256', SECRET).update(body).digest('hex') } });
+    const r = await fetch(`${hookUrl}/forgejo`, {
+      method: 'POST',
+      body,
+      headers: {
+        'X-Forgejo-Event': 'push',
+        'X-Forgejo-Signature': createHmac('sha256', SECRET).update(body).digest('hex'),
+      },
+    });
     expect(r.status).toBe(202);
     await daemon.waitFor(/cycle \(forgejo push event\)/, 15_000, from);
   });

@@ -6,7 +6,10 @@ import { startDaemon, startSuperviseFixture, until, type SuperviseFixture } from
 describe('CI overload halts review factory-wide; forge trouble never resumes it', () => {
   let fx: SuperviseFixture;
   const pipelines: number[] = [];
-  const halts = () => (parse(fx.onMain('factory-state/halts.yaml')).halts as { role: string; by: string }[]).map((h) => `${h.role} by ${h.by}`);
+  const halts = () =>
+    (parse(fx.onMain('factory-state/halts.yaml')).halts as { role: string; by: string }[]).map(
+      (h) => `${h.role} by ${h.by}`,
+    );
   const gate = (role: string) => fx.cli(fx.agentDir, ['gate', role]);
   const once = async () => {
     const r = await fx.cli(fx.supervisorDir, ['supervise', '--once']);
@@ -22,7 +25,7 @@ describe('CI overload halts review factory-wide; forge trouble never resumes it'
     await assertAllExchangesMatchSpec(fx.emu);
   });
 
-  it('halts review (not dev) when the queue passes the limit: every node\'s gate answers 75 for review', async () => {
+  it("halts review (not dev) when the queue passes the limit: every node's gate answers 75 for review", async () => {
     for (let i = 0; i < 3; i++) pipelines.push(fx.emu.woodpecker.createPipeline(fx.ciRepoId));
     expect((await gate('review')).code).toBe(0);
     await once();
@@ -31,7 +34,9 @@ describe('CI overload halts review factory-wide; forge trouble never resumes it'
     expect(blocked.code).toBe(75);
     expect(blocked.stderr).toContain('CI queue past the review limit (3 pending');
     expect((await gate('dev')).code).toBe(0);
-    expect(fx.onMain('factory-state/STATUS.md')).toMatch(/\| test-node \| review \| \*\*halted\*\* \| supervisor \| CI queue past the review limit/);
+    expect(fx.onMain('factory-state/STATUS.md')).toMatch(
+      /\| test-node \| review \| \*\*halted\*\* \| supervisor \| CI queue past the review limit/,
+    );
   });
 
   it.each([
@@ -76,7 +81,11 @@ describe('CI overload halts review factory-wide; forge trouble never resumes it'
       daemon.child.kill('SIGUSR1');
       await daemon.waitFor(/committed .* and pushed/, 15_000, from);
       expect(halts()).toEqual([]);
-      const resumed = await until(async () => ((await gate('review')).code === 0 ? true : undefined), 20_000, 'the gate to let review run');
+      const resumed = await until(
+        async () => ((await gate('review')).code === 0 ? true : undefined),
+        20_000,
+        'the gate to let review run',
+      );
       expect(resumed.value).toBe(true);
       expect(fx.onMain('factory-state/STATUS.md')).toMatch(/CI queue drained \(0 pending.*\): review resumes/);
     } finally {

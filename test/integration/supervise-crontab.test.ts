@@ -15,16 +15,21 @@ const cronMode = (yaml: string) => {
   const out = yaml
     .replace('control: [halt-files]', 'control: [halt-files, crontab]')
     .replace('    protected: true\n', '    protected: true\n    command: factoryctl supervise --once\n');
-  if (out === yaml || !out.includes('crontab]') || !out.includes('supervise --once')) throw new Error('test: could not switch factory.yaml to cron mode');
+  if (out === yaml || !out.includes('crontab]') || !out.includes('supervise --once'))
+    throw new Error('test: could not switch factory.yaml to cron mode');
   return out;
 };
 
-describe('supervise --once then node --once: root\'s real crontab follows the tuned intervals', () => {
+describe("supervise --once then node --once: root's real crontab follows the tuned intervals", () => {
   let fx: SuperviseFixture;
   let crontab: Awaited<ReturnType<typeof holdRootCrontab>>;
   const scratch = mkdtempSync(join(tmpdir(), 'supervise-cron-'));
   const nodeEnv = { FACTORY_RUN_DIR: join(scratch, 'run'), FACTORY_STATE_DIR: join(scratch, 'state') };
-  const everyLines = () => readRoot().split('\n').filter((l) => /^# (dev|review|supervisor): every /.test(l)).sort();
+  const everyLines = () =>
+    readRoot()
+      .split('\n')
+      .filter((l) => /^# (dev|review|supervisor): every /.test(l))
+      .sort();
   const supervise = async (at: number) => {
     fx.clock.at = at;
     const r = await fx.cli(fx.supervisorDir, ['supervise', '--once'], { now: at });

@@ -16,13 +16,24 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
   let b: string;
   const supervise = async (dir: string, node: string, at: number) => {
     fx.clock.at = at;
-    const r = await factoryctl(['supervise', '--once', '--now', new Date(at).toISOString()], { cwd: dir, env: { ...fx.env, FACTORY_NODE: node } });
+    const r = await factoryctl(['supervise', '--once', '--now', new Date(at).toISOString()], {
+      cwd: dir,
+      env: { ...fx.env, FACTORY_NODE: node },
+    });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     return r;
   };
-  const lease = () => JSON.parse(sh(fx.repo.bare, 'git', ['show', 'control/lease:lease.json'])) as { holder: string; epoch: number; expiresAt: string };
+  const lease = () =>
+    JSON.parse(sh(fx.repo.bare, 'git', ['show', 'control/lease:lease.json'])) as {
+      holder: string;
+      epoch: number;
+      expiresAt: string;
+    };
   /** who committed each supervisor commit on main (the clones' git identities are their names) */
-  const committers = () => sh(fx.repo.bare, 'git', ['log', '--format=%an', 'main']).split('\n').filter((n) => n !== 'Tester');
+  const committers = () =>
+    sh(fx.repo.bare, 'git', ['log', '--format=%an', 'main'])
+      .split('\n')
+      .filter((n) => n !== 'Tester');
   const halts = () => (parse(fx.onMain('factory-state/halts.yaml')).halts as { role: string }[]).map((h) => h.role);
   const pipelines: number[] = [];
   /** --now starts a clock that runs on at real speed: a run's time is its start plus a few seconds at most */
@@ -51,7 +62,9 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
     const before = fx.mainSha();
     const second = await supervise(b, 'vps-b', T0 + 10 * SEC);
     expect(second.stdout).toMatch(/^standby, vps-a leads \(epoch 1\) until .*committed nothing/);
-    expect(second.stderr).toMatch(/standby: .*observing only, committing nothing \(as leader: supervisor: .*CI queue past the review limit/);
+    expect(second.stderr).toMatch(
+      /standby: .*observing only, committing nothing \(as leader: supervisor: .*CI queue past the review limit/,
+    );
     expect(fx.mainSha()).toBe(before);
     expect(lease().holder).toBe('vps-a');
 
@@ -80,7 +93,7 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
     expect(old.stdout).toMatch(/^standby, vps-b leads \(epoch 2\)/);
   });
 
-  it('fencing: a deposed leader\'s atomic push of a decision is rejected, and nothing of it lands on main', async () => {
+  it("fencing: a deposed leader's atomic push of a decision is rejected, and nothing of it lands on main", async () => {
     // vps-a leads again once vps-b's term is over...
     let now = Date.parse(lease().expiresAt) + SEC;
     const leader = await takeLead(a, 'origin', 'vps-a', () => now, POLICY);
@@ -96,7 +109,18 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
     const mainBefore = fx.mainSha();
     const leaseBefore = sh(fx.repo.bare, 'git', ['rev-parse', 'control/lease']);
     if (leader.kind !== 'leader') throw new Error('unreachable');
-    const push = commitStateFiles(a, ['factory-state/halts.yaml'], () => ({ changes: { 'factory-state/halts.yaml': 'halts:\n  - { role: dev, reason: stale decision, since: 2026-03-02T08:00:00Z, by: vps-a }\n' }, message: 'supervisor: a deposed leader\'s decision' }), () => leader.fence());
+    const push = commitStateFiles(
+      a,
+      ['factory-state/halts.yaml'],
+      () => ({
+        changes: {
+          'factory-state/halts.yaml':
+            'halts:\n  - { role: dev, reason: stale decision, since: 2026-03-02T08:00:00Z, by: vps-a }\n',
+        },
+        message: "supervisor: a deposed leader's decision",
+      }),
+      () => leader.fence(),
+    );
     await expect(push).rejects.toBeInstanceOf(LeaseLostError);
     await expect(push).rejects.toThrow(/lease lost to vps-b \(epoch 4\)/);
     expect(fx.mainSha()).toBe(mainBefore);
@@ -104,18 +128,30 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
     expect(sh(fx.repo.bare, 'git', ['log', '--format=%s', 'main'])).not.toContain('deposed');
     // the same push from the rightful leader lands, main and lease together
     if (usurper.kind !== 'leader') throw new Error('unreachable');
-    const ok = await commitStateFiles(b, ['factory-state/STATUS.md'], () => ({ changes: { 'factory-state/STATUS.md': 'fenced\n' }, message: 'supervisor: leader writes' }), () => usurper.fence());
+    const ok = await commitStateFiles(
+      b,
+      ['factory-state/STATUS.md'],
+      () => ({ changes: { 'factory-state/STATUS.md': 'fenced\n' }, message: 'supervisor: leader writes' }),
+      () => usurper.fence(),
+    );
     expect(ok.changed).toBe(true);
     await usurper.confirm();
     expect(fx.onMain('factory-state/STATUS.md')).toBe('fenced');
     expect(sh(fx.repo.bare, 'git', ['rev-parse', 'control/lease'])).not.toBe(leaseBefore);
-    expect(lease()).toEqual({ holder: 'vps-b', epoch: 4, expiresAt: new Date(now + POLICY.durationMs + 1).toISOString() });
+    expect(lease()).toEqual({
+      holder: 'vps-b',
+      epoch: 4,
+      expiresAt: new Date(now + POLICY.durationMs + 1).toISOString(),
+    });
   });
 
   it('two daemons: exactly one leads; when it stops, the other takes over within the lease duration', async () => {
     await shAsync(fx.humanDir, 'git', ['pull', '-q']);
     // short leases so that a real-time takeover fits in a test
-    const yaml = sh(fx.humanDir, 'cat', ['factory.yaml']).replace(/^supervisor:\n/m, 'supervisor:\n  lease: { duration: 4s, renewBefore: 2s }\n');
+    const yaml = sh(fx.humanDir, 'cat', ['factory.yaml']).replace(
+      /^supervisor:\n/m,
+      'supervisor:\n  lease: { duration: 4s, renewBefore: 2s }\n',
+    );
     await import('node:fs').then((fs) => fs.writeFileSync(`${fx.humanDir}/factory.yaml`, yaml));
     sh(fx.humanDir, 'git', ['commit', '-qam', 'short leases']);
     await shAsync(fx.humanDir, 'git', ['push', '-q']);
@@ -127,7 +163,10 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
     try {
       await da.waitFor(/^factoryctl supervise: leader: /, 20_000);
       db = startDaemon(b, [], { ...fx.env, FACTORY_NODE: 'vps-b' });
-      await db.waitFor(/^factoryctl supervise: standby: vps-a leads .*committing nothing until the lease expires/, 20_000);
+      await db.waitFor(
+        /^factoryctl supervise: standby: vps-a leads .*committing nothing until the lease expires/,
+        20_000,
+      );
       // the leader renews on its own, with no cycle due (its interval is a minute)
       const e1 = Date.parse(lease().expiresAt);
       await until(() => Date.parse(lease().expiresAt) > e1 || undefined, 10_000, 'a renewal by vps-a');

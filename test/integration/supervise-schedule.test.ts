@@ -9,7 +9,10 @@ const T0 = Date.parse('2026-03-02T08:00:00Z');
 describe('supervise --once: the schedule follows the forge and CI (emulator + real git server)', () => {
   let fx: SuperviseFixture;
   const intervals = () => {
-    const roles = parse(fx.onMain('factory-state/schedule.yaml')).roles as Record<string, { interval: string; reason: string }>;
+    const roles = parse(fx.onMain('factory-state/schedule.yaml')).roles as Record<
+      string,
+      { interval: string; reason: string }
+    >;
     return Object.fromEntries(Object.entries(roles).map(([r, e]) => [r, e.interval]));
   };
   const supervise = async (at: number) => {
@@ -38,7 +41,9 @@ describe('supervise --once: the schedule follows the forge and CI (emulator + re
     expect(seen.map((s) => s.dev)).toEqual(['4m', '8m', '16m', '30m', '30m', '30m']);
     expect(seen.at(-1)).toEqual({ dev: '30m', review: '30m', supervisor: '15m' });
     const dev = parse(fx.onMain('factory-state/schedule.yaml')).roles.dev;
-    expect(dev.reason).toMatch(/^quiet for 40m \(no open PRs, no pipelines pending, no pipelines running, no ready issues\): back off from 16m to 30m, the maximum$/);
+    expect(dev.reason).toMatch(
+      /^quiet for 40m \(no open PRs, no pipelines pending, no pipelines running, no ready issues\): back off from 16m to 30m, the maximum$/,
+    );
     expect(fx.onMain('factory-state/STATUS.md')).toContain('| dev | 30m |');
   });
 
@@ -62,7 +67,9 @@ describe('supervise --once: the schedule follows the forge and CI (emulator + re
     expect(intervals()).toEqual({ dev: '2m', review: '2m', supervisor: '1m' });
     expect(fx.commitsOnMain()).toBe(before + 1);
     const roles = parse(fx.onMain('factory-state/schedule.yaml')).roles;
-    expect(roles.review.reason).toBe('work in flight (1 open PR, 1 pipeline pending, 1 pipeline running): run every 2m, the minimum');
+    expect(roles.review.reason).toBe(
+      'work in flight (1 open PR, 1 pipeline pending, 1 pipeline running): run every 2m, the minimum',
+    );
     const status = fx.onMain('factory-state/STATUS.md');
     expect(status).toMatch(/- 2026-03-02 09:30 UTC: review every 2m \(was 30m\): work in flight/);
   });

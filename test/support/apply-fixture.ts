@@ -5,7 +5,10 @@ import { effectiveState, type RoleState } from '../../src/domain/effective-state
 import type { ResolvedRepo } from '../../src/domain/repos/merge.js';
 
 /** factory.yaml as the template has it (dev, review, supervisor), with the nodes a test gives. */
-export function factory(nodes: Record<string, unknown> = { default: { roles: ['dev', 'review', 'supervisor'] } }, roles?: Record<string, unknown>): FactoryConfig {
+export function factory(
+  nodes: Record<string, unknown> = { default: { roles: ['dev', 'review', 'supervisor'] } },
+  roles?: Record<string, unknown>,
+): FactoryConfig {
   return FactoryConfig.parse({
     version: 1,
     name: 'test',
@@ -19,7 +22,14 @@ export function factory(nodes: Record<string, unknown> = { default: { roles: ['d
 }
 
 export function repo(slug: string, config: Record<string, unknown> = {}): ResolvedRepo {
-  return { slug, file: `repos/${slug}.yaml`, config: ResolvedRepoConfig.parse({ forge: 'codeberg', ...config }), provenance: new Map(), presets: [], warnings: [] };
+  return {
+    slug,
+    file: `repos/${slug}.yaml`,
+    config: ResolvedRepoConfig.parse({ forge: 'codeberg', ...config }),
+    provenance: new Map(),
+    presets: [],
+    warnings: [],
+  };
 }
 
 const T0 = Date.parse('2025-06-01T12:00:00Z');
@@ -27,9 +37,16 @@ export const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOStri
 export const NOW = T0 + 60 * 60_000;
 
 /** stateOf over real effectiveState, from overrides and supervisor halts. */
-export function stateOfFrom(node: string, sources: { overrides?: Override[]; halts?: SupervisorHalt[] } = {}): (q: { role: string; repo?: string }) => RoleState {
+export function stateOfFrom(
+  node: string,
+  sources: { overrides?: Override[]; halts?: SupervisorHalt[] } = {},
+): (q: { role: string; repo?: string }) => RoleState {
   return (q) =>
-    effectiveState({ role: q.role, node, ...(q.repo !== undefined ? { repo: q.repo } : {}) }, { overrides: sources.overrides ?? [], halts: sources.halts ?? [], protectedRoles: ['supervisor'] }, NOW);
+    effectiveState(
+      { role: q.role, node, ...(q.repo !== undefined ? { repo: q.repo } : {}) },
+      { overrides: sources.overrides ?? [], halts: sources.halts ?? [], protectedRoles: ['supervisor'] },
+      NOW,
+    );
 }
 
 export const haltOverride = (role: string, repo?: string, reason = 'paused by a human'): Override => ({

@@ -15,7 +15,8 @@ export async function cleanupAll(steps: Array<() => unknown>): Promise<void> {
     }
   }
   if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} cleanup steps failed: ${errors.map(String).join('; ')}`);
+  if (errors.length > 1)
+    throw new AggregateError(errors, `${errors.length} cleanup steps failed: ${errors.map(String).join('; ')}`);
 }
 
 /** Unmounts a test's mount; lazily when something still holds it open, so the mount never outlives the run. */

@@ -8,7 +8,12 @@ import { fileURLToPath } from 'node:url';
 const TEMPLATE = fileURLToPath(new URL('../../', import.meta.url));
 
 export function sh(cwd: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** Async git for anything that talks to an in-process server: a sync call would block the server it waits for. */
@@ -17,7 +22,12 @@ export async function shAsync(cwd: string, cmd: string, args: string[], env: Nod
   return stdout.trim();
 }
 
-export const IDENTITY = { GIT_AUTHOR_NAME: 'Tester', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'Tester', GIT_COMMITTER_EMAIL: 't@example.org' };
+export const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Tester',
+  GIT_AUTHOR_EMAIL: 't@example.org',
+  GIT_COMMITTER_NAME: 'Tester',
+  GIT_COMMITTER_EMAIL: 't@example.org',
+};
 
 export interface ControlRepoFixture {
   root: string;
@@ -32,7 +42,9 @@ export interface ControlRepoFixture {
  * A bare control repo made from this project's own template files (factory.yaml,
  * factory-state/), optionally with factory.yaml replaced, plus helpers to clone it.
  */
-export function makeControlRepo(opts: { factoryYaml?: string; files?: Record<string, string> } = {}): ControlRepoFixture {
+export function makeControlRepo(
+  opts: { factoryYaml?: string; files?: Record<string, string> } = {},
+): ControlRepoFixture {
   const root = mkdtempSync(join(tmpdir(), 'factoryctl-test-'));
   const seed = join(root, 'seed');
   mkdirSync(seed);

@@ -21,10 +21,15 @@ export default async function setup(): Promise<() => Promise<void>> {
     }
   }).map(([cmd]) => cmd);
   if (missing.length > 0) {
-    throw new Error(`missing tools for the test suite: ${missing.join(', ')}. Install them with the README's test command (apt-get install git cron openssh-server openssh-client).`);
+    throw new Error(
+      `missing tools for the test suite: ${missing.join(', ')}. Install them with the README's test command (apt-get install git cron openssh-server openssh-client).`,
+    );
   }
   // The CLI tests run the real bundle, as users do (FACTORYCTL_NO_BUILD=1 reuses dist/ while developing).
-  if (process.env.FACTORYCTL_NO_BUILD !== '1') execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' });
+  if (process.env.FACTORYCTL_NO_BUILD !== '1')
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], {
+      stdio: 'inherit',
+    });
   // Every test that changes root's crontab holds the lock and restores the table on release: read
   // under the lock, it is the machine's own table, not one a test (of this run or another) is using.
   const lock = await holdRootCrontab();
@@ -37,7 +42,9 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (after !== before) {
       // Vitest only logs a teardown's error: the exit code makes CI fail.
       process.exitCode = 1;
-      throw new Error(`a test changed root's crontab without holdRootCrontab() (restored now); it was:\n${before}\nit became:\n${after}`);
+      throw new Error(
+        `a test changed root's crontab without holdRootCrontab() (restored now); it was:\n${before}\nit became:\n${after}`,
+      );
     }
   };
 }

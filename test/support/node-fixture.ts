@@ -5,7 +5,12 @@ import { stringify } from 'yaml';
 import { BIN } from './cli.js';
 
 /** factory.yaml for node tests: the template's three roles on one node, with the policy and control a test gives. */
-export function nodeFactoryYaml(opts: { policy: Record<string, unknown>; control?: string[]; telemetry?: Record<string, unknown>; pullTimeout?: string }): string {
+export function nodeFactoryYaml(opts: {
+  policy: Record<string, unknown>;
+  control?: string[];
+  telemetry?: Record<string, unknown>;
+  pullTimeout?: string;
+}): string {
   return stringify({
     version: 1,
     name: 'node-test',
@@ -40,7 +45,8 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, with
       last = undefined;
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${withinMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${withinMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -55,7 +61,11 @@ export interface RunningNode {
 
 /** `factoryctl node` as a daemon process. */
 export function startNode(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): RunningNode {
-  const child = spawn(process.execPath, [BIN, 'node', ...args], { cwd: opts.cwd, env: { ...process.env, FACTORY_NODE: 'test-node', ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'node', ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, FACTORY_NODE: 'test-node', ...opts.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

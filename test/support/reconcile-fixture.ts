@@ -42,7 +42,13 @@ export function makeReposFixture(
   for (const slug of slugs) {
     writeFileSync(
       join(dir, `repos/${slug}.yaml`),
-      ['extends: [factory-labels]', 'forge: emu', 'branchProtection:', '  - { branch: main, requiredApprovals: 1, requiredStatusChecks: [ci/woodpecker/pr/test] }', ''].join('\n'),
+      [
+        'extends: [factory-labels]',
+        'forge: emu',
+        'branchProtection:',
+        '  - { branch: main, requiredApprovals: 1, requiredStatusChecks: [ci/woodpecker/pr/test] }',
+        '',
+      ].join('\n'),
     );
   }
   for (const [path, text] of Object.entries(extra)) {
@@ -53,9 +59,25 @@ export function makeReposFixture(
 }
 
 /** A CommandContext that records what a command prints. */
-export function recordingContext(dir: string, env: NodeJS.ProcessEnv, json = true): CommandContext & { stdout: string[]; stderr: string[] } {
+export function recordingContext(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  json = true,
+): CommandContext & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { dir, node: 'test-node', nodeFlag: undefined,
-    dirSource: 'flag', json, env, interactive: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), now: () => Date.now(), stdout, stderr };
+  return {
+    dir,
+    node: 'test-node',
+    nodeFlag: undefined,
+    dirSource: 'flag',
+    json,
+    env,
+    interactive: false,
+    out: (t) => void stdout.push(t),
+    err: (t) => void stderr.push(t),
+    now: () => Date.now(),
+    stdout,
+    stderr,
+  };
 }

@@ -20,7 +20,8 @@ export async function holdRootCrontab(waitMs = 120_000): Promise<{ saved: string
       break;
     } catch {
       if (holderGone()) rmSync(LOCK, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`root's crontab is held by another test for over ${waitMs} ms (${LOCK})`);
+      else if (Date.now() > deadline)
+        throw new Error(`root's crontab is held by another test for over ${waitMs} ms (${LOCK})`);
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

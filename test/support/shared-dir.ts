@@ -12,6 +12,9 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function sharedPath(...parts: string[]): string {
   const candidates = [join(PROJECT_ROOT, '..', 'shared'), '/work/shared'].map((dir) => join(dir, ...parts));
   const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`shared file not found; looked at ${candidates.join(' and ')}: put a copy of shared/ beside the clone`);
+  if (!found)
+    throw new Error(
+      `shared file not found; looked at ${candidates.join(' and ')}: put a copy of shared/ beside the clone`,
+    );
   return found;
 }

@@ -29,7 +29,8 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
   const dir = mkdtempSync(join(tmpdir(), 'factoryctl-sshd-'));
   let child: ChildProcess | undefined;
   try {
-    for (const key of ['host_key', 'client_key']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', key, '-f', join(dir, key)]);
+    for (const key of ['host_key', 'client_key'])
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', key, '-f', join(dir, key)]);
     mkdirSync(join(dir, 'home'));
     writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')), { mode: 0o600 });
     // sshd running as root insists on its privilege separation folder.
@@ -52,9 +53,26 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
     }
 
     const control = join(dir, 'cm-%C');
-    const base = ['ssh', '-F', '/dev/null', '-i', join(dir, 'client_key'), '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no',
-      '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR'];
-    const reuse = opts.reuse ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${control}`, '-o', 'ControlPersist=120'] : [];
+    const base = [
+      'ssh',
+      '-F',
+      '/dev/null',
+      '-i',
+      join(dir, 'client_key'),
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'LogLevel=ERROR',
+    ];
+    const reuse = opts.reuse
+      ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${control}`, '-o', 'ControlPersist=120']
+      : [];
     const running = child;
     return {
       port,
@@ -63,7 +81,12 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
       url: (path) => `ssh://${user}@127.0.0.1:${port}${path}`,
       async stop() {
         // The persisted master holds a session open on the server: close it before the server goes.
-        if (opts.reuse) spawnSync('ssh', ['-F', '/dev/null', '-o', `ControlPath=${control}`, '-O', 'exit', '-p', String(port), `${user}@127.0.0.1`], { stdio: 'ignore', timeout: 5000 });
+        if (opts.reuse)
+          spawnSync(
+            'ssh',
+            ['-F', '/dev/null', '-o', `ControlPath=${control}`, '-O', 'exit', '-p', String(port), `${user}@127.0.0.1`],
+            { stdio: 'ignore', timeout: 5000 },
+          );
         await stopChild(running);
         rmSync(dir, { recursive: true, force: true });
       },

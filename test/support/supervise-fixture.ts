@@ -35,17 +35,23 @@ export function factoryYaml(emu: Emulator, supervisorLines: string[]): string {
   const template = readFileSync(new URL('../../factory.yaml', import.meta.url), 'utf8');
   return template
     .replace('pullTimeout: 5s', 'pullTimeout: 2s')
-    .replace(/^forges:\n.*\nci:\n.*$/m, [
-      'forges:',
-      `  emu: { type: forgejo, url: "${emu.forgejoUrl}", tokenEnv: FORGE_TOKEN }`,
-      'ci:',
-      `  wp: { type: woodpecker, url: "${emu.woodpeckerUrl}", tokenEnv: WP_TOKEN }`,
-      'supervisor:',
-      ...supervisorLines.map((l) => `  ${l}`),
-    ].join('\n'));
+    .replace(
+      /^forges:\n.*\nci:\n.*$/m,
+      [
+        'forges:',
+        `  emu: { type: forgejo, url: "${emu.forgejoUrl}", tokenEnv: FORGE_TOKEN }`,
+        'ci:',
+        `  wp: { type: woodpecker, url: "${emu.woodpeckerUrl}", tokenEnv: WP_TOKEN }`,
+        'supervisor:',
+        ...supervisorLines.map((l) => `  ${l}`),
+      ].join('\n'),
+    );
 }
 
-export async function startSuperviseFixture(supervisorLines: string[], edit: (yaml: string) => string = (y) => y): Promise<SuperviseFixture> {
+export async function startSuperviseFixture(
+  supervisorLines: string[],
+  edit: (yaml: string) => string = (y) => y,
+): Promise<SuperviseFixture> {
   const clock: { at?: number } = {};
   const emu = await startEmulator({ now: () => clock.at ?? Date.now() });
   emu.forgejo.createRepo(APP);
@@ -58,14 +64,31 @@ export async function startSuperviseFixture(supervisorLines: string[], edit: (ya
   });
   const git = await startGitServer(repo.srv);
   const url = `${git.url}control.git`;
-  const [supervisorDir, humanDir, agentDir] = [await repo.clone('supervisor', url), await repo.clone('human', url), await repo.clone('agent', url)];
+  const [supervisorDir, humanDir, agentDir] = [
+    await repo.clone('supervisor', url),
+    await repo.clone('human', url),
+    await repo.clone('agent', url),
+  ];
   const env = { FORGE_TOKEN: emu.forgejoToken, WP_TOKEN: emu.woodpeckerToken, HOOK_SECRET: SECRET };
   return {
-    emu, git, repo, supervisorDir: supervisorDir!, humanDir: humanDir!, agentDir: agentDir!, ciRepoId, env, clock,
+    emu,
+    git,
+    repo,
+    supervisorDir: supervisorDir!,
+    humanDir: humanDir!,
+    agentDir: agentDir!,
+    ciRepoId,
+    env,
+    clock,
     onMain: (path) => sh(repo.bare, 'git', ['show', `main:${path}`]),
     mainSha: () => sh(repo.bare, 'git', ['rev-parse', 'main']),
     commitsOnMain: () => Number(sh(repo.bare, 'git', ['rev-list', '--count', 'main'])),
-    cli: (dir, args, opts = {}) => factoryctl([...args, ...(opts.now !== undefined ? ['--now', new Date(opts.now).toISOString()] : [])], { cwd: dir, env, timeoutMs: opts.timeoutMs ?? 30_000 }),
+    cli: (dir, args, opts = {}) =>
+      factoryctl([...args, ...(opts.now !== undefined ? ['--now', new Date(opts.now).toISOString()] : [])], {
+        cwd: dir,
+        env,
+        timeoutMs: opts.timeoutMs ?? 30_000,
+      }),
     cleanup: async () => {
       await git.close();
       await emu.close();
@@ -85,7 +108,11 @@ export interface Daemon {
 
 /** `factoryctl supervise` as a long-running process, its stderr kept line by line. */
 export function startDaemon(dir: string, args: string[], env: NodeJS.ProcessEnv): Daemon {
-  const child = spawn(process.execPath, [BIN, 'supervise', ...args], { cwd: dir, env: { ...process.env, FACTORY_NODE: 'test-node', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'supervise', ...args], {
+    cwd: dir,
+    env: { ...process.env, FACTORY_NODE: 'test-node', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let partial = '';
@@ -102,31 +129,38 @@ export function startDaemon(dir: string, args: string[], env: NodeJS.ProcessEnv)
   return {
     child,
     lines,
-    waitFor: (pattern, timeoutMs = 10_000, from = 0) => new Promise((resolve, reject) => {
-      const check = () => {
-        const hit = lines.slice(from).find((l) => pattern.test(l));
-        if (hit === undefined) return false;
-        cleanup();
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; the daemon said:\n${lines.join('\n')}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(waiter);
-      };
-      const waiter = () => void check();
-      if (!check()) waiters.add(waiter);
-    }),
+    waitFor: (pattern, timeoutMs = 10_000, from = 0) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = lines.slice(from).find((l) => pattern.test(l));
+          if (hit === undefined) return false;
+          cleanup();
+          resolve(hit);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(`no line matching ${pattern} within ${timeoutMs} ms; the daemon said:\n${lines.join('\n')}`),
+          );
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+        };
+        const waiter = () => void check();
+        if (!check()) waiters.add(waiter);
+      }),
     stop: (graceMs) => stopChild(child, exited, graceMs),
   };
 }
 
 /** Polls `probe` until it returns a value, at most `timeoutMs`; returns it and how long it took. */
-export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<{ value: T; ms: number }> {
+export async function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   for (;;) {
     const value = await probe();

@@ -9,7 +9,9 @@ import { sharedPath } from '../support/shared-dir.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(sharedPath('specs', 'woodpecker-pipeline-schema.json'), 'utf8'));
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  a: Ajv,
+) => Ajv;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);
@@ -24,7 +26,9 @@ describe('.woodpecker pipelines', () => {
   });
 
   it('the schema check is not vacuous: a broken pipeline is rejected', () => {
-    expect(validate({ steps: [{ name: 'x', image: 'node', commands: ['true'], when: { event: 'pushed' } }] })).toBe(false);
+    expect(validate({ steps: [{ name: 'x', image: 'node', commands: ['true'], when: { event: 'pushed' } }] })).toBe(
+      false,
+    );
   });
 
   it('validate runs on every push and pull request', () => {

@@ -21,7 +21,15 @@ const when = (t: number | null | undefined) => (t ? t : undefined);
 const toPipeline = (p: z.infer<typeof PipelineWire>): PipelineSummary => {
   const started = when(p.started);
   const finished = when(p.finished);
-  return { number: p.number, status: p.status, createdAt: p.created, ...(started ? { startedAt: started } : {}), ...(finished ? { finishedAt: finished } : {}), ...(p.ref ? { ref: p.ref } : {}), ...(p.commit ? { commit: p.commit } : {}) };
+  return {
+    number: p.number,
+    status: p.status,
+    createdAt: p.created,
+    ...(started ? { startedAt: started } : {}),
+    ...(finished ? { finishedAt: finished } : {}),
+    ...(p.ref ? { ref: p.ref } : {}),
+    ...(p.commit ? { commit: p.commit } : {}),
+  };
 };
 
 export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
@@ -29,7 +37,9 @@ export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
   const base = `${o.baseUrl.replace(/\/+$/, '')}/api`;
 
   async function get(path: string): Promise<unknown> {
-    const res = await o.http.fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+    const res = await o.http.fetch(`${base}${path}`, {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+    });
     return res.json();
   }
   async function getOrUndefined(path: string): Promise<unknown> {
@@ -45,7 +55,9 @@ export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
     async listPipelines(repoId, opts) {
       const q = opts?.perPage ? `?perPage=${opts.perPage}` : '';
       const data = await get(`/repos/${repoId}/pipelines${q}`);
-      return PipelineWire.array().parse(data ?? []).map(toPipeline);
+      return PipelineWire.array()
+        .parse(data ?? [])
+        .map(toPipeline);
     },
     async getPipeline(repoId, n) {
       const data = await getOrUndefined(`/repos/${repoId}/pipelines/${n}`);
@@ -58,7 +70,11 @@ export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
       return {
         pending,
         running,
-        stats: { pendingCount: q.stats?.pending_count ?? pending.length, runningCount: q.stats?.running_count ?? running.length, workerCount: q.stats?.worker_count ?? 0 },
+        stats: {
+          pendingCount: q.stats?.pending_count ?? pending.length,
+          runningCount: q.stats?.running_count ?? running.length,
+          workerCount: q.stats?.worker_count ?? 0,
+        },
       };
     },
     async lookupRepo(fullName) {

@@ -8,9 +8,12 @@ export type ConfigWorkerRequest =
   | { kind: 'node-config'; dir: string; previous?: NodeConfigView }
   | { kind: 'view-part'; part: keyof ViewParts; text: string | undefined };
 
-export type ConfigWorkerResponse<R extends ConfigWorkerRequest> = R extends { kind: 'node-config' } ? ParsedNodeConfig : PartResult<keyof ViewParts>;
+export type ConfigWorkerResponse<R extends ConfigWorkerRequest> = R extends { kind: 'node-config' }
+  ? ParsedNodeConfig
+  : PartResult<keyof ViewParts>;
 
 export async function handleConfigRequest<R extends ConfigWorkerRequest>(request: R): Promise<ConfigWorkerResponse<R>> {
-  if (request.kind === 'node-config') return (await parseNodeConfig(request.dir, request.previous)) as ConfigWorkerResponse<R>;
+  if (request.kind === 'node-config')
+    return (await parseNodeConfig(request.dir, request.previous)) as ConfigWorkerResponse<R>;
   return parseViewPart(request.part, request.text) as ConfigWorkerResponse<R>;
 }

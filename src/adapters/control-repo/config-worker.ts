@@ -19,7 +19,9 @@ export function configWorkerPath(moduleUrl = import.meta.url): string | undefine
     const path = fileURLToPath(new URL(rel, moduleUrl));
     if (existsSync(path)) return path;
   }
-  throw new Error(`${CONFIG_WORKER_FILE} is missing beside ${fileURLToPath(moduleUrl)}: rebuild factoryctl (npm run build)`);
+  throw new Error(
+    `${CONFIG_WORKER_FILE} is missing beside ${fileURLToPath(moduleUrl)}: rebuild factoryctl (npm run build)`,
+  );
 }
 
 /**
@@ -28,12 +30,19 @@ export function configWorkerPath(moduleUrl = import.meta.url): string | undefine
  * it ended (measured; the allocator keeps the pages), a process gives everything back. Costs a
  * node start (some 50 ms), paid only when a config file changed. From source (no build), in-process.
  */
-export async function inConfigWorker<R extends ConfigWorkerRequest>(request: R, workerFile = configWorkerPath()): Promise<ConfigWorkerResponse<R>> {
+export async function inConfigWorker<R extends ConfigWorkerRequest>(
+  request: R,
+  workerFile = configWorkerPath(),
+): Promise<ConfigWorkerResponse<R>> {
   if (workerFile === undefined) {
     const { handleConfigRequest } = await import('./config-worker-handler.js');
     return handleConfigRequest(request);
   }
-  const result = await runProcess(process.execPath, [workerFile], { input: JSON.stringify(request), timeoutMs: WORKER_TIMEOUT_MS, ownGroup: false });
+  const result = await runProcess(process.execPath, [workerFile], {
+    input: JSON.stringify(request),
+    timeoutMs: WORKER_TIMEOUT_MS,
+    ownGroup: false,
+  });
   if (result.spawnError) throw new Error(`config worker: ${result.spawnError.message}`);
   let message: { ok: true; value: ConfigWorkerResponse<R> } | { ok: false; error: string } | undefined;
   try {
@@ -44,5 +53,7 @@ export async function inConfigWorker<R extends ConfigWorkerRequest>(request: R, 
   if (message?.ok) return message.value;
   if (message) throw new Error(`config worker: ${message.error}`);
   const stderr = result.stderr.trim();
-  throw new Error(`config worker ended (${result.signal ?? `code ${result.code}`}) without an answer${stderr ? `: ${stderr.split('\n').slice(-3).join(' / ')}` : ''}`);
+  throw new Error(
+    `config worker ended (${result.signal ?? `code ${result.code}`}) without an answer${stderr ? `: ${stderr.split('\n').slice(-3).join(' / ')}` : ''}`,
+  );
 }

@@ -20,7 +20,12 @@ export async function ensureEmbeddedRepo(template: string, target: string): Prom
   await git(target, ['init', '--quiet', '--initial-branch', 'main']);
   await git(target, ['add', '--all']);
   await git(target, ['commit', '--quiet', '-m', 'factoryctl run: embedded control repo from the template'], {
-    env: { GIT_AUTHOR_NAME: 'factoryctl', GIT_AUTHOR_EMAIL: 'factoryctl@localhost', GIT_COMMITTER_NAME: 'factoryctl', GIT_COMMITTER_EMAIL: 'factoryctl@localhost' },
+    env: {
+      GIT_AUTHOR_NAME: 'factoryctl',
+      GIT_AUTHOR_EMAIL: 'factoryctl@localhost',
+      GIT_COMMITTER_NAME: 'factoryctl',
+      GIT_COMMITTER_EMAIL: 'factoryctl@localhost',
+    },
   });
   return { created: true };
 }

@@ -16,8 +16,7 @@ export type LastGoodRecords = Record<string, unknown>;
 /** A parse: clean (kept), usable with problems (answered, not kept), or failed. */
 export type Parsed<T, P> = { ok: true; value: T; problems?: P[] } | { ok: false; problems: P[] };
 export type LastGoodAnswer<T, P> =
-  | { ok: true; value: T; cached: boolean; stale: boolean; problems: P[] }
-  | { ok: false; problems: P[] };
+  { ok: true; value: T; cached: boolean; stale: boolean; problems: P[] } | { ok: false; problems: P[] };
 
 /** The records of a last-good file; a missing, torn or foreign file is none. */
 export function readLastGood(path: string): LastGoodRecords {
@@ -50,13 +49,16 @@ export async function answerLastGood<T, P>(
   parse: (lastGood: T | undefined) => Parsed<T, P> | Promise<Parsed<T, P>>,
   fallback: T | undefined = record?.value,
 ): Promise<{ answer: LastGoodAnswer<T, P>; keep?: LastGoodRecord<T> }> {
-  if (record && key !== undefined && record.key === key) return { answer: { ok: true, value: record.value, cached: true, stale: false, problems: [] } };
+  if (record && key !== undefined && record.key === key)
+    return { answer: { ok: true, value: record.value, cached: true, stale: false, problems: [] } };
   const parsed = await parse(fallback);
   if (parsed.ok) {
     const problems = parsed.problems ?? [];
     const answer = { ok: true as const, value: parsed.value, cached: false, stale: false, problems };
     // Only a clean parse is kept: a partly invalid one must be reported again after a restart.
-    return problems.length > 0 ? { answer } : { answer, keep: key === undefined ? { value: parsed.value } : { key, value: parsed.value } };
+    return problems.length > 0
+      ? { answer }
+      : { answer, keep: key === undefined ? { value: parsed.value } : { key, value: parsed.value } };
   }
   if (fallback === undefined) return { answer: { ok: false, problems: parsed.problems } };
   return { answer: { ok: true, value: fallback, cached: false, stale: true, problems: parsed.problems } };

@@ -19,11 +19,22 @@ export interface ObservedLease {
 export type LeasePush = { ok: true } | { ok: false; rejected: boolean; error: string };
 
 /** `timeoutMs`: the configured gate.pullTimeout; without it, that setting's default. */
-export async function readLease(dir: string, remote: string, timeoutMs = DEFAULT_PULL_TIMEOUT_MS): Promise<ObservedLease> {
+export async function readLease(
+  dir: string,
+  remote: string,
+  timeoutMs = DEFAULT_PULL_TIMEOUT_MS,
+): Promise<ObservedLease> {
   const tracking = `refs/remotes/${remote}/${LEASE_BRANCH}`;
-  const fetched = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${LEASE_REF}:${tracking}`], { timeoutMs });
+  const fetched = await runGit(
+    dir,
+    ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${LEASE_REF}:${tracking}`],
+    { timeoutMs },
+  );
   if (fetched.code !== 0) {
-    if (!/couldn't find remote ref/i.test(fetched.stderr)) throw new UnavailableError(`cannot read the lease from ${remote}: ${lastLine(fetched.stderr) || (fetched.timedOut ? 'timed out' : `git fetch exited ${fetched.code}`)}`);
+    if (!/couldn't find remote ref/i.test(fetched.stderr))
+      throw new UnavailableError(
+        `cannot read the lease from ${remote}: ${lastLine(fetched.stderr) || (fetched.timedOut ? 'timed out' : `git fetch exited ${fetched.code}`)}`,
+      );
     await runGit(dir, ['update-ref', '-d', tracking]);
     return {};
   }
@@ -36,7 +47,13 @@ export async function readLease(dir: string, remote: string, timeoutMs = DEFAULT
 /** A root commit holding the lease: the branch never grows, old terms become unreachable. */
 export async function leaseCommit(dir: string, lease: Lease): Promise<string> {
   const date = `@${Math.floor(lease.expiresAt / 1000)} +0000`;
-  return buildCommit(dir, undefined, { [LEASE_FILE]: renderLease(lease) }, `lease: ${lease.holder}, epoch ${lease.epoch}, until ${new Date(lease.expiresAt).toISOString()}`, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  return buildCommit(
+    dir,
+    undefined,
+    { [LEASE_FILE]: renderLease(lease) },
+    `lease: ${lease.holder}, epoch ${lease.epoch}, until ${new Date(lease.expiresAt).toISOString()}`,
+    { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+  );
 }
 
 /** The push arguments that replace the lease at `expected` (absent: must not exist yet) by `next`. */
@@ -45,15 +62,27 @@ export function leaseRefUpdate(expected: string | undefined, next: string): { ar
 }
 
 /** The lease alone (acquire, or a renewal with no decision to carry it). */
-export async function pushLease(dir: string, remote: string, expected: string | undefined, next: string, timeoutMs = 15_000): Promise<LeasePush> {
+export async function pushLease(
+  dir: string,
+  remote: string,
+  expected: string | undefined,
+  next: string,
+  timeoutMs = 15_000,
+): Promise<LeasePush> {
   const update = leaseRefUpdate(expected, next);
-  const pushed = await runGit(dir, ['push', '--porcelain', '--quiet', ...update.args, remote, ...update.refspecs], { timeoutMs });
+  const pushed = await runGit(dir, ['push', '--porcelain', '--quiet', ...update.args, remote, ...update.refspecs], {
+    timeoutMs,
+  });
   if (pushed.code === 0) {
     await noteLeasePushed(dir, remote, next);
     return { ok: true };
   }
   const text = pushed.stdout + pushed.stderr;
-  return { ok: false, rejected: /rejected|stale info|non-fast-forward|fetch first|cannot lock ref/i.test(text), error: lastLine(pushed.stderr) || lastLine(pushed.stdout) || `git push exited ${pushed.code}` };
+  return {
+    ok: false,
+    rejected: /rejected|stale info|non-fast-forward|fetch first|cannot lock ref/i.test(text),
+    error: lastLine(pushed.stderr) || lastLine(pushed.stdout) || `git push exited ${pushed.code}`,
+  };
 }
 
 /** Keeps the tracking ref in step after our own push; the next read corrects it anyway. */

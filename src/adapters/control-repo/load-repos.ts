@@ -26,7 +26,16 @@ export async function loadRepos(dir: string, wanted: string[] = []): Promise<Loa
   try {
     text = await readFile(join(dir, CONTROL_PATHS.factory), 'utf8');
   } catch {
-    throw new ConfigError([{ file: CONTROL_PATHS.factory, line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' }]);
+    throw new ConfigError([
+      {
+        file: CONTROL_PATHS.factory,
+        line: 1,
+        col: 1,
+        field: '',
+        message: 'missing: a control repo needs factory.yaml',
+        severity: 'error',
+      },
+    ]);
   }
   const factory = parseYamlWithSchema(CONTROL_PATHS.factory, text, FactoryConfig);
   if (!factory.ok) throw new ConfigError(factory.problems);
@@ -34,7 +43,9 @@ export async function loadRepos(dir: string, wanted: string[] = []): Promise<Loa
   const resolved = resolveAll(dirFiles, factory.value);
   const problems = [...dirFiles.problems, ...resolved.problems];
   const errors = problems.filter((p) => p.severity === 'error');
-  const blocking = wanted.length === 0 || wanted.some((slug) => !resolved.repos.some((r) => r.slug === slug) && dirFiles.repos.has(slug));
+  const blocking =
+    wanted.length === 0 ||
+    wanted.some((slug) => !resolved.repos.some((r) => r.slug === slug) && dirFiles.repos.has(slug));
   if (errors.length > 0 && blocking) throw new ConfigError(errors);
   return { factory: factory.value, repos: resolved.repos, problems };
 }
@@ -46,7 +57,10 @@ export function pickRepos(all: ResolvedRepo[], wanted: string[]): ResolvedRepo[]
     const found = all.find((r) => r.slug === slug);
     if (!found) {
       const known = all.map((r) => r.slug).join(', ') || 'none';
-      throw new FactoryError(`no repository ${slug} in repos/ (expected repos/${slug}.yaml; known: ${known})`, EXIT.NOINPUT);
+      throw new FactoryError(
+        `no repository ${slug} in repos/ (expected repos/${slug}.yaml; known: ${known})`,
+        EXIT.NOINPUT,
+      );
     }
     return found;
   });

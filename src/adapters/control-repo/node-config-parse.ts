@@ -11,8 +11,7 @@ import { loadRepos } from './load-repos.js';
 import type { NodeConfigView } from './node-config-view.js';
 
 export type ParsedNodeConfig =
-  | { ok: true; config: NodeConfigView; problems: string[]; stale: boolean }
-  | { ok: false; problems: string[] };
+  { ok: true; config: NodeConfigView; problems: string[]; stale: boolean } | { ok: false; problems: string[] };
 
 /**
  * factory.yaml, repos/ and schedule.yaml as they are in the clone. When factory.yaml or repos/

@@ -22,12 +22,18 @@ export type LoadedNodeConfig =
  */
 export async function loadNodeConfig(dir: string, lastGood?: NodeConfigView): Promise<LoadedNodeConfig> {
   const key = await configKey(dir);
-  const answer = await lastGoodInFile(privatePath(dir, 'nodeLastGood'), 'config', key, async (previous: NodeConfigView | undefined): Promise<Parsed<NodeConfigView, string>> => {
-    const parsed = await inConfigWorker({ kind: 'node-config', dir, ...(previous ? { previous } : {}) });
-    // The worker falls back to `previous` itself when factory.yaml or repos/ is invalid: that is a failed parse.
-    if (!parsed.ok || parsed.stale) return { ok: false, problems: parsed.problems };
-    return { ok: true, value: parsed.config, problems: parsed.problems };
-  }, lastGood);
+  const answer = await lastGoodInFile(
+    privatePath(dir, 'nodeLastGood'),
+    'config',
+    key,
+    async (previous: NodeConfigView | undefined): Promise<Parsed<NodeConfigView, string>> => {
+      const parsed = await inConfigWorker({ kind: 'node-config', dir, ...(previous ? { previous } : {}) });
+      // The worker falls back to `previous` itself when factory.yaml or repos/ is invalid: that is a failed parse.
+      if (!parsed.ok || parsed.stale) return { ok: false, problems: parsed.problems };
+      return { ok: true, value: parsed.config, problems: parsed.problems };
+    },
+    lastGood,
+  );
   if (!answer.ok) return { ok: false, key, problems: answer.problems };
   return { ok: true, config: answer.value, key, problems: answer.problems, stale: answer.stale, cached: answer.cached };
 }
@@ -52,10 +58,18 @@ export async function configKey(dir: string): Promise<string> {
     try {
       return readdirSync(join(dir, folder), { withFileTypes: true })
         .sort((a, b) => (a.name < b.name ? -1 : 1))
-        .flatMap((e) => (e.isDirectory() ? listed(join(folder, e.name)) : [`${join(folder, e.name)}=${stamp(join(folder, e.name))}`]));
+        .flatMap((e) =>
+          e.isDirectory() ? listed(join(folder, e.name)) : [`${join(folder, e.name)}=${stamp(join(folder, e.name))}`],
+        );
     } catch {
       return [];
     }
   };
-  return [head.stdout.trim(), stamp(CONTROL_PATHS.factory), stamp(CONTROL_PATHS.schedule), stamp(CONTROL_PATHS.repos), ...listed(CONTROL_PATHS.repos)].join('|');
+  return [
+    head.stdout.trim(),
+    stamp(CONTROL_PATHS.factory),
+    stamp(CONTROL_PATHS.schedule),
+    stamp(CONTROL_PATHS.repos),
+    ...listed(CONTROL_PATHS.repos),
+  ].join('|');
 }

@@ -6,7 +6,10 @@ import { lastGoodRecord, readLastGood } from './last-good.js';
 import { privatePath } from './private-dir.js';
 
 export function cachedPullTimeout(dir: string): number {
-  const factory = lastGoodRecord<Partial<ViewParts['factory']> | null>(readLastGood(privatePath(dir, 'viewCache')), 'factory')?.value;
+  const factory = lastGoodRecord<Partial<ViewParts['factory']> | null>(
+    readLastGood(privatePath(dir, 'viewCache')),
+    'factory',
+  )?.value;
   const ms = factory?.gate?.pullTimeoutMs;
   return typeof ms === 'number' ? ms : DEFAULT_PULL_TIMEOUT_MS;
 }

@@ -28,7 +28,9 @@ export async function readReposDir(root: string): Promise<ReposDir> {
     }
     const parts = file.slice('repos/'.length, -'.yaml'.length).split('/');
     if (!inPresets && parts.length !== 2) {
-      out.problems.push(problem(file, 'misplaced: a repository is repos/<owner>/<name>.yaml, a preset repos/presets/<name>.yaml'));
+      out.problems.push(
+        problem(file, 'misplaced: a repository is repos/<owner>/<name>.yaml, a preset repos/presets/<name>.yaml'),
+      );
       continue;
     }
     const text = await readFile(abs, 'utf8');
@@ -58,7 +60,9 @@ async function listFiles(dir: string): Promise<string[]> {
     throw error;
   }
   const nested = await Promise.all(
-    entries.filter((e) => !e.name.startsWith('.')).map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
+    entries
+      .filter((e) => !e.name.startsWith('.'))
+      .map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
   );
   return nested.flat();
 }

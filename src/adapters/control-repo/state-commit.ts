@@ -11,7 +11,9 @@ export interface StateChange {
   changes: Record<string, string>;
   message: string;
 }
-export type StateMutation<R extends StateChange | null = StateChange | null> = (current: Map<string, string | undefined>) => R;
+export type StateMutation<R extends StateChange | null = StateChange | null> = (
+  current: Map<string, string | undefined>,
+) => R;
 export interface StateCommitResult<R = StateChange | null> {
   changed: boolean;
   pushed: boolean;
@@ -22,7 +24,12 @@ export interface StateCommitResult<R = StateChange | null> {
 }
 
 /** Re-reads and re-applies `mutate` on every rejected push; commits nothing when no file changes. */
-export async function commitStateFiles<R extends StateChange | null>(dir: string, paths: string[], mutate: StateMutation<R>, fence?: CasCommitRequest['fence']): Promise<StateCommitResult<R>> {
+export async function commitStateFiles<R extends StateChange | null>(
+  dir: string,
+  paths: string[],
+  mutate: StateMutation<R>,
+  fence?: CasCommitRequest['fence'],
+): Promise<StateCommitResult<R>> {
   const branch = (await currentBranch(dir)) ?? 'main';
   const remote = await controlRemote(dir);
   if (remote) {
@@ -34,7 +41,13 @@ export async function commitStateFiles<R extends StateChange | null>(dir: string
       return wanted;
     };
     const r = await casCommit(dir, { remote, branch, paths, mutate: remember, ...(fence ? { fence } : {}) });
-    return { changed: r.changed, pushed: r.changed, ...(r.sha ? { sha: r.sha } : {}), ...(r.message ? { message: r.message } : {}), last: runs.at(-1) };
+    return {
+      changed: r.changed,
+      pushed: r.changed,
+      ...(r.sha ? { sha: r.sha } : {}),
+      ...(r.message ? { message: r.message } : {}),
+      last: runs.at(-1),
+    };
   }
   const current = await readFilesAt(dir, 'HEAD', paths);
   const wanted = mutate(current);
@@ -45,5 +58,11 @@ export async function commitStateFiles<R extends StateChange | null>(dir: string
   const files = changed.map(([p]) => p);
   await git(dir, ['add', '--', ...files]);
   await git(dir, ['commit', '--quiet', '-m', wanted.message, '--', ...files]);
-  return { changed: true, pushed: false, sha: await git(dir, ['rev-parse', 'HEAD']), message: wanted.message, last: wanted };
+  return {
+    changed: true,
+    pushed: false,
+    sha: await git(dir, ['rev-parse', 'HEAD']),
+    message: wanted.message,
+    last: wanted,
+  };
 }

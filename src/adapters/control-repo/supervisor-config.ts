@@ -11,16 +11,24 @@ export interface SupervisorConfigView {
   repos: RepoRef[];
 }
 export type LoadedSupervisorConfig =
-  | { ok: true; config: SupervisorConfigView; stale?: string[] }
-  | { ok: false; problems: string[] };
+  { ok: true; config: SupervisorConfigView; stale?: string[] } | { ok: false; problems: string[] };
 
 /**
  * factory.yaml and repos/ as they are now, parsed every time (no key: a cycle is rare enough);
  * when they are invalid (a terminal error: a human must fix a push), the located problems are
  * returned with the last good config, which keeps running.
  */
-export async function loadSupervisorConfig(dir: string, inMemory?: SupervisorConfigView): Promise<LoadedSupervisorConfig> {
-  const answer = await lastGoodInFile(privatePath(dir, 'supervisorLastGood'), 'config', undefined, parse(dir), inMemory);
+export async function loadSupervisorConfig(
+  dir: string,
+  inMemory?: SupervisorConfigView,
+): Promise<LoadedSupervisorConfig> {
+  const answer = await lastGoodInFile(
+    privatePath(dir, 'supervisorLastGood'),
+    'config',
+    undefined,
+    parse(dir),
+    inMemory,
+  );
   if (!answer.ok) return { ok: false, problems: answer.problems };
   return answer.stale ? { ok: true, config: answer.value, stale: answer.problems } : { ok: true, config: answer.value };
 }
@@ -29,7 +37,10 @@ function parse(dir: string) {
   return async (): Promise<Parsed<SupervisorConfigView, string>> => {
     try {
       const loaded = await loadRepos(dir);
-      return { ok: true, value: { factory: loaded.factory, repos: loaded.repos.map((r) => ({ slug: r.slug, config: r.config })) } };
+      return {
+        ok: true,
+        value: { factory: loaded.factory, repos: loaded.repos.map((r) => ({ slug: r.slug, config: r.config })) },
+      };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       return { ok: false, problems: error.problems.filter((p) => p.severity === 'error').map(formatProblem) };

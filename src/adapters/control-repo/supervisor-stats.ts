@@ -35,7 +35,9 @@ export function writeSupervisorStats(dir: string, stats: SupervisorStats): void 
 export function readSupervisorStats(dir: string): SupervisorStats | undefined {
   try {
     const s = JSON.parse(readFileSync(statsFile(dir), 'utf8')) as SupervisorStats;
-    return typeof s.at === 'number' && typeof s.nextWake?.at === 'number' && typeof s.budgets === 'object' ? s : undefined;
+    return typeof s.at === 'number' && typeof s.nextWake?.at === 'number' && typeof s.budgets === 'object'
+      ? s
+      : undefined;
   } catch {
     return undefined;
   }

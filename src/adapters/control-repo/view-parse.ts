@@ -15,7 +15,15 @@ export function parseViewPart<P extends Part>(part: P, text: string | undefined)
   if (part === 'overrides') return parseOverridesYaml(text) as PartResult<P>;
   if (part === 'halts') return parseHaltsYaml(text) as PartResult<P>;
   const file = CONTROL_FILES.factory;
-  if (text === undefined) return { ok: false, problems: [{ file, line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' }] };
+  if (text === undefined)
+    return {
+      ok: false,
+      problems: [
+        { file, line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' },
+      ],
+    };
   const parsed = parseYamlWithSchema(file, text, FactoryConfig);
-  return parsed.ok ? { ok: true, value: toConfigView(parsed.value) as ViewParts[P] } : { ok: false, problems: parsed.problems.filter((p) => p.severity === 'error') };
+  return parsed.ok
+    ? { ok: true, value: toConfigView(parsed.value) as ViewParts[P] }
+    : { ok: false, problems: parsed.problems.filter((p) => p.severity === 'error') };
 }

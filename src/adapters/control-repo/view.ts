@@ -33,7 +33,11 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
   const parts = {} as Record<Part, unknown>;
   for (const part of Object.keys(CONTROL_FILES) as Part[]) {
     const text = readOptional(join(dir, CONTROL_FILES[part]));
-    const { answer, keep } = await answerLastGood<unknown, ConfigProblem>(lastGoodRecord(records, part), text ?? '\0missing', () => parse(part, text));
+    const { answer, keep } = await answerLastGood<unknown, ConfigProblem>(
+      lastGoodRecord(records, part),
+      text ?? '\0missing',
+      () => parse(part, text),
+    );
     // No last good version to fall back to: the config error is the answer.
     if (!answer.ok) throw new ConfigError(answer.problems);
     problems.push(...answer.problems);

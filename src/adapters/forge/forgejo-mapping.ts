@@ -3,13 +3,37 @@ import type { z } from 'zod';
 import type { BranchProtection, ForgeLabel, IssueSummary, PullSummary } from '../../domain/ports/forge.js';
 import type { IssueWire, LabelWire, ProtectionWire, PullWire } from './forgejo-schemas.js';
 
-export const toLabel = (l: z.infer<typeof LabelWire>): ForgeLabel => ({ id: l.id, name: l.name, color: normalizeColor(l.color), description: l.description, ...(l.exclusive !== undefined ? { exclusive: l.exclusive } : {}) });
-export const toPull = (p: z.infer<typeof PullWire>): PullSummary => ({ number: p.number, title: p.title, state: p.state, merged: p.merged ?? false, headSha: p.head.sha, updatedAt: p.updated_at });
-export const toIssue = (i: z.infer<typeof IssueWire>): IssueSummary => ({ number: i.number, title: i.title, state: i.state, labels: (i.labels ?? []).map((l) => l.name), updatedAt: i.updated_at });
+export const toLabel = (l: z.infer<typeof LabelWire>): ForgeLabel => ({
+  id: l.id,
+  name: l.name,
+  color: normalizeColor(l.color),
+  description: l.description,
+  ...(l.exclusive !== undefined ? { exclusive: l.exclusive } : {}),
+});
+export const toPull = (p: z.infer<typeof PullWire>): PullSummary => ({
+  number: p.number,
+  title: p.title,
+  state: p.state,
+  merged: p.merged ?? false,
+  headSha: p.head.sha,
+  updatedAt: p.updated_at,
+});
+export const toIssue = (i: z.infer<typeof IssueWire>): IssueSummary => ({
+  number: i.number,
+  title: i.title,
+  state: i.state,
+  labels: (i.labels ?? []).map((l) => l.name),
+  updatedAt: i.updated_at,
+});
 export const toProtection = (p: z.infer<typeof ProtectionWire>): BranchProtection => ({
-  branchName: p.rule_name || p.branch_name, requiredApprovals: p.required_approvals ?? 0, statusCheckContexts: p.status_check_contexts,
-  enableStatusCheck: p.enable_status_check ?? false, pushWhitelistUsernames: p.push_whitelist_usernames, mergeWhitelistUsernames: p.merge_whitelist_usernames,
-  enablePushWhitelist: p.enable_push_whitelist ?? false, enableMergeWhitelist: p.enable_merge_whitelist ?? false,
+  branchName: p.rule_name || p.branch_name,
+  requiredApprovals: p.required_approvals ?? 0,
+  statusCheckContexts: p.status_check_contexts,
+  enableStatusCheck: p.enable_status_check ?? false,
+  pushWhitelistUsernames: p.push_whitelist_usernames,
+  mergeWhitelistUsernames: p.merge_whitelist_usernames,
+  enablePushWhitelist: p.enable_push_whitelist ?? false,
+  enableMergeWhitelist: p.enable_merge_whitelist ?? false,
 });
 
 /** Forgejo answers colors as "rrggbb"; factoryctl compares them as lowercase "#rrggbb". */
@@ -23,7 +47,12 @@ export function normalizeColor(c: string): string {
  * users only, or from nobody (changes arrive by PR). The ForgeClient shape has no separate switch.
  */
 export const protectionBody = (p: BranchProtection) => ({
-  required_approvals: p.requiredApprovals, enable_status_check: p.enableStatusCheck, status_check_contexts: p.statusCheckContexts,
-  enable_push: p.enablePushWhitelist, enable_push_whitelist: p.enablePushWhitelist, push_whitelist_usernames: p.pushWhitelistUsernames,
-  enable_merge_whitelist: p.enableMergeWhitelist, merge_whitelist_usernames: p.mergeWhitelistUsernames,
+  required_approvals: p.requiredApprovals,
+  enable_status_check: p.enableStatusCheck,
+  status_check_contexts: p.statusCheckContexts,
+  enable_push: p.enablePushWhitelist,
+  enable_push_whitelist: p.enablePushWhitelist,
+  push_whitelist_usernames: p.pushWhitelistUsernames,
+  enable_merge_whitelist: p.enableMergeWhitelist,
+  merge_whitelist_usernames: p.mergeWhitelistUsernames,
 });

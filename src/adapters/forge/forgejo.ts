@@ -29,7 +29,8 @@ const COMBINED: readonly CombinedState[] = ['pending', 'success', 'error', 'fail
 
 function split(repo: string): [string, string] {
   const [owner, name, extra] = repo.split('/');
-  if (!owner || !name || extra !== undefined) throw new FactoryError(`repository must be owner/name, got "${repo}"`, EXIT.USAGE);
+  if (!owner || !name || extra !== undefined)
+    throw new FactoryError(`repository must be owner/name, got "${repo}"`, EXIT.USAGE);
   return [owner, name];
 }
 
@@ -46,10 +47,17 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
   const token = readToken(o.env ?? process.env, o.tokenEnv);
   const maxPages = o.maxPages ?? 20;
   // gitea-js sends "Bearer" only when given a token; Forgejo documents "token <value>", so the header is ours.
-  const customFetch: typeof fetch = (input, init) => o.http.fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `token ${token}` } });
+  const customFetch: typeof fetch = (input, init) =>
+    o.http.fetch(input, {
+      ...init,
+      headers: { ...(init?.headers as Record<string, string>), Authorization: `token ${token}` },
+    });
   const api = giteaApi(o.baseUrl.replace(/\/+$/, ''), { customFetch });
 
-  async function pages<T extends z.ZodType>(schema: T, get: (page: number) => Promise<{ data: unknown; headers: Headers }>): Promise<z.infer<T>[]> {
+  async function pages<T extends z.ZodType>(
+    schema: T,
+    get: (page: number) => Promise<{ data: unknown; headers: Headers }>,
+  ): Promise<z.infer<T>[]> {
     const out: z.infer<T>[] = [];
     for (let page = 1; page <= maxPages; page++) {
       const res = await get(page);
@@ -64,7 +72,11 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
   return {
     async listOpenPulls(repo) {
       const [owner, name] = split(repo);
-      return (await pages(PullWire, (page) => api.repos.repoListPullRequests(owner, name, { state: 'open', page, limit: PAGE }))).map(toPull);
+      return (
+        await pages(PullWire, (page) =>
+          api.repos.repoListPullRequests(owner, name, { state: 'open', page, limit: PAGE }),
+        )
+      ).map(toPull);
     },
     async getPull(repo, n) {
       const [owner, name] = split(repo);
@@ -81,7 +93,17 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
     async listIssues(repo, opts) {
       const [owner, name] = split(repo);
       const labels = opts.labels?.length ? opts.labels.join(',') : undefined;
-      return (await pages(IssueWire, (page) => api.repos.issueListIssues(owner, name, { state: opts.state, type: 'issues', page, limit: PAGE, ...(labels ? { labels } : {}) }))).map(toIssue);
+      return (
+        await pages(IssueWire, (page) =>
+          api.repos.issueListIssues(owner, name, {
+            state: opts.state,
+            type: 'issues',
+            page,
+            limit: PAGE,
+            ...(labels ? { labels } : {}),
+          }),
+        )
+      ).map(toIssue);
     },
     async getIssue(repo, n) {
       const [owner, name] = split(repo);
@@ -90,16 +112,28 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
     },
     async listLabels(repo) {
       const [owner, name] = split(repo);
-      return (await pages(LabelWire, (page) => api.repos.issueListLabels(owner, name, { page, limit: PAGE }))).map(toLabel);
+      return (await pages(LabelWire, (page) => api.repos.issueListLabels(owner, name, { page, limit: PAGE }))).map(
+        toLabel,
+      );
     },
     async createLabel(repo, l) {
       const [owner, name] = split(repo);
-      const res = await api.repos.issueCreateLabel(owner, name, { name: l.name, color: normalizeColor(l.color), description: l.description, ...(l.exclusive !== undefined ? { exclusive: l.exclusive } : {}) });
+      const res = await api.repos.issueCreateLabel(owner, name, {
+        name: l.name,
+        color: normalizeColor(l.color),
+        description: l.description,
+        ...(l.exclusive !== undefined ? { exclusive: l.exclusive } : {}),
+      });
       return toLabel(LabelWire.parse(res.data));
     },
     async editLabel(repo, id, l) {
       const [owner, name] = split(repo);
-      const res = await api.repos.issueEditLabel(owner, name, id, { name: l.name, color: normalizeColor(l.color), description: l.description, ...(l.exclusive !== undefined ? { exclusive: l.exclusive } : {}) });
+      const res = await api.repos.issueEditLabel(owner, name, id, {
+        name: l.name,
+        color: normalizeColor(l.color),
+        description: l.description,
+        ...(l.exclusive !== undefined ? { exclusive: l.exclusive } : {}),
+      });
       return toLabel(LabelWire.parse(res.data));
     },
     async deleteLabel(repo, id) {
@@ -113,7 +147,11 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
     async createBranchProtection(repo, p) {
       const [owner, name] = split(repo);
       // branch_name too: Forgejo reads rule_name, older Gitea servers only branch_name
-      const res = await api.repos.repoCreateBranchProtection(owner, name, { rule_name: p.branchName, branch_name: p.branchName, ...protectionBody(p) });
+      const res = await api.repos.repoCreateBranchProtection(owner, name, {
+        rule_name: p.branchName,
+        branch_name: p.branchName,
+        ...protectionBody(p),
+      });
       return toProtection(ProtectionWire.parse(res.data));
     },
     async editBranchProtection(repo, p) {

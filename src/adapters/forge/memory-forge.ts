@@ -2,7 +2,14 @@ import type { BranchProtection, ForgeClient, ForgeLabel } from '../../domain/por
 
 type LabelsAndProtections = Pick<
   ForgeClient,
-  'listLabels' | 'createLabel' | 'editLabel' | 'deleteLabel' | 'listBranchProtections' | 'createBranchProtection' | 'editBranchProtection' | 'deleteBranchProtection'
+  | 'listLabels'
+  | 'createLabel'
+  | 'editLabel'
+  | 'deleteLabel'
+  | 'listBranchProtections'
+  | 'createBranchProtection'
+  | 'editBranchProtection'
+  | 'deleteBranchProtection'
 >;
 
 export interface MemoryForge extends LabelsAndProtections {
@@ -12,8 +19,15 @@ export interface MemoryForge extends LabelsAndProtections {
 }
 
 /** The labels and branch protection part of a forge, in memory, for unit tests of reconcile. */
-export function createMemoryForge(initial: Record<string, { labels?: ForgeLabel[]; protections?: BranchProtection[] }> = {}): MemoryForge {
-  const repos = new Map(Object.entries(initial).map(([k, v]) => [k, { labels: [...(v.labels ?? [])], protections: [...(v.protections ?? [])] }]));
+export function createMemoryForge(
+  initial: Record<string, { labels?: ForgeLabel[]; protections?: BranchProtection[] }> = {},
+): MemoryForge {
+  const repos = new Map(
+    Object.entries(initial).map(([k, v]) => [
+      k,
+      { labels: [...(v.labels ?? [])], protections: [...(v.protections ?? [])] },
+    ]),
+  );
   let nextId = 1000;
   const calls: string[] = [];
   const repo = (name: string) => {

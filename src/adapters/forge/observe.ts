@@ -22,15 +22,29 @@ export interface ForgeObservation {
 }
 
 /** Everything the cycle needs from the forges and CI, each repository on its own (one failing never hides the others). */
-export async function observeForges(clients: ServerClients, repos: readonly RepoRef[], targets: readonly AlarmTarget[], opts: ObserveOptions): Promise<ForgeObservation> {
+export async function observeForges(
+  clients: ServerClients,
+  repos: readonly RepoRef[],
+  targets: readonly AlarmTarget[],
+  opts: ObserveOptions,
+): Promise<ForgeObservation> {
   const before = clients.calls();
-  const resolved = repos.map((r) => ({ repo: r, forge: clients.forgeFor(r), ci: r.config.ci ? clients.ciFor(r) : undefined }));
+  const resolved = repos.map((r) => ({
+    repo: r,
+    forge: clients.forgeFor(r),
+    ci: r.config.ci ? clients.ciFor(r) : undefined,
+  }));
   const all = clients.ciServers();
   const notes = skippedNotes([...resolved.flatMap((r) => [r.forge, ...(r.ci ? [r.ci] : [])]), ...all]);
   const servers = all.flatMap((s) => ('client' in s ? [s] : []));
   const [observations, ciQueue, seen] = await Promise.all([
     Promise.all(resolved.filter((r) => 'client' in r.forge).map((r) => observeRepo(r.repo.slug, r.forge, r.ci, opts))),
-    servers.length > 0 ? observeQueue(servers.map((s) => s.client), opts.now) : Promise.resolve(undefined),
+    servers.length > 0
+      ? observeQueue(
+          servers.map((s) => s.client),
+          opts.now,
+        )
+      : Promise.resolve(undefined),
     observeTargets(clients, repos, targets),
   ]);
   const result: ForgeObservation = { repos: observations, targets: seen, notes, calls: clients.calls() - before };
@@ -38,7 +52,12 @@ export async function observeForges(clients: ServerClients, repos: readonly Repo
   return result;
 }
 
-async function observeRepo(slug: string, forge: Resolved<ForgeClient>, ci: (Resolved<CiClient> & { repoId?: number }) | undefined, opts: ObserveOptions): Promise<RepoObservation> {
+async function observeRepo(
+  slug: string,
+  forge: Resolved<ForgeClient>,
+  ci: (Resolved<CiClient> & { repoId?: number }) | undefined,
+  opts: ObserveOptions,
+): Promise<RepoObservation> {
   let calls = 0;
   const count = <T>(p: Promise<T>) => {
     calls++;
@@ -49,9 +68,13 @@ async function observeRepo(slug: string, forge: Resolved<ForgeClient>, ci: (Reso
     const [pulls, ready, pipelines] = await Promise.all([
       count(f.listOpenPulls(slug)),
       count(f.listIssues(slug, { state: 'open', labels: [opts.readyLabel] })),
-      ci && 'client' in ci ? count(ci.client.listPipelines(ci.repoId!, { perPage: opts.pipelinesPerRepo ?? 10 })) : Promise.resolve([]),
+      ci && 'client' in ci
+        ? count(ci.client.listPipelines(ci.repoId!, { perPage: opts.pipelinesPerRepo ?? 10 }))
+        : Promise.resolve([]),
     ]);
-    const pullStatuses = await Promise.all(pulls.slice(0, opts.maxPullStatuses ?? 10).map((p) => count(f.combinedStatus(slug, p.headSha))));
+    const pullStatuses = await Promise.all(
+      pulls.slice(0, opts.maxPullStatuses ?? 10).map((p) => count(f.combinedStatus(slug, p.headSha))),
+    );
     const activity = repoActivity({ pulls, readyIssues: ready.length, pipelines, pullStatuses }, opts.now);
     return { slug, activity, calls };
   } catch (error) {
@@ -68,17 +91,27 @@ async function observeQueue(servers: CiClient[], now: number): Promise<CiQueueOb
 }
 
 /** Each alarm target looked up once; a failed look-up is left out, so the alarm waits. */
-export async function observeTargets(clients: ServerClients, repos: readonly RepoRef[], targets: readonly AlarmTarget[]): Promise<ObservedTargets> {
+export async function observeTargets(
+  clients: ServerClients,
+  repos: readonly RepoRef[],
+  targets: readonly AlarmTarget[],
+): Promise<ObservedTargets> {
   const out: Record<string, TargetState> = {};
-  await Promise.all(targets.map(async (t) => {
-    const seen = await lookupTarget(clients, repos, t);
-    if ('state' in seen) out[t.key] = seen.state;
-  }));
+  await Promise.all(
+    targets.map(async (t) => {
+      const seen = await lookupTarget(clients, repos, t);
+      if ('state' in seen) out[t.key] = seen.state;
+    }),
+  );
   return out;
 }
 
 /** What a pipeline, PR or issue is now: `missing` when the server says it does not exist. */
-export async function lookupTarget(clients: ServerClients, repos: readonly RepoRef[], t: Omit<AlarmTarget, 'key'>): Promise<{ state: TargetState } | { error: string }> {
+export async function lookupTarget(
+  clients: ServerClients,
+  repos: readonly RepoRef[],
+  t: Omit<AlarmTarget, 'key'>,
+): Promise<{ state: TargetState } | { error: string }> {
   const repo = t.repo === undefined ? undefined : repos.find((r) => r.slug === t.repo);
   try {
     if (t.kind === 'pipeline') {
@@ -101,7 +134,12 @@ export async function lookupTarget(clients: ServerClients, repos: readonly RepoR
   }
 }
 
-async function pipelineRepo(clients: ServerClients, repos: readonly RepoRef[], repo: RepoRef | undefined, slug: string | undefined): Promise<{ client: CiClient; repoId: number } | { error: string } | { missing: true }> {
+async function pipelineRepo(
+  clients: ServerClients,
+  repos: readonly RepoRef[],
+  repo: RepoRef | undefined,
+  slug: string | undefined,
+): Promise<{ client: CiClient; repoId: number } | { error: string } | { missing: true }> {
   if (repo?.config.ci) {
     const ci = clients.ciFor(repo);
     return 'client' in ci ? { client: ci.client, repoId: ci.repoId! } : { error: ci.skipped };

@@ -59,7 +59,8 @@ export function createServerClients(
     const token = tokenEnv ?? cfg.tokenEnv;
     if (!env[token]) return { skipped: `forge ${name}: ${token} is not set` };
     const key = `forge:${name}:${token}`;
-    if (!made.has(key)) made.set(key, createForgejoClient({ baseUrl: cfg.url, tokenEnv: token, http: httpFor(`forge:${name}`), env }));
+    if (!made.has(key))
+      made.set(key, createForgejoClient({ baseUrl: cfg.url, tokenEnv: token, http: httpFor(`forge:${name}`), env }));
     return { client: made.get(key) as ForgeClient, server: name };
   };
   const ci = (name: string, tokenEnv?: string): Resolved<CiClient> => {
@@ -68,7 +69,8 @@ export function createServerClients(
     const token = tokenEnv ?? cfg.tokenEnv;
     if (!env[token]) return { skipped: `CI ${name}: ${token} is not set` };
     const key = `ci:${name}:${token}`;
-    if (!made.has(key)) made.set(key, createWoodpeckerClient({ baseUrl: cfg.url, tokenEnv: token, http: httpFor(`ci:${name}`), env }));
+    if (!made.has(key))
+      made.set(key, createWoodpeckerClient({ baseUrl: cfg.url, tokenEnv: token, http: httpFor(`ci:${name}`), env }));
     return { client: made.get(key) as CiClient, server: name };
   };
   const only = <T>(names: string[], kind: string, get: (n: string) => Resolved<T>): Resolved<T> =>

@@ -11,7 +11,13 @@ export type FileChanges = Record<string, string | null>;
  * index: the user's index and work tree are never touched, and a killed process leaves only
  * unreferenced objects behind. Returns the new commit's sha; no ref is moved.
  */
-export async function buildCommit(dir: string, base: string | undefined, changes: FileChanges, message: string, identity: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function buildCommit(
+  dir: string,
+  base: string | undefined,
+  changes: FileChanges,
+  message: string,
+  identity: NodeJS.ProcessEnv = {},
+): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), 'factoryctl-index-'));
   const env = { GIT_INDEX_FILE: join(scratch, 'index') };
   try {
@@ -23,7 +29,9 @@ export async function buildCommit(dir: string, base: string | undefined, changes
     }
     await git(dir, ['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` });
     const tree = await git(dir, ['write-tree'], { env });
-    return await git(dir, ['commit-tree', tree, ...(base ? ['-p', base] : []), '-m', message], { env: { ...(await identityEnv(dir)), ...identity } });
+    return await git(dir, ['commit-tree', tree, ...(base ? ['-p', base] : []), '-m', message], {
+      env: { ...(await identityEnv(dir)), ...identity },
+    });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -33,6 +41,10 @@ export async function buildCommit(dir: string, base: string | undefined, changes
 async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
   const known = await runGit(dir, ['var', 'GIT_COMMITTER_IDENT']);
   if (known.code === 0) return {};
-  return { GIT_AUTHOR_NAME: 'factoryctl', GIT_AUTHOR_EMAIL: 'factoryctl@localhost', GIT_COMMITTER_NAME: 'factoryctl', GIT_COMMITTER_EMAIL: 'factoryctl@localhost' };
+  return {
+    GIT_AUTHOR_NAME: 'factoryctl',
+    GIT_AUTHOR_EMAIL: 'factoryctl@localhost',
+    GIT_COMMITTER_NAME: 'factoryctl',
+    GIT_COMMITTER_EMAIL: 'factoryctl@localhost',
+  };
 }
-

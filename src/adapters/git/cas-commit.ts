@@ -45,20 +45,48 @@ export async function casCommit(dir: string, request: CasCommitRequest): Promise
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     // A private ref per attempt: concurrent factoryctl processes in one clone never fight over a lock.
     const scratchRef = `refs/factoryctl/cas/${process.pid}-${attempt}`;
-    const fetched = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', remote, `+refs/heads/${request.branch}:${scratchRef}`], { timeoutMs });
+    const fetched = await runGit(
+      dir,
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--refmap=',
+        remote,
+        `+refs/heads/${request.branch}:${scratchRef}`,
+      ],
+      { timeoutMs },
+    );
     if (fetched.code !== 0 && !/couldn't find remote ref/i.test(fetched.stderr)) {
-      throw new UnavailableError(`cannot reach ${remote}: ${lastLine(fetched.stderr) || (fetched.timedOut ? 'timed out' : `git fetch exited ${fetched.code}`)}; nothing was changed`);
+      throw new UnavailableError(
+        `cannot reach ${remote}: ${lastLine(fetched.stderr) || (fetched.timedOut ? 'timed out' : `git fetch exited ${fetched.code}`)}; nothing was changed`,
+      );
     }
     const base = await resolveRef(dir, scratchRef);
     await runGit(dir, ['update-ref', '-d', scratchRef]);
-    const current = base ? await readFilesAt(dir, base, request.paths) : new Map(request.paths.map((p) => [p, undefined]));
+    const current = base
+      ? await readFilesAt(dir, base, request.paths)
+      : new Map(request.paths.map((p) => [p, undefined]));
     const wanted = request.mutate(current);
     const changes = wanted ? effectiveChanges(wanted.changes, current) : {};
     if (!wanted || Object.keys(changes).length === 0) return { sha: base, changed: false, attempts: attempt };
 
     const sha = await buildCommit(dir, base, changes, wanted.message);
     const fence = request.fence ? await request.fence() : undefined;
-    const pushed = await runGit(dir, ['push', '--porcelain', '--quiet', ...(fence ? ['--atomic', ...fence.args] : []), remote, `${sha}:refs/heads/${request.branch}`, ...(fence?.refspecs ?? [])], { timeoutMs });
+    const pushed = await runGit(
+      dir,
+      [
+        'push',
+        '--porcelain',
+        '--quiet',
+        ...(fence ? ['--atomic', ...fence.args] : []),
+        remote,
+        `${sha}:refs/heads/${request.branch}`,
+        ...(fence?.refspecs ?? []),
+      ],
+      { timeoutMs },
+    );
     if (pushed.code === 0) {
       await runGit(dir, ['update-ref', tracking, sha]); // best effort: the next fetch corrects it
       stampSync(dir, Date.now());
@@ -66,15 +94,21 @@ export async function casCommit(dir: string, request: CasCommitRequest): Promise
       return { sha, changed: true, attempts: attempt, message: wanted.message };
     }
     if (!/rejected|non-fast-forward|fetch first|stale info|cannot lock ref/i.test(pushed.stdout + pushed.stderr)) {
-      throw new UnavailableError(`push to ${remote} failed: ${lastLine(pushed.stderr) || lastLine(pushed.stdout)}; nothing was changed`);
+      throw new UnavailableError(
+        `push to ${remote} failed: ${lastLine(pushed.stderr) || lastLine(pushed.stdout)}; nothing was changed`,
+      );
     }
     await backoff(attempt);
   }
-  throw new UnavailableError(`push to ${remote} still rejected after ${maxAttempts} attempts (other writers kept winning); nothing was changed`);
+  throw new UnavailableError(
+    `push to ${remote} still rejected after ${maxAttempts} attempts (other writers kept winning); nothing was changed`,
+  );
 }
 
 function effectiveChanges(changes: FileChanges, current: Map<string, string | undefined>): FileChanges {
-  return Object.fromEntries(Object.entries(changes).filter(([path, content]) => (content ?? undefined) !== current.get(path)));
+  return Object.fromEntries(
+    Object.entries(changes).filter(([path, content]) => (content ?? undefined) !== current.get(path)),
+  );
 }
 
 /** Brings the local branch (and the work tree, if it is checked out and clean enough) up to the new tip. */

@@ -11,7 +11,12 @@ export type PullOutcome = { ok: true } | { ok: false; error: string; timedOut: b
  * Fast-forward pull with a time bound. A pull killed by the bound may leave a lock behind,
  * so recovery runs after it; the time of the last good pull is stamped for staleness checks.
  */
-export async function pullFastForward(dir: string, timeoutMs: number, now = Date.now, opts: { housekeeping?: boolean } = {}): Promise<PullOutcome> {
+export async function pullFastForward(
+  dir: string,
+  timeoutMs: number,
+  now = Date.now,
+  opts: { housekeeping?: boolean } = {},
+): Promise<PullOutcome> {
   // The gate skips git's automatic maintenance (one process less on every poll of every agent);
   // the node daemon's own pulls of the same clone keep it packed.
   const quick = opts.housekeeping === false ? ['-c', 'maintenance.auto=false', '-c', 'gc.auto=0'] : [];
@@ -19,11 +24,18 @@ export async function pullFastForward(dir: string, timeoutMs: number, now = Date
     runGit(dir, [...quick, 'pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags'], {
       timeoutMs,
       // A remote that accepts the connection and then says nothing must not hold the pull forever.
-      env: { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))) },
+      env: {
+        GIT_HTTP_LOW_SPEED_LIMIT: '1000',
+        GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
+      },
     });
   let result = await pull();
   // A process killed mid-operation leaves a lock or a half-done merge: clear what is stale, try once more.
-  if (result.code !== 0 && !result.timedOut && /\.lock|another git process|unmerged|merge|rebase/i.test(result.stderr)) {
+  if (
+    result.code !== 0 &&
+    !result.timedOut &&
+    /\.lock|another git process|unmerged|merge|rebase/i.test(result.stderr)
+  ) {
     const recovered = await recoverRepo(dir);
     if (recovered.removedLocks.length + recovered.aborted.length > 0) result = await pull();
   }

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { runGit } from './run-git.js';
 
 /** Lock files git leaves behind when a process holding them is killed. */
-const LOCKS = ['index.lock', 'HEAD.lock', 'ORIG_HEAD.lock', 'FETCH_HEAD.lock', 'packed-refs.lock', 'config.lock', 'shallow.lock'];
+const LOCKS = [
+  'index.lock',
+  'HEAD.lock',
+  'ORIG_HEAD.lock',
+  'FETCH_HEAD.lock',
+  'packed-refs.lock',
+  'config.lock',
+  'shallow.lock',
+];
 
 export interface RecoveryReport {
   removedLocks: string[];

@@ -29,7 +29,9 @@ export class GitError extends Error {
     readonly args: string[],
     readonly result: GitResult,
   ) {
-    super(`git ${args.join(' ')} failed${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim().split('\n').slice(-3).join(' / ') || `exit ${result.code}`}`);
+    super(
+      `git ${args.join(' ')} failed${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim().split('\n').slice(-3).join(' / ') || `exit ${result.code}`}`,
+    );
     this.name = 'GitError';
   }
 }

@@ -72,7 +72,11 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       : createCallBudget(opts.budget?.limit ?? 400, opts.budget?.windowMs);
   const counts = { reads: 0, writes: 0, retries: 0, failures: 0 };
 
-  async function attemptOnce(url: string, init: RequestInit, method: string): Promise<{ outcome: Outcome; response?: Response; cause?: unknown }> {
+  async function attemptOnce(
+    url: string,
+    init: RequestInit,
+    method: string,
+  ): Promise<{ outcome: Outcome; response?: Response; cause?: unknown }> {
     budget.take(timing.now());
     if (method === 'GET' || method === 'HEAD') counts.reads++;
     else counts.writes++;
@@ -99,7 +103,13 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       const started = timing.now();
       const { outcome, response, cause } = await semaphore.run(() => attemptOnce(url, init, method));
       const status = 'status' in outcome ? outcome.status : 0;
-      opts.log?.({ method, url: redactUrl(url), attempt, ...(status ? { status } : { error: (outcome as { error: string }).error }), ms: timing.now() - started });
+      opts.log?.({
+        method,
+        url: redactUrl(url),
+        attempt,
+        ...(status ? { status } : { error: (outcome as { error: string }).error }),
+        ms: timing.now() - started,
+      });
       if (response?.ok) return response;
 
       let waitMs: number | undefined;

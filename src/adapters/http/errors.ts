@@ -51,7 +51,10 @@ export class BudgetExhaustedError extends FactoryError {
     /** epoch ms when the oldest counted call leaves the window */
     readonly resetAt: number,
   ) {
-    super(`API call budget exhausted: ${limit} calls per ${Math.round(windowMs / 60000)} min; next call allowed at ${new Date(resetAt).toISOString()}`, EXIT.TEMPFAIL);
+    super(
+      `API call budget exhausted: ${limit} calls per ${Math.round(windowMs / 60000)} min; next call allowed at ${new Date(resetAt).toISOString()}`,
+      EXIT.TEMPFAIL,
+    );
   }
 }
 

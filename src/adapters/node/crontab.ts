@@ -53,7 +53,8 @@ export function applyCrontabBlock(lines: string[], opts: CrontabOptions = {}): C
   } finally {
     unlinkSync(staged);
   }
-  if (r.status !== 0) throw new FactoryError(`${command(opts)} refused the new table (exit ${r.status}): ${r.stderr.trim()}`, EXIT.IOERR);
+  if (r.status !== 0)
+    throw new FactoryError(`${command(opts)} refused the new table (exit ${r.status}): ${r.stderr.trim()}`, EXIT.IOERR);
   return { changed: true, warnings: next.warnings };
 }
 
@@ -81,12 +82,23 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function run(opts: CrontabOptions, args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+function run(
+  opts: CrontabOptions,
+  args: string[],
+  input?: string,
+): { status: number | null; stdout: string; stderr: string } {
   const argv = [...(opts.user ? ['-u', opts.user] : []), ...args];
-  const r = spawnSync(command(opts), argv, { encoding: 'utf8', timeout: 30_000, ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync(command(opts), argv, {
+    encoding: 'utf8',
+    timeout: 30_000,
+    ...(input !== undefined ? { input } : {}),
+  });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UnavailableError(`no \`${command(opts)}\` on this machine: install cron (Debian: apt-get install cron), or use the halt-files or loop control`);
+    if (code === 'ENOENT')
+      throw new UnavailableError(
+        `no \`${command(opts)}\` on this machine: install cron (Debian: apt-get install cron), or use the halt-files or loop control`,
+      );
     throw new FactoryError(`${command(opts)} ${argv.join(' ')}: ${r.error.message}`, EXIT.IOERR);
   }
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

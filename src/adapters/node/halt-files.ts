@@ -20,7 +20,9 @@ export interface HaltFilesResult {
  * completes, so a kill -9 anywhere leaves no half-written file. Restrictions go first (halt
  * files written, `.active` removed) and releases after, so an interrupted apply errs on halting.
  */
-export function applyHaltFiles(plan: Pick<LocalPlan, 'haltDir' | 'haltFiles' | 'activeFiles' | 'inactiveFiles' | 'dirs'>): HaltFilesResult {
+export function applyHaltFiles(
+  plan: Pick<LocalPlan, 'haltDir' | 'haltFiles' | 'activeFiles' | 'inactiveFiles' | 'dirs'>,
+): HaltFilesResult {
   const result: HaltFilesResult = { written: [], removed: [], activeCreated: [], activeRemoved: [], foreign: [] };
   for (const dir of [plan.haltDir, ...plan.dirs]) mkdirSync(dir, { recursive: true });
 

@@ -5,7 +5,13 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { FactoryError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { renderCronLines, renderSystemdUnit, replaceNodeBlock, UNIT_NAME, type InstallSpec } from '../../domain/node-install.js';
+import {
+  renderCronLines,
+  renderSystemdUnit,
+  replaceNodeBlock,
+  UNIT_NAME,
+  type InstallSpec,
+} from '../../domain/node-install.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { runProcess } from '../process/run-process.js';
 import { readCrontab } from './crontab.js';
@@ -21,7 +27,11 @@ export function writeUnit(spec: InstallSpec, path: string | undefined): Written 
   const text = renderSystemdUnit(spec);
   const changed = readOptional(target) !== text;
   if (changed) guarded(target, () => writeFileAtomic(target, text));
-  return { path: target, changed, ...(path ? {} : { next: 'systemctl daemon-reload && systemctl enable --now factoryctl-node' }) };
+  return {
+    path: target,
+    changed,
+    ...(path ? {} : { next: 'systemctl daemon-reload && systemctl enable --now factoryctl-node' }),
+  };
 }
 
 export async function writeCron(spec: InstallSpec, path: string | undefined): Promise<Written> {
@@ -44,9 +54,14 @@ async function installCrontab(text: string, user: string | undefined): Promise<v
   const staged = join(tmpdir(), `factoryctl-node-install.${process.pid}.tmp`);
   writeFileSync(staged, text, { mode: 0o600 });
   try {
-    const r = await runProcess('crontab', [...(user ? ['-u', user] : []), staged], { timeoutMs: 30_000, ownGroup: false });
-    if (r.spawnError || r.timedOut) throw new FactoryError(`crontab: ${r.spawnError?.message ?? 'timed out'}`, EXIT.UNAVAILABLE);
-    if (r.code !== 0) throw new FactoryError(`crontab refused the new table (exit ${r.code}): ${r.stderr.trim()}`, EXIT.IOERR);
+    const r = await runProcess('crontab', [...(user ? ['-u', user] : []), staged], {
+      timeoutMs: 30_000,
+      ownGroup: false,
+    });
+    if (r.spawnError || r.timedOut)
+      throw new FactoryError(`crontab: ${r.spawnError?.message ?? 'timed out'}`, EXIT.UNAVAILABLE);
+    if (r.code !== 0)
+      throw new FactoryError(`crontab refused the new table (exit ${r.code}): ${r.stderr.trim()}`, EXIT.IOERR);
   } finally {
     unlinkSync(staged);
   }
@@ -57,7 +72,8 @@ function guarded(path: string, write: () => void): void {
     write();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') throw new FactoryError(`cannot write ${path}: permission denied (run as root, e.g. with sudo)`, EXIT.NOPERM);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new FactoryError(`cannot write ${path}: permission denied (run as root, e.g. with sudo)`, EXIT.NOPERM);
     throw error;
   }
 }

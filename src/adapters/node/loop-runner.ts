@@ -83,7 +83,12 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
     e.lastStartedAt = now;
     let env: NodeJS.ProcessEnv;
     try {
-      env = { ...(opts.baseEnv ?? process.env), FACTORY_ROLE: a.role, ...(a.repo ? { FACTORY_REPO: a.repo } : {}), ...(opts.envFor?.(a) ?? {}) };
+      env = {
+        ...(opts.baseEnv ?? process.env),
+        FACTORY_ROLE: a.role,
+        ...(a.repo ? { FACTORY_REPO: a.repo } : {}),
+        ...(opts.envFor?.(a) ?? {}),
+      };
     } catch (error) {
       opts.log({ type: 'error', id: a.id, message: `not started: ${(error as Error).message}` });
       return false;
@@ -133,7 +138,8 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
         if (await poll(gone, graceMs)) return;
         opts.log({ type: 'stopping', id: e.assignment.id, signal: 'SIGKILL' });
         signal(run.child, 'SIGKILL');
-        if (!(await poll(gone, KILL_WAIT_MS))) opts.log({ type: 'error', id: e.assignment.id, message: `still running ${KILL_WAIT_MS} ms after SIGKILL` });
+        if (!(await poll(gone, KILL_WAIT_MS)))
+          opts.log({ type: 'error', id: e.assignment.id, message: `still running ${KILL_WAIT_MS} ms after SIGKILL` });
       }),
     );
     return targets.map((e) => e.assignment.id);
@@ -149,7 +155,12 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
         const halted = state.state === 'halt';
         const e = entries.get(a.id);
         if (!e) {
-          entries.set(a.id, { assignment: a, halted, removed: false, firstDueAt: now + spread(a.id, Math.min(a.intervalMs, opts.firstRunSpreadMs ?? 0)) });
+          entries.set(a.id, {
+            assignment: a,
+            halted,
+            removed: false,
+            firstDueAt: now + spread(a.id, Math.min(a.intervalMs, opts.firstRunSpreadMs ?? 0)),
+          });
           if (halted) opts.log({ type: 'halted', id: a.id, reason: state.reason });
           continue;
         }
@@ -175,23 +186,41 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
     },
     nextDueAt() {
       reapAll();
-      const due = [...entries.values()].filter((e) => !e.removed && !e.halted && !e.run && !stopping).map((e) => dueAt(e, e.assignment.intervalMs));
+      const due = [...entries.values()]
+        .filter((e) => !e.removed && !e.halted && !e.run && !stopping)
+        .map((e) => dueAt(e, e.assignment.intervalMs));
       return due.length > 0 ? Math.min(...due) : undefined;
     },
     running() {
       reapAll();
       return [...entries.values()].flatMap((e) =>
-        e.run ? [{ id: e.assignment.id, role: e.assignment.role, ...(e.assignment.repo ? { repo: e.assignment.repo } : {}), pid: e.run.child.pid, startedAt: e.run.startedAt }] : [],
+        e.run
+          ? [
+              {
+                id: e.assignment.id,
+                role: e.assignment.role,
+                ...(e.assignment.repo ? { repo: e.assignment.repo } : {}),
+                pid: e.run.child.pid,
+                startedAt: e.run.startedAt,
+              },
+            ]
+          : [],
       );
     },
     stopHalted(graceMs) {
       reapAll();
-      return stop([...entries.values()].filter((e) => e.run && e.halted), graceMs);
+      return stop(
+        [...entries.values()].filter((e) => e.run && e.halted),
+        graceMs,
+      );
     },
     stopAll(graceMs = 10_000) {
       stopping = true;
       reapAll();
-      return stop([...entries.values()].filter((e) => e.run), graceMs);
+      return stop(
+        [...entries.values()].filter((e) => e.run),
+        graceMs,
+      );
     },
   };
 }
@@ -204,7 +233,12 @@ const defaultSpawn: SpawnAgent = ({ command, cwd, env, logFile }) => {
     fd = openSync(logFile, 'a');
   }
   try {
-    return nodeSpawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', fd ?? 'ignore', fd ?? 'ignore'] });
+    return nodeSpawn('/bin/sh', ['-c', command], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', fd ?? 'ignore', fd ?? 'ignore'],
+    });
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

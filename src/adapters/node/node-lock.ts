@@ -29,7 +29,8 @@ export function acquireNodeLock(path: string): LockResult {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readOr(path).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isFactoryctl(holder)) return { ok: false, holder };
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isFactoryctl(holder))
+        return { ok: false, holder };
       try {
         unlinkSync(path);
       } catch {
@@ -45,7 +46,9 @@ function isFactoryctl(pid: number): boolean {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // A zombie is gone for our purpose: it will never write again.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z' && /factoryctl|cli\.js/.test(cmdline);
+    return (
+      stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z' && /factoryctl|cli\.js/.test(cmdline)
+    );
   } catch {
     return false;
   }

@@ -2,7 +2,11 @@
 
 const KIB_PER_MIB = 1024;
 
-export interface MemInfo { memTotalMb: number; memAvailableMb: number; swapUsedMb: number }
+export interface MemInfo {
+  memTotalMb: number;
+  memAvailableMb: number;
+  swapUsedMb: number;
+}
 
 /** /proc/meminfo: figures in kB (KiB) -> MiB; a field that is absent comes back NaN. */
 export function parseMeminfo(text: string): MemInfo {
@@ -22,7 +26,11 @@ export function parseLoad1(text: string): number {
   return Number.parseFloat(text);
 }
 
-export interface CpuTimes { busy: number; total: number; cores: number }
+export interface CpuTimes {
+  busy: number;
+  total: number;
+  cores: number;
+}
 
 /** /proc/stat: the aggregate "cpu" line (user nice system idle iowait irq softirq steal) and the count of cpuN lines. */
 export function parseCpuTimes(text: string): CpuTimes {
@@ -49,8 +57,31 @@ export function parseVmRssMb(status: string): number {
 }
 
 // Programs that run or wrap the agent's own script; the script's name is what identifies the agent.
-const LAUNCHERS = new Set(['env', 'nice', 'ionice', 'nohup', 'setsid', 'exec', 'timeout', 'chrt', 'taskset',
-  'sh', 'bash', 'dash', 'zsh', 'ksh', 'node', 'python', 'python3', 'perl', 'ruby', 'deno', 'bun', 'npx', 'tsx']);
+const LAUNCHERS = new Set([
+  'env',
+  'nice',
+  'ionice',
+  'nohup',
+  'setsid',
+  'exec',
+  'timeout',
+  'chrt',
+  'taskset',
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'node',
+  'python',
+  'python3',
+  'perl',
+  'ruby',
+  'deno',
+  'bun',
+  'npx',
+  'tsx',
+]);
 const basename = (word: string) => word.slice(word.lastIndexOf('/') + 1);
 
 /**
@@ -58,7 +89,10 @@ const basename = (word: string) => word.slice(word.lastIndexOf('/') + 1);
  * that is not VAR=value, an option, a number or a launcher ("nice -n 5 bash ./dev-poll.sh" -> "dev-poll.sh").
  */
 export function agentMatchKey(command: string): string | undefined {
-  const words = command.trim().split(/\s+/).filter((w) => w && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) && !w.startsWith('-') && !/^\d/.test(w));
+  const words = command
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) && !w.startsWith('-') && !/^\d/.test(w));
   const found = words.find((w) => !LAUNCHERS.has(basename(w)));
   return found === undefined ? undefined : basename(found);
 }

@@ -10,20 +10,31 @@ import type { ResolvedRepo } from '../../domain/repos/merge.js';
  * file. Read at each start, so an edited env file needs no restart. Throws (and the agent is not
  * started) when a named variable has no value or the file is unreadable: never run half-configured.
  */
-export function repoEnvVars(repo: Pick<ResolvedRepo, 'slug' | 'config'>, env: Record<string, string | undefined>): Record<string, string> {
+export function repoEnvVars(
+  repo: Pick<ResolvedRepo, 'slug' | 'config'>,
+  env: Record<string, string | undefined>,
+): Record<string, string> {
   let file: Map<string, string> | undefined;
   if (repo.config.env.file) {
     const path = expandPath(repo.config.env.file, env);
-    if (!path) throw new FactoryError(`${repo.slug}: cannot expand env file ${repo.config.env.file}: its variable is not set`, EXIT.CONFIG);
+    if (!path)
+      throw new FactoryError(
+        `${repo.slug}: cannot expand env file ${repo.config.env.file}: its variable is not set`,
+        EXIT.CONFIG,
+      );
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new FactoryError(`${repo.slug}: cannot read env file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, EXIT.CONFIG);
+      throw new FactoryError(
+        `${repo.slug}: cannot read env file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        EXIT.CONFIG,
+      );
     }
     file = parseEnvFile(text).values;
   }
   const { vars, missing } = repoEnvironment(repo.slug, repo.config.env.vars, file, env);
-  if (missing.length > 0) throw new FactoryError(`${repo.slug}: no value for ${missing.join(', ')} (environment or env file)`, EXIT.CONFIG);
+  if (missing.length > 0)
+    throw new FactoryError(`${repo.slug}: no value for ${missing.join(', ')} (environment or env file)`, EXIT.CONFIG);
   return Object.fromEntries(vars);
 }

@@ -36,7 +36,11 @@ export const runRecordsStore: RunRecordsStore = {
   },
   read(paths) {
     const files = runFiles(paths);
-    return { pressure: readJson(files.pressure), decision: readNodeDecision(files.decision), roles: readJson(files.roles) };
+    return {
+      pressure: readJson(files.pressure),
+      decision: readNodeDecision(files.decision),
+      roles: readJson(files.roles),
+    };
   },
 };
 

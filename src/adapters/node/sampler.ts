@@ -8,7 +8,16 @@
 import { readdirSync, readFileSync, statfsSync } from 'node:fs';
 import type { AgentProcess } from '../../domain/node/agent-stop.js';
 import type { DiskSample, Sample } from '../../domain/pressure/sample.js';
-import { agentMatchKey, argvMatches, cpuBusyPercent, parseCpuTimes, parseLoad1, parseMeminfo, parseVmRssMb, type CpuTimes } from './proc-parse.js';
+import {
+  agentMatchKey,
+  argvMatches,
+  cpuBusyPercent,
+  parseCpuTimes,
+  parseLoad1,
+  parseMeminfo,
+  parseVmRssMb,
+  type CpuTimes,
+} from './proc-parse.js';
 
 export interface Sampler {
   /** Never rejects for a failed read: the figure is NaN (a mount absent) and `problems` says why. */
@@ -106,7 +115,10 @@ function statDisk(mount: string, problems: string[]): DiskSample[] {
  * Agents per role: processes whose command line runs the role's script, each counted once with
  * its whole process tree (the LLM session it starts is where the memory goes).
  */
-function scanAgents(proc: string, keys: readonly (readonly [string, string])[]): { counts: Record<string, { count: number; rssMb: number }>; processes: Record<string, AgentProcess[]> } {
+function scanAgents(
+  proc: string,
+  keys: readonly (readonly [string, string])[],
+): { counts: Record<string, { count: number; rssMb: number }>; processes: Record<string, AgentProcess[]> } {
   const matched = new Map<string, number[]>(keys.map(([role]) => [role, []]));
   for (const entry of readdirSync(proc)) {
     const first = entry.charCodeAt(0);
@@ -159,7 +171,8 @@ function descendants(proc: string, root: number): number[] {
     }
     for (const tid of tids) {
       try {
-        for (const child of readFileSync(`${proc}/${pid}/task/${tid}/children`, 'latin1').split(' ')) if (child.trim()) found.push(Number(child));
+        for (const child of readFileSync(`${proc}/${pid}/task/${tid}/children`, 'latin1').split(' '))
+          if (child.trim()) found.push(Number(child));
       } catch {
         // thread gone, or a kernel without CONFIG_PROC_CHILDREN: count the process alone
       }

@@ -26,17 +26,22 @@ const FACTORYCTL = /(^|\/)(factoryctl(\.c?js)?|dist\/cli\.js|gate\.cjs)$/;
  * after `graceMs` to what still runs. A pid is only signalled again while it is the same process
  * (its start time unchanged), so a pid reused meanwhile is left alone.
  */
-export async function stopAgentProcesses(targets: readonly StopTarget[], graceMs: number, opts: StopOptions): Promise<StoppedAgent[]> {
+export async function stopAgentProcesses(
+  targets: readonly StopTarget[],
+  graceMs: number,
+  opts: StopOptions,
+): Promise<StoppedAgent[]> {
   const proc = opts.proc ?? '/proc';
   // A factoryctl at the top is not an agent; one inside an agent's tree (its gate) is left to end with it.
   const chosen = targets
     .filter((t) => !isFactoryctl(proc, t.pid) && !t.tree.some((pid) => opts.spared.has(pid)))
     .map((t) => ({ ...t, tree: t.tree.filter((pid) => pid === t.pid || !isFactoryctl(proc, pid)) }));
   const started = new Map<number, string>();
-  for (const t of chosen) for (const pid of t.tree) {
-    const at = startTime(proc, pid);
-    if (at !== undefined) started.set(pid, at);
-  }
+  for (const t of chosen)
+    for (const pid of t.tree) {
+      const at = startTime(proc, pid);
+      if (at !== undefined) started.set(pid, at);
+    }
   const alive = (pid: number) => started.has(pid) && startTime(proc, pid) === started.get(pid) && !isZombie(proc, pid);
   const signal = (pid: number, sig: NodeJS.Signals) => {
     try {
@@ -52,7 +57,12 @@ export async function stopAgentProcesses(targets: readonly StopTarget[], graceMs
   return chosen.map((t) => {
     const survivors = t.tree.filter(alive);
     for (const pid of survivors) signal(pid, 'SIGKILL');
-    return { role: t.role, pid: t.pid, by: survivors.length > 0 ? 'SIGKILL' : 'SIGTERM', pids: t.tree.filter((pid) => started.has(pid)) };
+    return {
+      role: t.role,
+      pid: t.pid,
+      by: survivors.length > 0 ? 'SIGKILL' : 'SIGTERM',
+      pids: t.tree.filter((pid) => started.has(pid)),
+    };
   });
 }
 
@@ -83,7 +93,10 @@ const isZombie = (proc: string, pid: number) => statFields(proc, pid)?.[0] === '
 
 function isFactoryctl(proc: string, pid: number): boolean {
   try {
-    return readFileSync(`${proc}/${pid}/cmdline`, 'latin1').split('\0').slice(0, 3).some((arg) => FACTORYCTL.test(arg));
+    return readFileSync(`${proc}/${pid}/cmdline`, 'latin1')
+      .split('\0')
+      .slice(0, 3)
+      .some((arg) => FACTORYCTL.test(arg));
   } catch {
     return false;
   }

@@ -13,7 +13,10 @@ const KEEP_CHARS = 4000;
  * Runs a fired alarm's command through the shell, in the control repo, with a time bound: a hung
  * command is killed (its whole process group) and never holds the supervisor's loop.
  */
-export async function runAlarmCommand(command: string, opts: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<CommandOutcome> {
+export async function runAlarmCommand(
+  command: string,
+  opts: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
+): Promise<CommandOutcome> {
   const started = Date.now();
   const result = await runProcess('/bin/sh', ['-c', command], opts);
   return {

@@ -83,7 +83,10 @@ function kill(pid: number | undefined, group: boolean, alone: () => void): void 
  */
 export function failureSummary(what: string, result: ProcessResult): string {
   if (result.timedOut) return `${what} timed out`;
-  const lines = (result.stderr.trim() || result.stdout.trim()).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = (result.stderr.trim() || result.stdout.trim())
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const located = lines.filter((l) => /^\S+:\d+:\d+: error\b/i.test(l));
   const errors = lines.filter((l) => /^(✘ \[ERROR\]|npm ERR!|npm error|\w*Error\b)/.test(l));
   const chosen = located.length > 0 ? located.slice(0, 3) : errors.length > 0 ? errors.slice(0, 3) : lines.slice(-4);

@@ -67,7 +67,10 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
     const date = `@${Math.floor(opts.now() / 1000)} +0000`;
     return { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
   };
-  const netEnv = { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(opts.pushTimeoutMs / 1000))) };
+  const netEnv = {
+    GIT_HTTP_LOW_SPEED_LIMIT: '1000',
+    GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(opts.pushTimeoutMs / 1000))),
+  };
 
   const hasRemote = async () => (await runGit(dir, ['remote', 'get-url', remote])).code === 0;
 
@@ -77,7 +80,10 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
       // We are these refs' only writer (the node lock says so): a lock file on them is a dead process's.
       for (const r of [ref, tracking]) rmSync(join(dir, '.git', `${r}.lock`), { force: true });
       if ((await resolveRef(dir, ref)) || !(await hasRemote())) return;
-      await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${ref}:${tracking}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
+      await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${ref}:${tracking}`], {
+        timeoutMs: opts.pushTimeoutMs,
+        env: netEnv,
+      });
       const remoteTip = await resolveRef(dir, tracking);
       if (remoteTip) await runGit(dir, ['update-ref', ref, remoteTip, '']);
     },
@@ -109,13 +115,25 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
         // Before the work: a kill -9 from here to the commit's return lands mid-compaction (the fault test aims at it).
         opts.log?.(`compacting (${why})`);
         const tree = await git(dir, ['rev-parse', `${sha}^{tree}`]);
-        sha = await git(dir, ['commit-tree', tree, '-m', `telemetry ${opts.node}: compacted (${why}); history.jsonl and journal.jsonl keep the recent past\n\n${message}`], { env: dateEnv() });
+        sha = await git(
+          dir,
+          [
+            'commit-tree',
+            tree,
+            '-m',
+            `telemetry ${opts.node}: compacted (${why}); history.jsonl and journal.jsonl keep the recent past\n\n${message}`,
+          ],
+          { env: dateEnv() },
+        );
       }
       // Compare-and-swap on the tip we built on: a second writer (which must not exist) fails loudly instead of losing commits.
       await git(dir, ['update-ref', '-m', 'telemetry', ref, sha, tip ?? '']);
       if (why) await collectGarbage(dir, [ref, tracking]);
       // About 6 loose objects a commit: pack once a thousand are there, not at git's default 6,700 (some 25 MB of 4 KiB blocks).
-      else if (count % 100 === 99) await runGit(dir, ['-c', 'gc.autoDetach=false', '-c', 'gc.auto=1000', 'gc', '--auto', '--quiet'], { timeoutMs: 120_000 });
+      else if (count % 100 === 99)
+        await runGit(dir, ['-c', 'gc.autoDetach=false', '-c', 'gc.auto=1000', 'gc', '--auto', '--quiet'], {
+          timeoutMs: 120_000,
+        });
       return { sha, compacted: why !== undefined };
     },
 
@@ -134,23 +152,39 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
     if (!(await hasRemote())) return { ok: true, outcome: { ok: true, pending: false } };
     const pushed = await resolveRef(dir, tracking);
     if (pushed === tip) return { ok: true, outcome: { ok: true, pending: false } };
-    const result = await runGit(dir, ['push', '--porcelain', '--quiet', `--force-with-lease=${ref}:${pushed ?? ''}`, remote, `${tip}:${ref}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
+    const result = await runGit(
+      dir,
+      ['push', '--porcelain', '--quiet', `--force-with-lease=${ref}:${pushed ?? ''}`, remote, `${tip}:${ref}`],
+      { timeoutMs: opts.pushTimeoutMs, env: netEnv },
+    );
     if (result.code === 0 && !result.timedOut) {
       await runGit(dir, ['update-ref', '-m', 'telemetry pushed', tracking, tip]);
       return { ok: true, outcome: { ok: true, pending: false } };
     }
     // --porcelain says why on stdout ("!<tab>src:dst<tab>[rejected] (stale info)"); stderr only says it failed.
-    const refLine = result.stdout.split('\n').find((l) => l.startsWith('!'))?.split('\t').pop();
-    const error = result.timedOut ? `push timed out after ${opts.pushTimeoutMs} ms` : [refLine, lastLines(result.stderr)].filter(Boolean).join(': ');
+    const refLine = result.stdout
+      .split('\n')
+      .find((l) => l.startsWith('!'))
+      ?.split('\t')
+      .pop();
+    const error = result.timedOut
+      ? `push timed out after ${opts.pushTimeoutMs} ms`
+      : [refLine, lastLines(result.stderr)].filter(Boolean).join(': ');
     let ownPushLanded = false;
     if (/stale info|rejected/i.test(result.stdout + result.stderr)) {
       // Whether the remote's commit was made here (before the fetch, a foreign one is not in this clone).
       const listed = await runGit(dir, ['ls-remote', remote, ref], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
       const remoteSha = listed.code === 0 ? listed.stdout.split('\t')[0]?.trim() : undefined;
-      ownPushLanded = !!remoteSha && remoteSha !== pushed && (await runGit(dir, ['cat-file', '-e', `${remoteSha}^{commit}`])).code === 0;
+      ownPushLanded =
+        !!remoteSha &&
+        remoteSha !== pushed &&
+        (await runGit(dir, ['cat-file', '-e', `${remoteSha}^{commit}`])).code === 0;
       // The remote is not where we left it (a reinstalled clone, a person's push): learn where it is;
       // the next push leases on that and puts this node's branch back, as its one writer.
-      await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${ref}:${tracking}`], { timeoutMs: opts.pushTimeoutMs, env: netEnv });
+      await runGit(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+${ref}:${tracking}`], {
+        timeoutMs: opts.pushTimeoutMs,
+        env: netEnv,
+      });
     }
     return { ok: false, ownPushLanded, outcome: { ok: false, pending: true, error } };
   }
@@ -159,7 +193,11 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
 /** After a compaction: forget the old tips in the reflogs, then let git pack and drop what nothing reaches. */
 async function collectGarbage(dir: string, refs: string[]): Promise<void> {
   await runGit(dir, ['reflog', 'expire', '--expire=now', '--expire-unreachable=now', ...refs]);
-  await runGit(dir, ['-c', 'gc.autoDetach=false', '-c', 'gc.auto=1000', '-c', 'gc.pruneExpire=1.hour.ago', 'gc', '--auto', '--quiet'], { timeoutMs: 120_000 });
+  await runGit(
+    dir,
+    ['-c', 'gc.autoDetach=false', '-c', 'gc.auto=1000', '-c', 'gc.pruneExpire=1.hour.ago', 'gc', '--auto', '--quiet'],
+    { timeoutMs: 120_000 },
+  );
   // Young objects stay: another factoryctl in this clone may be about to reference them.
   await runGit(dir, ['prune', '--expire=1.hour.ago'], { timeoutMs: 120_000 });
 }

@@ -32,7 +32,9 @@ export function createTelemetryQueue(getBranch: () => TelemetryBranch, log: (lin
     pushing = (async () => {
       do {
         again = false;
-        const outcome = await getBranch().push().catch((error: Error) => ({ ok: false, pending: true, error: error.message }));
+        const outcome = await getBranch()
+          .push()
+          .catch((error: Error) => ({ ok: false, pending: true, error: error.message }));
         pending = outcome.pending;
         if (!outcome.ok) {
           if (failing === undefined) log(`telemetry queued locally, the push failed: ${outcome.error}`);

@@ -8,8 +8,23 @@ export const TELEMETRY_PREFIX = 'telemetry/';
 export const TELEMETRY_DECISION = 'decision.json';
 
 /** Fetches every node's telemetry branch; a failure leaves the last fetched copies. `timeoutMs`: gate.pullTimeout, else its default. */
-export async function fetchTelemetry(dir: string, remote = 'origin', timeoutMs = DEFAULT_PULL_TIMEOUT_MS): Promise<boolean> {
-  const result = await runGit(dir, ['fetch', '--quiet', '--no-tags', '--prune', remote, `+refs/heads/${TELEMETRY_PREFIX}*:refs/remotes/${remote}/${TELEMETRY_PREFIX}*`], { timeoutMs });
+export async function fetchTelemetry(
+  dir: string,
+  remote = 'origin',
+  timeoutMs = DEFAULT_PULL_TIMEOUT_MS,
+): Promise<boolean> {
+  const result = await runGit(
+    dir,
+    [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--prune',
+      remote,
+      `+refs/heads/${TELEMETRY_PREFIX}*:refs/remotes/${remote}/${TELEMETRY_PREFIX}*`,
+    ],
+    { timeoutMs },
+  );
   return result.code === 0;
 }
 
@@ -23,18 +38,31 @@ export interface NodeTelemetry extends NodeTelemetryTexts {
  * `git for-each-ref` and one `git cat-file --batch` however many nodes. Where a node has both
  * copies, the one whose decision is newer wins.
  */
-export async function readTelemetry(dir: string, remote = 'origin', files: ('history' | 'sample' | 'journal')[] = ['history', 'sample', 'journal']): Promise<Map<string, NodeTelemetry>> {
-  const listed = await runGit(dir, ['for-each-ref', '--format=%(refname)', `refs/remotes/${remote}/${TELEMETRY_PREFIX}`, `refs/heads/${TELEMETRY_PREFIX}`]);
+export async function readTelemetry(
+  dir: string,
+  remote = 'origin',
+  files: ('history' | 'sample' | 'journal')[] = ['history', 'sample', 'journal'],
+): Promise<Map<string, NodeTelemetry>> {
+  const listed = await runGit(dir, [
+    'for-each-ref',
+    '--format=%(refname)',
+    `refs/remotes/${remote}/${TELEMETRY_PREFIX}`,
+    `refs/heads/${TELEMETRY_PREFIX}`,
+  ]);
   const refs = listed.stdout.split('\n').filter(Boolean);
   const paths = [TELEMETRY_FILES.decision, ...files.map((f) => TELEMETRY_FILES[f])];
-  const texts = await readBlobs(dir, refs.flatMap((ref) => paths.map((p) => `${ref}:${p}`)));
+  const texts = await readBlobs(
+    dir,
+    refs.flatMap((ref) => paths.map((p) => `${ref}:${p}`)),
+  );
   const out = new Map<string, NodeTelemetry>();
   refs.forEach((ref, i) => {
     const node = ref.slice(ref.indexOf(TELEMETRY_PREFIX) + TELEMETRY_PREFIX.length);
     const text = (k: number) => texts[i * paths.length + k];
     const decision = parseDecision(text(0));
     const known = out.get(node);
-    if (known?.decision && (!decision || Date.parse(decision.updatedAt) <= Date.parse(known.decision.updatedAt))) return;
+    if (known?.decision && (!decision || Date.parse(decision.updatedAt) <= Date.parse(known.decision.updatedAt)))
+      return;
     const entry: NodeTelemetry = { node, ...(decision ? { decision } : {}) };
     files.forEach((f, k) => {
       const t = text(k + 1);

@@ -1,6 +1,13 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildInfo, formatBuildInfo, partOid, partsFromLsTree, BUILD_INPUTS, type BuildInfo } from '../../domain/build-id.js';
+import {
+  buildInfo,
+  formatBuildInfo,
+  partOid,
+  partsFromLsTree,
+  BUILD_INPUTS,
+  type BuildInfo,
+} from '../../domain/build-id.js';
 import { depsSource } from '../../domain/upgrade-plan.js';
 import { CONFIG_WORKER_FILE } from '../control-repo/config-worker.js';
 import { git } from '../git/run-git.js';
@@ -26,7 +33,12 @@ export type BuildOutcome = { ok: true; dist: string; work: string } | { ok: fals
  * the build is a function of its id, whatever the work tree holds. node_modules are reused
  * when the lock file allows it, else installed with `npm ci` under a time bound.
  */
-export async function buildHead(l: UpgradeLayout, head: HeadBuild, running: BuildInfo | undefined, opts: { buildTimeoutMs: number; installTimeoutMs: number; log: (m: string) => void }): Promise<BuildOutcome> {
+export async function buildHead(
+  l: UpgradeLayout,
+  head: HeadBuild,
+  running: BuildInfo | undefined,
+  opts: { buildTimeoutMs: number; installTimeoutMs: number; log: (m: string) => void },
+): Promise<BuildOutcome> {
   const work = join(l.builds, `.work-${head.info.id}-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -54,7 +66,13 @@ export async function buildHead(l: UpgradeLayout, head: HeadBuild, running: Buil
   return { ok: true, dist, work };
 }
 
-async function ensureDeps(l: UpgradeLayout, info: BuildInfo, running: BuildInfo | undefined, work: string, opts: { installTimeoutMs: number; log: (m: string) => void }): Promise<string | { reason: string }> {
+async function ensureDeps(
+  l: UpgradeLayout,
+  info: BuildInfo,
+  running: BuildInfo | undefined,
+  work: string,
+  opts: { installTimeoutMs: number; log: (m: string) => void },
+): Promise<string | { reason: string }> {
   const lock = partOid(info, 'package-lock.json');
   const source = depsSource({
     lock,
@@ -63,7 +81,8 @@ async function ensureDeps(l: UpgradeLayout, info: BuildInfo, running: BuildInfo 
     controlDirHasModules: existsSync(join(l.controlDir, 'node_modules')),
   });
   if (source.kind === 'control-dir') return join(l.controlDir, 'node_modules');
-  if (lock === undefined) return { reason: 'package-lock.json is not committed: cannot install dependencies reproducibly' };
+  if (lock === undefined)
+    return { reason: 'package-lock.json is not committed: cannot install dependencies reproducibly' };
   if (source.kind === 'cached') return depsModules(l, lock);
 
   const tmp = join(l.deps, `.tmp-${lock}-${process.pid}`);
@@ -72,7 +91,10 @@ async function ensureDeps(l: UpgradeLayout, info: BuildInfo, running: BuildInfo 
   cpSync(join(work, 'package.json'), join(tmp, 'package.json'));
   cpSync(join(work, 'package-lock.json'), join(tmp, 'package-lock.json'));
   opts.log(`package-lock.json changed: npm ci for build ${info.id}`);
-  const installed = await runProcess(npmPath(), ['ci', '--no-audit', '--no-fund'], { cwd: tmp, timeoutMs: opts.installTimeoutMs });
+  const installed = await runProcess(npmPath(), ['ci', '--no-audit', '--no-fund'], {
+    cwd: tmp,
+    timeoutMs: opts.installTimeoutMs,
+  });
   if (installed.code !== 0 || installed.timedOut) {
     rmSync(tmp, { recursive: true, force: true });
     return { reason: failureSummary('npm ci', installed) };
@@ -91,6 +113,8 @@ function npmPath(): string {
 
 /** Work left by a killed upgrade; only called while holding the lock, so none of it is live. */
 export function removeLeftovers(l: UpgradeLayout): void {
-  for (const name of listDir(l.builds)) if (name.startsWith('.work-')) rmSync(join(l.builds, name), { recursive: true, force: true });
-  for (const name of listDir(l.deps)) if (name.startsWith('.tmp-')) rmSync(join(l.deps, name), { recursive: true, force: true });
+  for (const name of listDir(l.builds))
+    if (name.startsWith('.work-')) rmSync(join(l.builds, name), { recursive: true, force: true });
+  for (const name of listDir(l.deps))
+    if (name.startsWith('.tmp-')) rmSync(join(l.deps, name), { recursive: true, force: true });
 }

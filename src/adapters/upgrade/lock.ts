@@ -25,7 +25,10 @@ export function tryLock(path: string, opts: { staleAfterMs: number; now?: () => 
     const current = read(path);
     if (current === 'missing') continue;
     if (current !== 'torn' && !isStale(current, opts.staleAfterMs, now())) {
-      return { acquired: false, holder: `pid ${current.pid} on ${current.host} since ${new Date(current.at).toISOString()}` };
+      return {
+        acquired: false,
+        holder: `pid ${current.pid} on ${current.host} since ${new Date(current.at).toISOString()}`,
+      };
     }
     breakStale(path, current === 'torn' ? undefined : current.nonce);
   }

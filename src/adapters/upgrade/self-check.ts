@@ -12,10 +12,13 @@ const CHECK_TIMEOUT_MS = 60_000;
 export const defaultSelfCheck: SelfCheck = async ({ cli, controlDir }) => {
   const opts = { cwd: controlDir, timeoutMs: CHECK_TIMEOUT_MS, env: { FACTORY_DIR: controlDir } };
   const version = await runProcess(process.execPath, [cli, '--version'], opts);
-  if (version.code !== 0 || version.timedOut) return { ok: false, reason: failureSummary('self-check `--version`', version) };
-  if (!/^factoryctl \S+/.test(version.stdout)) return { ok: false, reason: `self-check \`--version\` printed ${JSON.stringify(version.stdout.slice(0, 80))}` };
+  if (version.code !== 0 || version.timedOut)
+    return { ok: false, reason: failureSummary('self-check `--version`', version) };
+  if (!/^factoryctl \S+/.test(version.stdout))
+    return { ok: false, reason: `self-check \`--version\` printed ${JSON.stringify(version.stdout.slice(0, 80))}` };
   const validate = await runProcess(process.execPath, [cli, 'validate', '--json', '--dir', controlDir], opts);
-  if (validate.code !== 0 || validate.timedOut) return { ok: false, reason: failureSummary('self-check `validate --json`', validate) };
+  if (validate.code !== 0 || validate.timedOut)
+    return { ok: false, reason: failureSummary('self-check `validate --json`', validate) };
   return { ok: true };
 };
 

@@ -4,7 +4,15 @@ import { partOid } from '../../domain/build-id.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { activate } from './activate.js';
 import { buildHead, headBuild, removeLeftovers, type HeadBuild } from './build.js';
-import { buildDir, listBuilt, listCachedDeps, readInfo, readRunning, upgradeLayout, type UpgradeLayout } from './layout.js';
+import {
+  buildDir,
+  listBuilt,
+  listCachedDeps,
+  readInfo,
+  readRunning,
+  upgradeLayout,
+  type UpgradeLayout,
+} from './layout.js';
 import { tryLock } from './lock.js';
 import { cliOf, defaultSelfCheck, type SelfCheck } from './self-check.js';
 
@@ -41,7 +49,9 @@ export async function upgradeIfNeeded(controlDir: string, opts: UpgradeOptions):
   const l = upgradeLayout(controlDir);
   const timeouts = { ...DEFAULTS, ...definedOnly(opts) };
   mkdirSync(l.builds, { recursive: true });
-  const lock = tryLock(l.lock, { staleAfterMs: opts.staleLockMs ?? timeouts.installTimeoutMs + timeouts.buildTimeoutMs + 5 * 60_000 });
+  const lock = tryLock(l.lock, {
+    staleAfterMs: opts.staleLockMs ?? timeouts.installTimeoutMs + timeouts.buildTimeoutMs + 5 * 60_000,
+  });
   // Not a failure: the holder is doing this same work; the next pull looks again.
   if (!lock.acquired) return { status: 'current', reason: `another upgrade is in progress (${lock.holder})` };
   try {
@@ -54,7 +64,11 @@ export async function upgradeIfNeeded(controlDir: string, opts: UpgradeOptions):
   }
 }
 
-async function upgradeLocked(l: UpgradeLayout, opts: UpgradeOptions, timeouts: typeof DEFAULTS): Promise<UpgradeResult> {
+async function upgradeLocked(
+  l: UpgradeLayout,
+  opts: UpgradeOptions,
+  timeouts: typeof DEFAULTS,
+): Promise<UpgradeResult> {
   const head = await headBuild(l.controlDir);
   const running = readRunning(l);
   const from = running?.id;
@@ -80,11 +94,21 @@ async function upgradeLocked(l: UpgradeLayout, opts: UpgradeOptions, timeouts: t
 }
 
 /** Returns why the build cannot be used, or undefined once it is checked and in place. */
-async function buildAndCheck(l: UpgradeLayout, head: HeadBuild, running: ReturnType<typeof readRunning>, opts: UpgradeOptions, timeouts: typeof DEFAULTS): Promise<string | undefined> {
+async function buildAndCheck(
+  l: UpgradeLayout,
+  head: HeadBuild,
+  running: ReturnType<typeof readRunning>,
+  opts: UpgradeOptions,
+  timeouts: typeof DEFAULTS,
+): Promise<string | undefined> {
   const built = await buildHead(l, head, running, { ...timeouts, log: opts.log });
   try {
     if (!built.ok) return built.reason;
-    const check = await (opts.runSelfCheck ?? defaultSelfCheck)({ dir: built.dist, cli: cliOf(built.dist), controlDir: l.controlDir });
+    const check = await (opts.runSelfCheck ?? defaultSelfCheck)({
+      dir: built.dist,
+      cli: cliOf(built.dist),
+      controlDir: l.controlDir,
+    });
     if (!check.ok) return check.reason;
     renameSync(built.dist, buildDir(l, head.info.id));
     return undefined;
@@ -94,9 +118,13 @@ async function buildAndCheck(l: UpgradeLayout, head: HeadBuild, running: ReturnT
 }
 
 function prune(l: UpgradeLayout, active: string, previous: string | undefined): void {
-  for (const id of buildsToPrune(listBuilt(l), active, previous)) rmSync(buildDir(l, id), { recursive: true, force: true });
-  const keptLocks = [active, previous].map((id) => (id ? partOid(readInfo(`${buildDir(l, id)}/BUILD_ID`), 'package-lock.json') : undefined));
-  for (const lock of depsToPrune(listCachedDeps(l), keptLocks)) rmSync(`${l.deps}/${lock}`, { recursive: true, force: true });
+  for (const id of buildsToPrune(listBuilt(l), active, previous))
+    rmSync(buildDir(l, id), { recursive: true, force: true });
+  const keptLocks = [active, previous].map((id) =>
+    id ? partOid(readInfo(`${buildDir(l, id)}/BUILD_ID`), 'package-lock.json') : undefined,
+  );
+  for (const lock of depsToPrune(listCachedDeps(l), keptLocks))
+    rmSync(`${l.deps}/${lock}`, { recursive: true, force: true });
 }
 
 function readFailed(l: UpgradeLayout): { id: string; reason: string } | undefined {
@@ -109,5 +137,9 @@ function readFailed(l: UpgradeLayout): { id: string; reason: string } | undefine
 }
 
 function definedOnly(opts: UpgradeOptions): Partial<typeof DEFAULTS> {
-  return Object.fromEntries(Object.entries({ buildTimeoutMs: opts.buildTimeoutMs, installTimeoutMs: opts.installTimeoutMs }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ buildTimeoutMs: opts.buildTimeoutMs, installTimeoutMs: opts.installTimeoutMs }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
 }

@@ -33,7 +33,8 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method === 'GET' && path === '/healthz') return answer(res, 200, 'ok');
     const event = header(req, 'x-forgejo-event') ?? header(req, 'x-gitea-event');
-    if (req.method !== 'POST' || (event === undefined && path !== '/hook')) return answer(res, 404, 'POST /hook, or a Forgejo webhook');
+    if (req.method !== 'POST' || (event === undefined && path !== '/hook'))
+      return answer(res, 404, 'POST /hook, or a Forgejo webhook');
     const body = await readBody(req, limit);
     if (body === undefined) return answer(res, 413, `body over ${limit} bytes`);
     const what = event !== undefined ? `forgejo ${event} event` : 'generic webhook';
@@ -55,10 +56,11 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
   const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return {
     url: `http://${shownHost}:${bound.port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -44,4 +44,3 @@ export type Rule = (set: ConfigSet, report: Reporter, options: RuleOptions) => v
 export function filesOf<S extends z.ZodType>(set: ConfigSet, kind: FileKind<S>): ParsedFile<z.output<S>>[] {
   return set.files.filter((f) => f.kind.name === kind.name) as ParsedFile<z.output<S>>[];
 }
-

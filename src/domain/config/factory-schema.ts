@@ -8,22 +8,35 @@ import { RoleConfig } from './roles-schema.js';
 import { SupervisorConfig } from './supervisor-schema.js';
 
 export const GateConfig = z.strictObject({
-  pullTimeout: Duration.default(DEFAULT_PULL_TIMEOUT).describe('time bound on the gate\'s pull of the control repo'),
-  maxStaleness: Duration.default('15m').describe('past this age of the last good pull, heavy roles fail closed, others open'),
+  pullTimeout: Duration.default(DEFAULT_PULL_TIMEOUT).describe("time bound on the gate's pull of the control repo"),
+  maxStaleness: Duration.default('15m').describe(
+    'past this age of the last good pull, heavy roles fail closed, others open',
+  ),
 });
 
 export const TelemetryConfig = z.strictObject({
   heartbeat: Duration.default('5m').describe('commit a sample at least this often even when nothing changed'),
-  maxBranchKiB: z.number().int().min(64).default(2048).describe('compact the telemetry branch when its pack passes this size'),
+  maxBranchKiB: z
+    .number()
+    .int()
+    .min(64)
+    .default(2048)
+    .describe('compact the telemetry branch when its pack passes this size'),
   keepSamples: z.number().int().min(10).default(288).describe('samples kept in the rolled-up history'),
-  maxCommits: z.number().int().min(10).default(400)
-    .describe('compact the telemetry branch when it passes this many commits (at the 5m heartbeat, 400 is about a day and a half)'),
+  maxCommits: z
+    .number()
+    .int()
+    .min(10)
+    .default(400)
+    .describe(
+      'compact the telemetry branch when it passes this many commits (at the 5m heartbeat, 400 is about a day and a half)',
+    ),
 });
 
 /** factory.yaml: the humans' global config. */
 export const FactoryConfig = z.strictObject({
   version: z.literal(1),
-  name: z.string().min(1).describe('the factory\'s name'),
+  name: z.string().min(1).describe("the factory's name"),
   gate: GateConfig.default({ pullTimeout: DEFAULT_PULL_TIMEOUT, maxStaleness: '15m' }),
   roles: z.record(RoleName, RoleConfig),
   nodes: z.record(NodeName, NodeConfig).describe('machines by name; "default" applies to any machine not listed'),

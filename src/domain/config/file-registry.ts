@@ -17,31 +17,63 @@ export interface FileKind<S extends z.ZodType = z.ZodType> {
   description: string;
 }
 
-export function fileKind<S extends z.ZodType>(name: string, pattern: string, schema: S, description: string): FileKind<S> {
+export function fileKind<S extends z.ZodType>(
+  name: string,
+  pattern: string,
+  schema: S,
+  description: string,
+): FileKind<S> {
   return { name, pattern, schema, description };
 }
 
-export const FACTORY = fileKind('factory', CONTROL_PATHS.factory, FactoryConfig, 'factoryctl global config: forges, nodes, roles, policies');
-export const OVERRIDES = fileKind('overrides', CONTROL_PATHS.overrides, OverridesFile, 'human overrides: pinned halts and runs');
-export const HALTS = fileKind('halts', CONTROL_PATHS.halts, HaltsFile, 'factory-wide halts decided by the leader supervisor');
-export const SCHEDULE = fileKind('schedule', CONTROL_PATHS.schedule, ScheduleFile, 'tuned intervals decided by the leader supervisor');
-export const ALARMS = fileKind('alarms', CONTROL_PATHS.alarms, AlarmsFile, 'alarms that wake the supervisor when a thing finishes or a time comes');
-export const PRESET = fileKind('preset', `${CONTROL_PATHS.repos}/presets/**/*.yaml`, RepoFile, 'a preset: shared repository practice, applied with extends');
-export const REPO = fileKind('repo', `${CONTROL_PATHS.repos}/*/*.yaml`, RepoFile, 'one managed repository, repos/<owner>/<name>.yaml');
+export const FACTORY = fileKind(
+  'factory',
+  CONTROL_PATHS.factory,
+  FactoryConfig,
+  'factoryctl global config: forges, nodes, roles, policies',
+);
+export const OVERRIDES = fileKind(
+  'overrides',
+  CONTROL_PATHS.overrides,
+  OverridesFile,
+  'human overrides: pinned halts and runs',
+);
+export const HALTS = fileKind(
+  'halts',
+  CONTROL_PATHS.halts,
+  HaltsFile,
+  'factory-wide halts decided by the leader supervisor',
+);
+export const SCHEDULE = fileKind(
+  'schedule',
+  CONTROL_PATHS.schedule,
+  ScheduleFile,
+  'tuned intervals decided by the leader supervisor',
+);
+export const ALARMS = fileKind(
+  'alarms',
+  CONTROL_PATHS.alarms,
+  AlarmsFile,
+  'alarms that wake the supervisor when a thing finishes or a time comes',
+);
+export const PRESET = fileKind(
+  'preset',
+  `${CONTROL_PATHS.repos}/presets/**/*.yaml`,
+  RepoFile,
+  'a preset: shared repository practice, applied with extends',
+);
+export const REPO = fileKind(
+  'repo',
+  `${CONTROL_PATHS.repos}/*/*.yaml`,
+  RepoFile,
+  'one managed repository, repos/<owner>/<name>.yaml',
+);
 
 /**
  * Every file kind validate checks and schema writes. First match wins, so a more specific pattern
  * goes before a wider one (presets before other repos/ files). A new kind is one line here.
  */
-export const FILE_KINDS: readonly FileKind[] = [
-  FACTORY,
-  OVERRIDES,
-  HALTS,
-  SCHEDULE,
-  ALARMS,
-  PRESET,
-  REPO,
-];
+export const FILE_KINDS: readonly FileKind[] = [FACTORY, OVERRIDES, HALTS, SCHEDULE, ALARMS, PRESET, REPO];
 
 export function schemaFileName(kind: FileKind): string {
   return `${kind.name}.schema.json`;
@@ -54,7 +86,11 @@ export function kindOf(relPath: string, kinds: readonly FileKind[] = FILE_KINDS)
 }
 
 /** The comment that points yaml-language-server at the file's JSON Schema, relative to the file. */
-export function schemaModeline(relPath: string, kinds: readonly FileKind[] = FILE_KINDS, schemasDir = 'schemas'): string | undefined {
+export function schemaModeline(
+  relPath: string,
+  kinds: readonly FileKind[] = FILE_KINDS,
+  schemasDir = 'schemas',
+): string | undefined {
   const kind = kindOf(relPath, kinds);
   if (!kind) return undefined;
   const from = posix.dirname(toPosix(relPath));
@@ -68,6 +104,9 @@ export function toPosix(path: string): string {
 
 function globToRegExp(glob: string): RegExp {
   const segment = (part: string) =>
-    part.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+');
+    part
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+');
   return new RegExp(`^${glob.split('**/').map(segment).join('(?:[^/]+/)*')}$`);
 }

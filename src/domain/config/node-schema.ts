@@ -7,8 +7,16 @@ export const ControlMode = z.enum(['halt-files', 'crontab', 'loop']);
 export const NodeConfig = z.strictObject({
   description: z.string().optional(),
   roles: z.array(RoleName).describe('roles this node runs'),
-  runDir: z.string().optional().describe('halt files go to <runDir>/halt/<role> (FACTORY_RUN_DIR wins); default .factoryctl/run in the control repo'),
-  stateDir: z.string().optional().describe('drop-in files <stateDir>/.<role>-active (FACTORY_STATE_DIR wins); default .factoryctl/state'),
+  runDir: z
+    .string()
+    .optional()
+    .describe(
+      'halt files go to <runDir>/halt/<role> (FACTORY_RUN_DIR wins); default .factoryctl/run in the control repo',
+    ),
+  stateDir: z
+    .string()
+    .optional()
+    .describe('drop-in files <stateDir>/.<role>-active (FACTORY_STATE_DIR wins); default .factoryctl/state'),
   control: z.array(ControlMode).default(['halt-files']).describe('how halts reach the agents'),
   policy: PolicyOverride.optional().describe('per-node overrides of the resource policy'),
 });

@@ -8,7 +8,11 @@ export type ParseResult<T> = { ok: true; value: T; doc: Document } | { ok: false
  * Parses YAML text and checks it against a zod schema. Every problem is located to the
  * file, line and column of the offending node, so an operator can jump straight to it.
  */
-export function parseYamlWithSchema<S extends z.ZodType>(file: string, text: string, schema: S): ParseResult<z.output<S>> {
+export function parseYamlWithSchema<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+): ParseResult<z.output<S>> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {

@@ -10,14 +10,20 @@ const LowThreshold = z
     halt: z.number().min(0).describe('halt when the signal falls below this'),
     resume: z.number().min(0).describe('resume only once the signal is back above this (>= halt)'),
   })
-  .refine((t) => t.resume >= t.halt, { message: 'resume must be >= halt: memory must recover past the halt line', path: ['resume'] });
+  .refine((t) => t.resume >= t.halt, {
+    message: 'resume must be >= halt: memory must recover past the halt line',
+    path: ['resume'],
+  });
 
 const highShape = {
   halt: z.number().min(0).describe('halt when the signal rises above this'),
   resume: z.number().min(0).describe('resume only once the signal is back below this (<= halt)'),
 };
 const highIsOrdered = (t: { halt: number; resume: number }) => t.resume <= t.halt;
-const highMessage = { message: 'resume must be <= halt: the signal must fall back past the halt line', path: ['resume'] };
+const highMessage = {
+  message: 'resume must be <= halt: the signal must fall back past the halt line',
+  path: ['resume'],
+};
 
 /** A signal that is bad when HIGH (disk use, load): halt above `halt`, resume only below `resume`. */
 const HighThreshold = z.strictObject(highShape).refine(highIsOrdered, highMessage);
@@ -29,14 +35,28 @@ const HighThreshold = z.strictObject(highShape).refine(highIsOrdered, highMessag
 const SwapThreshold = z
   .strictObject({
     ...highShape,
-    whenMemAvailableBelowMb: z.number().min(0).optional().describe('only count swap as pressure while MemAvailable is below this'),
-    resumeWhenMemAvailableAboveMb: z.number().min(0).optional()
+    whenMemAvailableBelowMb: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('only count swap as pressure while MemAvailable is below this'),
+    resumeWhenMemAvailableAboveMb: z
+      .number()
+      .min(0)
+      .optional()
       .describe('swap no longer blocks a resume once MemAvailable is above this (default: whenMemAvailableBelowMb)'),
   })
   .refine(highIsOrdered, highMessage)
-  .refine((t) => t.resumeWhenMemAvailableAboveMb === undefined || t.whenMemAvailableBelowMb === undefined
-    || t.resumeWhenMemAvailableAboveMb >= t.whenMemAvailableBelowMb,
-  { message: 'resumeWhenMemAvailableAboveMb must be >= whenMemAvailableBelowMb', path: ['resumeWhenMemAvailableAboveMb'] });
+  .refine(
+    (t) =>
+      t.resumeWhenMemAvailableAboveMb === undefined ||
+      t.whenMemAvailableBelowMb === undefined ||
+      t.resumeWhenMemAvailableAboveMb >= t.whenMemAvailableBelowMb,
+    {
+      message: 'resumeWhenMemAvailableAboveMb must be >= whenMemAvailableBelowMb',
+      path: ['resumeWhenMemAvailableAboveMb'],
+    },
+  );
 
 /** The signals a level watches. The level's halt condition holds when ANY of them is past its halt threshold. */
 export const LevelSignals = z.strictObject({
@@ -62,8 +82,10 @@ export const DEFAULT_LEVELS = {
 
 const fields = {
   sampleInterval: Duration.describe('how often the node samples the machine'),
-  hold: Duration.describe('how long a level\'s halt condition must hold before it engages (0s: at once)'),
-  resumeHold: Duration.describe('how long all of a level\'s signals must stay past their resume thresholds before it is released'),
+  hold: Duration.describe("how long a level's halt condition must hold before it engages (0s: at once)"),
+  resumeHold: Duration.describe(
+    "how long all of a level's signals must stay past their resume thresholds before it is released",
+  ),
   stabilisation: Duration.describe('least time after any level change before the next resume step'),
   mounts: z.array(z.string().min(1)).describe('mount points whose disk use is watched'),
   stopRunningAtLevel3: z.boolean().describe('SIGTERM running agents of halted roles at level 3'),
@@ -104,9 +126,15 @@ export const PolicyOverride = z.strictObject({
   stabilisation: fields.stabilisation.optional(),
   mounts: fields.mounts.optional(),
   levels: z
-    .strictObject({ '1': LevelSignalsOverride.optional(), '2': LevelSignalsOverride.optional(), '3': LevelSignalsOverride.optional() })
+    .strictObject({
+      '1': LevelSignalsOverride.optional(),
+      '2': LevelSignalsOverride.optional(),
+      '3': LevelSignalsOverride.optional(),
+    })
     .optional()
-    .describe('per level and signal; e.g. a 2 GB node: levels: { "1": { memAvailableMb: { halt: 400, resume: 600 } } }'),
+    .describe(
+      'per level and signal; e.g. a 2 GB node: levels: { "1": { memAvailableMb: { halt: 400, resume: 600 } } }',
+    ),
   stopRunningAtLevel3: fields.stopRunningAtLevel3.optional(),
   stopGrace: fields.stopGrace.optional(),
 });

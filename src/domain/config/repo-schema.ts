@@ -16,14 +16,20 @@ import { Duration, EnvVarName, OutsideFile, RoleName } from './common.js';
 
 export const PresetName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/, 'a preset name: the path of repos/presets/<name>.yaml without .yaml');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/,
+    'a preset name: the path of repos/presets/<name>.yaml without .yaml',
+  );
 export const LabelColor = z
   .string()
   .regex(/^#?[0-9a-fA-F]{6}$/, 'a colour as six hex digits, e.g. "#d73a4a" (quote it: # starts a YAML comment)');
 /** Paths of practice documents are relative to repos/presets/ and stay inside practices/. */
 export const PracticeFile = z
   .string()
-  .regex(/^practices\/([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(md|txt)$/, 'a file under practices/ (relative to repos/presets/), e.g. practices/testing.md');
+  .regex(
+    /^practices\/([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(md|txt)$/,
+    'a file under practices/ (relative to repos/presets/), e.g. practices/testing.md',
+  );
 const Login = z.string().min(1).describe('a forge user name');
 
 const Remove = z.boolean().optional().describe('drop the inherited entry with this key');
@@ -36,18 +42,22 @@ const labelFields = {
 };
 const protectionFields = {
   requiredApprovals: z.number().int().min(0).max(20).describe('approving reviews needed before a merge'),
-  requiredStatusChecks: z.array(z.string().min(1)).describe('CI status contexts that must pass, e.g. ci/woodpecker/pr/test'),
-  pushAllowlist: z.array(Login).describe('only these users may push directly; absent or [] = nobody (changes arrive by pull request)'),
+  requiredStatusChecks: z
+    .array(z.string().min(1))
+    .describe('CI status contexts that must pass, e.g. ci/woodpecker/pr/test'),
+  pushAllowlist: z
+    .array(Login)
+    .describe('only these users may push directly; absent or [] = nobody (changes arrive by pull request)'),
   mergeAllowlist: z.array(Login).describe('only these users may merge; [] = nobody; absent = anyone with write access'),
 };
 const agentFields = {
   enabled: z.boolean().describe('false: never scheduled for this repository'),
-  command: z.string().min(1).describe('the agent command, run with the repository\'s environment'),
+  command: z.string().min(1).describe("the agent command, run with the repository's environment"),
   schedule: z.strictObject({ min: Duration, max: Duration }).describe('bounds of the tuned interval between runs'),
-  weight: z.number().min(0).max(100).describe('share of the role\'s capacity relative to other repositories'),
+  weight: z.number().min(0).max(100).describe("share of the role's capacity relative to other repositories"),
 };
 const practiceFields = {
-  text: z.string().min(1).describe('the practice itself, for an agent\'s prompt'),
+  text: z.string().min(1).describe("the practice itself, for an agent's prompt"),
   file: PracticeFile.describe('or a document under repos/presets/practices/'),
   append: z.string().min(1).describe('text added after the inherited practice, for this repository'),
 };
@@ -56,18 +66,25 @@ const partialEntry = <S extends z.core.$ZodLooseShape>(fields: S) =>
   z.strictObject(fields).partial().extend({ $remove: Remove, $replace: Replace });
 
 export const LabelEntry = partialEntry(labelFields).extend({ name: z.string().min(1).max(50) });
-export const ProtectionEntry = partialEntry(protectionFields).extend({ branch: z.string().min(1).describe('branch name or glob') });
+export const ProtectionEntry = partialEntry(protectionFields).extend({
+  branch: z.string().min(1).describe('branch name or glob'),
+});
 export const PracticeEntry = z.union([
   PracticeFile,
-  partialEntry(practiceFields).extend({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a practice id: lower case, digits, . _ -') }),
+  partialEntry(practiceFields).extend({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a practice id: lower case, digits, . _ -'),
+  }),
 ]);
-export const AgentEntry = partialEntry({ ...agentFields, schedule: z.strictObject({ min: Duration, max: Duration }).partial() });
+export const AgentEntry = partialEntry({
+  ...agentFields,
+  schedule: z.strictObject({ min: Duration, max: Duration }).partial(),
+});
 
 /** repos/<owner>/<name>.yaml and repos/presets/<name>.yaml. */
 export const RepoFile = z.strictObject({
-  extends: z.array(PresetName).optional().describe('presets applied first, in order; this file\'s own values win'),
+  extends: z.array(PresetName).optional().describe("presets applied first, in order; this file's own values win"),
   forge: z.string().min(1).optional().describe('name of a forge in factory.yaml `forges`'),
-  tokenEnv: EnvVarName.optional().describe('this repository\'s own token variable instead of the forge\'s'),
+  tokenEnv: EnvVarName.optional().describe("this repository's own token variable instead of the forge's"),
   labels: z.array(LabelEntry).optional().describe('merged by name'),
   branchProtection: z.array(ProtectionEntry).optional().describe('merged by branch'),
   prune: z
@@ -79,7 +96,7 @@ export const RepoFile = z.strictObject({
   ci: z
     .strictObject({
       server: z.string().min(1).optional().describe('name of a server in factory.yaml `ci`'),
-      repoId: z.number().int().positive().optional().describe('the repository\'s id on the Woodpecker server'),
+      repoId: z.number().int().positive().optional().describe("the repository's id on the Woodpecker server"),
       tokenEnv: EnvVarName.optional(),
       $replace: Replace,
     })
@@ -88,7 +105,9 @@ export const RepoFile = z.strictObject({
   env: z
     .strictObject({
       vars: z
-        .array(z.string().regex(/^!?[A-Z_][A-Z0-9_]*$/, 'a variable NAME (never a value); !NAME drops an inherited one'))
+        .array(
+          z.string().regex(/^!?[A-Z_][A-Z0-9_]*$/, 'a variable NAME (never a value); !NAME drops an inherited one'),
+        )
         .optional()
         .describe('names taken from the environment; merged as a set'),
       file: OutsideFile.optional().describe('a NAME=value file outside the control repo'),
@@ -100,7 +119,12 @@ export type RepoFile = z.infer<typeof RepoFile>;
 
 // ---- resolved (after presets): complete, with the defaults an operator would expect ----
 
-export const ResolvedLabel = z.strictObject({ name: z.string(), ...labelFields, description: labelFields.description.default(''), exclusive: labelFields.exclusive.default(false) });
+export const ResolvedLabel = z.strictObject({
+  name: z.string(),
+  ...labelFields,
+  description: labelFields.description.default(''),
+  exclusive: labelFields.exclusive.default(false),
+});
 export const ResolvedProtection = z.strictObject({
   branch: z.string(),
   requiredApprovals: protectionFields.requiredApprovals.default(0),
@@ -110,21 +134,33 @@ export const ResolvedProtection = z.strictObject({
 });
 export const ResolvedAgent = z.strictObject({
   enabled: agentFields.enabled.default(true),
-  command: agentFields.command.optional().describe('default: the role\'s command in factory.yaml'),
-  schedule: agentFields.schedule.optional().describe('default: the role\'s schedule in factory.yaml'),
+  command: agentFields.command.optional().describe("default: the role's command in factory.yaml"),
+  schedule: agentFields.schedule.optional().describe("default: the role's schedule in factory.yaml"),
   weight: agentFields.weight.default(1),
 });
 export const ResolvedPractice = z
-  .strictObject({ id: z.string(), text: practiceFields.text.optional(), file: practiceFields.file.optional(), append: practiceFields.append.optional() })
-  .refine((p) => (p.text === undefined) !== (p.file === undefined), { message: 'a practice has either text or file', path: ['text'] });
+  .strictObject({
+    id: z.string(),
+    text: practiceFields.text.optional(),
+    file: practiceFields.file.optional(),
+    append: practiceFields.append.optional(),
+  })
+  .refine((p) => (p.text === undefined) !== (p.file === undefined), {
+    message: 'a practice has either text or file',
+    path: ['text'],
+  });
 
 export const ResolvedRepoConfig = z.strictObject({
   forge: z.string({ error: 'no forge: name one of factory.yaml `forges` here or in a preset' }).min(1),
   tokenEnv: EnvVarName.optional(),
   labels: z.array(ResolvedLabel).default([]),
   branchProtection: z.array(ResolvedProtection).default([]),
-  prune: z.strictObject({ labels: z.boolean().default(false), branchProtection: z.boolean().default(false) }).default({ labels: false, branchProtection: false }),
-  ci: z.strictObject({ server: z.string().min(1), repoId: z.number().int().positive(), tokenEnv: EnvVarName.optional() }).optional(),
+  prune: z
+    .strictObject({ labels: z.boolean().default(false), branchProtection: z.boolean().default(false) })
+    .default({ labels: false, branchProtection: false }),
+  ci: z
+    .strictObject({ server: z.string().min(1), repoId: z.number().int().positive(), tokenEnv: EnvVarName.optional() })
+    .optional(),
   agents: z.record(RoleName, ResolvedAgent).default({}),
   env: z.strictObject({ vars: z.array(EnvVarName).default([]), file: OutsideFile.optional() }).default({ vars: [] }),
   practices: z.array(ResolvedPractice).default([]),

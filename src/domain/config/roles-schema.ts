@@ -11,7 +11,12 @@ export const RoleConfig = z
   .strictObject({
     description: z.string().optional(),
     /** 1 = halted first (dev), 2 = next (review), 3 = every other role. */
-    haltLevel: z.number().int().min(1).max(3).optional()
+    haltLevel: z
+      .number()
+      .int()
+      .min(1)
+      .max(3)
+      .optional()
       .describe('pressure level at which this role halts: 1 first (heaviest), 3 last. Default 3'),
     protected: z.boolean().default(false).describe('never halted (the supervisor and the node daemon)'),
     heavy: z.boolean().default(false).describe('fail closed when the control repo is too stale to trust'),

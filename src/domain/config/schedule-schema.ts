@@ -5,7 +5,12 @@ import { Duration, IsoTime, RoleName } from './common.js';
 export const ScheduleEntry = z
   .strictObject({
     interval: Duration.optional().describe('time between two runs, e.g. 2m (the supervisor writes this form)'),
-    intervalMs: z.number().int().min(1).optional().describe('the same in milliseconds (accepted for hand-written files)'),
+    intervalMs: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('the same in milliseconds (accepted for hand-written files)'),
     reason: z.string().min(1).describe('why the interval is what it is, with figures'),
     since: IsoTime.describe('when the interval last changed'),
     quietSince: IsoTime.optional().describe('start of the current quiet period; absent while work is in flight'),

@@ -20,13 +20,50 @@ const SHAPES: readonly { what: string; re: RegExp; check?: (m: string) => boolea
 ];
 
 /** Keys whose literal value is a secret (camelCase, snake_case and kebab-case alike). */
-const SECRET_WORDS = new Set(['token', 'password', 'passwd', 'pwd', 'secret', 'apikey', 'passphrase', 'credential', 'credentials']);
+const SECRET_WORDS = new Set([
+  'token',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'apikey',
+  'passphrase',
+  'credential',
+  'credentials',
+]);
 /** "key" alone is a secret; "sortKey" is not, "apiKey" is. */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'ssh', 'signing', 'master', 'encryption', 'auth', 'client', 'deploy']);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'access',
+  'secret',
+  'private',
+  'ssh',
+  'signing',
+  'master',
+  'encryption',
+  'auth',
+  'client',
+  'deploy',
+]);
 /** Hashes are public: a long hex value under one of these keys is not a token. */
-const HASH_WORDS = new Set(['sha', 'sha1', 'sha256', 'sha512', 'commit', 'digest', 'hash', 'checksum', 'rev', 'revision', 'oid', 'etag', 'fingerprint']);
+const HASH_WORDS = new Set([
+  'sha',
+  'sha1',
+  'sha256',
+  'sha512',
+  'commit',
+  'digest',
+  'hash',
+  'checksum',
+  'rev',
+  'revision',
+  'oid',
+  'etag',
+  'fingerprint',
+]);
 /** What a secret-named key may hold: nothing, a variable reference or name, a CI secret's name, or a path outside the repo. */
-const REFERENCE = /^(?:\$\{?[A-Z_][A-Z0-9_]*\}?|\$\{\{.*\}\}|[A-Z_][A-Z0-9_]*|(?:\/|~\/|\$\{?[A-Z_][A-Z0-9_]*\}?\/).*)$/;
+const REFERENCE =
+  /^(?:\$\{?[A-Z_][A-Z0-9_]*\}?|\$\{\{.*\}\}|[A-Z_][A-Z0-9_]*|(?:\/|~\/|\$\{?[A-Z_][A-Z0-9_]*\}?\/).*)$/;
 /** Keys whose value names a secret kept elsewhere (Woodpecker's from_secret). */
 const NAMES_A_SECRET = /^from[_-]?secret$/i;
 
@@ -55,8 +92,7 @@ export function findSecrets(file: string, text: string): ConfigProblem[] {
     }
     if (key !== undefined && isSecretKey(key) && (typeof value === 'string' || typeof value === 'number')) {
       const literal = String(value).trim();
-      if (literal !== '' && !REFERENCE.test(literal))
-        report(start, path, `"${key}" holds a literal value: ${INSTEAD}`);
+      if (literal !== '' && !REFERENCE.test(literal)) report(start, path, `"${key}" holds a literal value: ${INSTEAD}`);
     }
   };
 

@@ -7,7 +7,12 @@ import type { YamlPath } from './yaml-locate.js';
 
 type Signal = 'memAvailableMb' | 'swapUsedMb' | 'diskUsedPercent' | 'load1PerCore';
 /** Memory is bad when low, so a later (more severe) level halts lower; the others halt higher. */
-const WORSE_IS_LOWER: Record<Signal, boolean> = { memAvailableMb: true, swapUsedMb: false, diskUsedPercent: false, load1PerCore: false };
+const WORSE_IS_LOWER: Record<Signal, boolean> = {
+  memAvailableMb: true,
+  swapUsedMb: false,
+  diskUsedPercent: false,
+  load1PerCore: false,
+};
 const SIGNALS = Object.keys(WORSE_IS_LOWER) as Signal[];
 
 /**
@@ -15,7 +20,13 @@ const SIGNALS = Object.keys(WORSE_IS_LOWER) as Signal[];
  * else a mild pressure would halt review before dev. Checked on the factory's policy and on each
  * node's effective policy, reported where the offending number is written.
  */
-function checkGraduation(policy: Policy, report: Reporter, file: ParsedFile, at: (level: string, signal: Signal) => YamlPath | undefined, where: string): void {
+function checkGraduation(
+  policy: Policy,
+  report: Reporter,
+  file: ParsedFile,
+  at: (level: string, signal: Signal) => YamlPath | undefined,
+  where: string,
+): void {
   for (const signal of SIGNALS) {
     const defined = LEVEL_KEYS.filter((l) => policy.levels[l]?.[signal] !== undefined);
     for (let i = 1; i < defined.length; i++) {
@@ -27,16 +38,27 @@ function checkGraduation(policy: Policy, report: Reporter, file: ParsedFile, at:
       const path = at(hi, signal) ?? at(lo, signal);
       if (!path) continue;
       const relation = WORSE_IS_LOWER[signal] ? 'at most' : 'at least';
-      report.error(file, path, `level ${hi} must be more severe than level ${lo}${where}: ${signal}.halt ${b} should be ${relation} level ${lo}'s ${a}`);
+      report.error(
+        file,
+        path,
+        `level ${hi} must be more severe than level ${lo}${where}: ${signal}.halt ${b} should be ${relation} level ${lo}'s ${a}`,
+      );
     }
   }
 }
 
-function checkDiskPercent(levels: Partial<Record<string, unknown>> | undefined, base: YamlPath, file: ParsedFile, report: Reporter): void {
+function checkDiskPercent(
+  levels: Partial<Record<string, unknown>> | undefined,
+  base: YamlPath,
+  file: ParsedFile,
+  report: Reporter,
+): void {
   for (const level of LEVEL_KEYS) {
-    const disk = (levels?.[level] as { diskUsedPercent?: { halt: number; resume: number } | null } | undefined)?.diskUsedPercent;
+    const disk = (levels?.[level] as { diskUsedPercent?: { halt: number; resume: number } | null } | undefined)
+      ?.diskUsedPercent;
     for (const key of ['halt', 'resume'] as const)
-      if (disk && disk[key] > 100) report.error(file, [...base, level, 'diskUsedPercent', key], `${disk[key]} is not a percentage (0-100)`);
+      if (disk && disk[key] > 100)
+        report.error(file, [...base, level, 'diskUsedPercent', key], `${disk[key]} is not a percentage (0-100)`);
   }
 }
 
@@ -51,18 +73,29 @@ const policyIsGraduated: Rule = (set, report) => {
     if (!override?.levels) continue;
     checkDiskPercent(override.levels, ['nodes', node, 'policy', 'levels'], file, report);
     // Pairs already wrong in the factory's policy were reported there; here only what the node changes.
-    const written = (l: string, s: Signal) => (override.levels?.[l as '1']?.[s] ? ['nodes', node, 'policy', 'levels', l, s, 'halt'] : undefined);
+    const written = (l: string, s: Signal) =>
+      override.levels?.[l as '1']?.[s] ? ['nodes', node, 'policy', 'levels', l, s, 'halt'] : undefined;
     checkGraduation(effectivePolicy(policy, override), report, file, written, ` on node "${node}"`);
   }
 };
 
 /** Schedules: min <= max, and an initial interval between them. */
-function checkBounds(b: { min?: string | undefined; max?: string | undefined; initial?: string | undefined }, base: YamlPath, file: ParsedFile, report: Reporter): void {
+function checkBounds(
+  b: { min?: string | undefined; max?: string | undefined; initial?: string | undefined },
+  base: YamlPath,
+  file: ParsedFile,
+  report: Reporter,
+): void {
   const ms = (d: string | undefined) => (d === undefined ? undefined : parseDuration(d));
   const [min, max, initial] = [ms(b.min), ms(b.max), ms(b.initial)];
-  if (min !== undefined && max !== undefined && min > max) report.error(file, [...base, 'min'], `min (${b.min}) is longer than max (${b.max})`);
+  if (min !== undefined && max !== undefined && min > max)
+    report.error(file, [...base, 'min'], `min (${b.min}) is longer than max (${b.max})`);
   if (initial !== undefined && ((min !== undefined && initial < min) || (max !== undefined && initial > max)))
-    report.error(file, [...base, 'initial'], `initial (${b.initial}) is outside min..max (${b.min ?? '?'}..${b.max ?? '?'})`);
+    report.error(
+      file,
+      [...base, 'initial'],
+      `initial (${b.initial}) is outside min..max (${b.min ?? '?'}..${b.max ?? '?'})`,
+    );
 }
 
 const schedulesAreBounded: Rule = (set, report) => {

@@ -8,7 +8,15 @@ import { thresholdRules } from './validate-thresholds.js';
 import { positionOf, valueOffset, type YamlPath } from './yaml-locate.js';
 import type { ConfigSet, ControlFile, ParsedFile, Reporter, Rule, RuleOptions } from './config-set.js';
 
-export { filesOf, type ConfigSet, type ControlFile, type ParsedFile, type Reporter, type Rule, type RuleOptions } from './config-set.js';
+export {
+  filesOf,
+  type ConfigSet,
+  type ControlFile,
+  type ParsedFile,
+  type Reporter,
+  type Rule,
+  type RuleOptions,
+} from './config-set.js';
 
 export interface ValidateOptions extends RuleOptions {
   /** Report only this file's problems (the others are still read, for cross-file rules). */
@@ -47,11 +55,24 @@ export function validateControlRepo(files: readonly ControlFile[], options: Vali
   }
   const complete = options.partial !== true;
   if (complete && !texts.has(FACTORY.pattern) && kinds.includes(FACTORY))
-    problems.push({ file: FACTORY.pattern, line: 1, col: 1, field: '', message: 'missing: a control repo has factory.yaml at its root', severity: 'error' });
+    problems.push({
+      file: FACTORY.pattern,
+      line: 1,
+      col: 1,
+      field: '',
+      message: 'missing: a control repo has factory.yaml at its root',
+      severity: 'error',
+    });
 
   const set: ConfigSet = { files: parsed, complete };
   const located = (severity: ConfigProblem['severity']) => (file: ParsedFile, path: YamlPath, message: string) =>
-    problems.push({ file: file.path, ...positionOf(texts.get(file.path) ?? '', valueOffset(file.doc, path)), field: path.join('.'), message, severity });
+    problems.push({
+      file: file.path,
+      ...positionOf(texts.get(file.path) ?? '', valueOffset(file.doc, path)),
+      field: path.join('.'),
+      message,
+      severity,
+    });
   const report: Reporter = {
     error: located('error'),
     warning: located('warning'),
@@ -92,12 +113,21 @@ function firstSyntaxError(problems: ConfigProblem[]): ConfigProblem[] {
 function misplaced(path: string, kinds: readonly FileKind[]): ConfigProblem[] {
   const at = { file: path, line: 1, col: 1, field: '' };
   if (path.startsWith('repos/') && !path.startsWith('repos/presets/practices/')) {
-    if (path.endsWith('.yml')) return [{ ...at, message: 'rename to .yaml: factoryctl reads repos/**.yaml only', severity: 'warning' }];
-    return [{ ...at, message: 'misplaced: a repository is repos/<owner>/<name>.yaml, a preset repos/presets/<name>.yaml', severity: 'error' }];
+    if (path.endsWith('.yml'))
+      return [{ ...at, message: 'rename to .yaml: factoryctl reads repos/**.yaml only', severity: 'warning' }];
+    return [
+      {
+        ...at,
+        message: 'misplaced: a repository is repos/<owner>/<name>.yaml, a preset repos/presets/<name>.yaml',
+        severity: 'error',
+      },
+    ];
   }
   if (path.startsWith('factory-state/')) {
     const known = kinds.filter((k) => k.pattern.startsWith('factory-state/')).map((k) => k.pattern);
-    return [{ ...at, message: `factoryctl does not read this file (it reads ${known.join(', ')})`, severity: 'warning' }];
+    return [
+      { ...at, message: `factoryctl does not read this file (it reads ${known.join(', ')})`, severity: 'warning' },
+    ];
   }
   return [];
 }

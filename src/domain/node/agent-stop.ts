@@ -32,7 +32,10 @@ export interface AgentStopInput {
 /** Halting keeps new runs from starting; at level 3, when the policy says so, the running ones are stopped too. */
 export function decideAgentStop(input: AgentStopInput): AgentStop | undefined {
   if (input.level !== 3 || !input.policy.stopRunningAtLevel3 || input.stopping) return undefined;
-  return { by: input.control.includes('loop') ? 'loop-runner' : 'sampled-processes', graceMs: parseDuration(input.policy.stopGrace) };
+  return {
+    by: input.control.includes('loop') ? 'loop-runner' : 'sampled-processes',
+    graceMs: parseDuration(input.policy.stopGrace),
+  };
 }
 
 export interface AgentsToStopInput {
@@ -54,7 +57,8 @@ export interface AgentsToStopInput {
 export function agentsToStop(input: AgentsToStopInput): { targets: StopTarget[]; spared: Set<number> } {
   const isProtected = (role: string) => !input.roles[role] || isProtectedRole(role, input.roles[role]);
   const spared = new Set(input.self);
-  for (const [role, agents] of Object.entries(input.found)) if (isProtected(role)) for (const a of agents) for (const pid of a.tree) spared.add(pid);
+  for (const [role, agents] of Object.entries(input.found))
+    if (isProtected(role)) for (const a of agents) for (const pid of a.tree) spared.add(pid);
   const targets = input.nodeRoles
     .filter((role) => !isProtected(role) && input.stateOf({ role }).state === 'halt')
     .flatMap((role) => (input.found[role] ?? []).map((a) => ({ role, ...a })));
@@ -62,7 +66,11 @@ export function agentsToStop(input: AgentsToStopInput): { targets: StopTarget[];
 }
 
 /** The journal line of one stopped agent. */
-export function agentStoppedEvent(stopped: { role: string; pid: number; pids: number[]; by: 'SIGTERM' | 'SIGKILL' }, graceMs: number, now: number): JournalEvent {
+export function agentStoppedEvent(
+  stopped: { role: string; pid: number; pids: number[]; by: 'SIGTERM' | 'SIGKILL' },
+  graceMs: number,
+  now: number,
+): JournalEvent {
   const how = stopped.by === 'SIGKILL' ? `SIGTERM, then SIGKILL after ${graceMs} ms` : 'SIGTERM';
   const reason = `level 3: stopped the running ${stopped.role} agent (pid ${stopped.pid}, processes ${stopped.pids.join(' ')}) by ${how}`;
   return { at: new Date(now).toISOString(), kind: 'agent-stopped', role: stopped.role, reason };

@@ -35,7 +35,10 @@ export interface NodeSettingsInput {
   intervalMs?: number;
 }
 
-export function nodeSettings(factory: Pick<FactoryConfig, 'nodes' | 'policy' | 'roles' | 'gate' | 'telemetry'>, input: NodeSettingsInput): NodeSettings {
+export function nodeSettings(
+  factory: Pick<FactoryConfig, 'nodes' | 'policy' | 'roles' | 'gate' | 'telemetry'>,
+  input: NodeSettingsInput,
+): NodeSettings {
   const entry = nodeEntry(factory.nodes, input.node);
   const base = effectivePolicy(factory.policy, entry?.policy);
   const policy = input.intervalMs ? { ...base, sampleInterval: `${input.intervalMs}ms` } : base;

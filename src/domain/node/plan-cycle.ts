@@ -80,14 +80,24 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     heartbeatMs: settings.heartbeatMs,
     now: o.now,
   });
-  const local = localPlan({ assignments, roles: settings.nodeRoles, stateOf: cycle.stateOf, paths: settings.paths, cron: o.cron });
+  const local = localPlan({
+    assignments,
+    roles: settings.nodeRoles,
+    stateOf: cycle.stateOf,
+    paths: settings.paths,
+    cron: o.cron,
+  });
   const control = settings.control;
   return {
     cycle,
     assignments,
     records: { pressure: cycle.pressure.state, decision: cycle.decision, roles: cycle.roles },
     local,
-    mechanisms: { haltFiles: control.includes('halt-files'), crontab: control.includes('crontab'), loop: control.includes('loop') },
+    mechanisms: {
+      haltFiles: control.includes('halt-files'),
+      crontab: control.includes('crontab'),
+      loop: control.includes('loop'),
+    },
     stop: decideAgentStop({ level: cycle.pressure.level, policy: settings.policy, stopping: o.stopping, control }),
   };
 }

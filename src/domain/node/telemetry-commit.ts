@@ -36,7 +36,10 @@ export function cycleTelemetry(input: CycleTelemetryInput): CycleTelemetry {
   // A condition reported this cycle (a mechanism failing, a config problem) is news even when the decision is unchanged.
   const commit = cycle.commit || (events.length > 0 ? 'change' : false);
   const telemetry = commit
-    ? { update: { sample, decision: cycle.decision, roles: cycle.roles, events, rollup }, message: `telemetry ${node}: ${commit === 'change' ? `level ${cycle.decision.level}: ${cycle.pressure.reason}` : 'heartbeat'}` }
+    ? {
+        update: { sample, decision: cycle.decision, roles: cycle.roles, events, rollup },
+        message: `telemetry ${node}: ${commit === 'change' ? `level ${cycle.decision.level}: ${cycle.pressure.reason}` : 'heartbeat'}`,
+      }
     : undefined;
   const next: CycleMemory = {
     prev: cycle.pressure.state,
@@ -50,8 +53,18 @@ export function cycleTelemetry(input: CycleTelemetryInput): CycleTelemetry {
 }
 
 /** After a stop of running agents (`--once` waits for it): its journal lines, committed beside the last decision. */
-export function settleTelemetry(node: string, journal: JournalEvent[], memory: Pick<CycleMemory, 'prevDecision' | 'prevRoles'>): TelemetryCommit | undefined {
+export function settleTelemetry(
+  node: string,
+  journal: JournalEvent[],
+  memory: Pick<CycleMemory, 'prevDecision' | 'prevRoles'>,
+): TelemetryCommit | undefined {
   if (journal.length === 0 || !memory.prevDecision) return undefined;
-  const update = { sample: undefined, decision: memory.prevDecision, roles: memory.prevRoles ?? {}, events: journal, rollup: undefined };
+  const update = {
+    sample: undefined,
+    decision: memory.prevDecision,
+    roles: memory.prevRoles ?? {},
+    events: journal,
+    rollup: undefined,
+  };
   return { update, message: `telemetry ${node}: ${journal.map((e) => e.kind).join(', ')}` };
 }

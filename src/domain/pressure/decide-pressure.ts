@@ -32,12 +32,18 @@ const GAP_INTERVALS = 3;
  * its resume condition has held for `resumeHold` and `stabilisation` has passed since the last
  * change. `sample` undefined (sampler failed) or stale counts as every signal missing.
  */
-export function decidePressure(prev: PressureState, sample: Sample | undefined, policy: Policy, now: number): PressureDecision {
+export function decidePressure(
+  prev: PressureState,
+  sample: Sample | undefined,
+  policy: Policy,
+  now: number,
+): PressureDecision {
   const sampleInterval = parseDuration(policy.sampleInterval);
   const hold = parseDuration(policy.hold);
   const resumeHold = parseDuration(policy.resumeHold);
   const stabilisation = parseDuration(policy.stabilisation);
-  const gap = prev.evaluatedAt !== null && (now < prev.evaluatedAt || now - prev.evaluatedAt > GAP_INTERVALS * sampleInterval);
+  const gap =
+    prev.evaluatedAt !== null && (now < prev.evaluatedAt || now - prev.evaluatedAt > GAP_INTERVALS * sampleInterval);
   const fresh = sample !== undefined && now - sample.at <= GAP_INTERVALS * sampleInterval ? sample : undefined;
   const events: PressureEvent[] = [];
   const haltSince = { ...prev.haltSince };
@@ -52,7 +58,12 @@ export function decidePressure(prev: PressureState, sample: Sample | undefined, 
     if (reading.halting) {
       haltSince[key] = heldSince ?? now;
       if (heldSince === null && hold > 0 && prev.level < level) {
-        events.push({ kind: 'halt-pending', at: now, level, reason: `level ${level} engages in ${formatDuration(hold)} if it lasts: ${texts(reading, 'halting')}` });
+        events.push({
+          kind: 'halt-pending',
+          at: now,
+          level,
+          reason: `level ${level} engages in ${formatDuration(hold)} if it lasts: ${texts(reading, 'halting')}`,
+        });
       }
     } else if (reading.unknown) {
       // Not knowing is not recovering: keep the streak, it neither grows a halt nor starts a resume.
@@ -60,21 +71,36 @@ export function decidePressure(prev: PressureState, sample: Sample | undefined, 
     } else {
       haltSince[key] = null;
       if (heldSince !== null && prev.level < level) {
-        events.push({ kind: 'spike-ignored', at: now, level, reason: `level ${level} condition lasted ${formatDuration(now - heldSince)}, under the ${formatDuration(hold)} hold: ignored` });
+        events.push({
+          kind: 'spike-ignored',
+          at: now,
+          level,
+          reason: `level ${level} condition lasted ${formatDuration(now - heldSince)}, under the ${formatDuration(hold)} hold: ignored`,
+        });
       }
     }
     resumeSince[key] = reading.resumed ? ((gap ? null : prev.resumeSince[key]) ?? now) : null;
   }
 
-  const missing = [...new Set(LEVEL_KEYS.flatMap((k) => readings[k].readings.filter((r) => r.missing).map((r) => r.signal)))];
+  const missing = [
+    ...new Set(LEVEL_KEYS.flatMap((k) => readings[k].readings.filter((r) => r.missing).map((r) => r.signal))),
+  ];
   if (missing.join() !== prev.missing.join()) {
-    if (missing.length > 0) events.push({ kind: 'signals-missing', at: now, signals: missing, reason: `not measured: ${missing.join(', ')}; no resume until they are` });
+    if (missing.length > 0)
+      events.push({
+        kind: 'signals-missing',
+        at: now,
+        signals: missing,
+        reason: `not measured: ${missing.join(', ')}; no resume until they are`,
+      });
     else events.push({ kind: 'signals-restored', at: now, reason: 'every signal measured again' });
   }
 
   const base = { haltSince, resumeSince, missing, evaluatedAt: now };
-  const engaged = LEVEL_KEYS.filter((k) => haltSince[k] !== null && now - haltSince[k]! >= hold).map(Number) as PressureLevel[];
-  const up = engaged.length > 0 ? Math.max(...engaged) as PressureLevel : 0;
+  const engaged = LEVEL_KEYS.filter((k) => haltSince[k] !== null && now - haltSince[k]! >= hold).map(
+    Number,
+  ) as PressureLevel[];
+  const up = engaged.length > 0 ? (Math.max(...engaged) as PressureLevel) : 0;
 
   if (up > prev.level) {
     const key = String(up) as LevelKey;
@@ -95,23 +121,28 @@ export function decidePressure(prev: PressureState, sample: Sample | undefined, 
       events.push({ kind: 'level-changed', at: now, from: prev.level, to, reason });
       return { state: { ...base, level: to, since: now, reason }, level: to, changed: true, reason, events };
     }
-    const reason = started === null
-      ? `level ${prev.level} holds: ${texts(readings[key], 'blocking')}`
-      : resumedFor < resumeHold
-        ? `level ${prev.level} resuming: ${texts(readings[key], 'resumed')} for ${formatDuration(resumedFor)} of the ${formatDuration(resumeHold)} resume hold`
-        : `level ${prev.level} resuming: waiting out the ${formatDuration(stabilisation)} stabilisation (${formatDuration(stabilisation - settledFor)} left)`;
+    const reason =
+      started === null
+        ? `level ${prev.level} holds: ${texts(readings[key], 'blocking')}`
+        : resumedFor < resumeHold
+          ? `level ${prev.level} resuming: ${texts(readings[key], 'resumed')} for ${formatDuration(resumedFor)} of the ${formatDuration(resumeHold)} resume hold`
+          : `level ${prev.level} resuming: waiting out the ${formatDuration(stabilisation)} stabilisation (${formatDuration(stabilisation - settledFor)} left)`;
     return { state: { ...prev, ...base }, level: prev.level, changed: false, reason, events };
   }
 
   const pending = LEVEL_KEYS.filter((k) => haltSince[k] !== null).at(-1);
   const reason = pending
     ? `level ${pending} pending: ${texts(readings[pending], 'halting')} for ${formatDuration(now - haltSince[pending]!)} of the ${formatDuration(hold)} hold`
-    : missing.length > 0 ? `no pressure measured; not measured: ${missing.join(', ')}` : 'no pressure: every signal within limits';
+    : missing.length > 0
+      ? `no pressure measured; not measured: ${missing.join(', ')}`
+      : 'no pressure: every signal within limits';
   return { state: { ...prev, ...base }, level: 0, changed: false, reason, events };
 }
 
 /** The sentences of one level's signals: those halting, those resumed, or those still blocking a resume. */
 function texts(reading: LevelReading, which: 'halting' | 'resumed' | 'blocking'): string {
-  const chosen = reading.readings.filter((r) => (which === 'halting' ? r.halting : which === 'resumed' ? r.resumed : !r.resumed));
+  const chosen = reading.readings.filter((r) =>
+    which === 'halting' ? r.halting : which === 'resumed' ? r.resumed : !r.resumed,
+  );
   return chosen.length > 0 ? chosen.map((r) => r.text).join(' and ') : 'no signal configured';
 }

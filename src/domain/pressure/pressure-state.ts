@@ -26,13 +26,22 @@ export interface PressureState {
 
 export function initialPressureState(): PressureState {
   const none = { '1': null, '2': null, '3': null };
-  return { level: 0, since: null, reason: 'no pressure seen yet', haltSince: { ...none }, resumeSince: { ...none }, missing: [], evaluatedAt: null };
+  return {
+    level: 0,
+    since: null,
+    reason: 'no pressure seen yet',
+    haltSince: { ...none },
+    resumeSince: { ...none },
+    missing: [],
+    evaluatedAt: null,
+  };
 }
 
 const KEYS = ['level', 'since', 'reason', 'haltSince', 'resumeSince', 'missing', 'evaluatedAt'];
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const numberOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
-const exactKeys = (v: Record<string, unknown>, keys: string[]) => Object.keys(v).length === keys.length && keys.every((k) => k in v);
+const exactKeys = (v: Record<string, unknown>, keys: string[]) =>
+  Object.keys(v).length === keys.length && keys.every((k) => k in v);
 
 /** Why `json` is not a PressureState, or undefined when it is one. */
 function problemOf(json: unknown): string | undefined {
@@ -43,9 +52,11 @@ function problemOf(json: unknown): string | undefined {
   if (typeof json.reason !== 'string') return 'reason: not a string';
   for (const k of ['haltSince', 'resumeSince']) {
     const since = json[k];
-    if (!isRecord(since) || !exactKeys(since, ['1', '2', '3']) || !Object.values(since).every(numberOrNull)) return `${k}: expected numbers or null for levels 1, 2, 3`;
+    if (!isRecord(since) || !exactKeys(since, ['1', '2', '3']) || !Object.values(since).every(numberOrNull))
+      return `${k}: expected numbers or null for levels 1, 2, 3`;
   }
-  if (!Array.isArray(json.missing) || !json.missing.every((m) => typeof m === 'string')) return 'missing: not a list of strings';
+  if (!Array.isArray(json.missing) || !json.missing.every((m) => typeof m === 'string'))
+    return 'missing: not a list of strings';
   return undefined;
 }
 
@@ -53,5 +64,8 @@ function problemOf(json: unknown): string | undefined {
 export function readPressureState(json: unknown): { state: PressureState; problem?: string } {
   const problem = problemOf(json);
   if (problem === undefined) return { state: json as PressureState };
-  return { state: initialPressureState(), problem: `stored pressure state unreadable, starting at level 0: ${problem}` };
+  return {
+    state: initialPressureState(),
+    problem: `stored pressure state unreadable, starting at level 0: ${problem}`,
+  };
 }

@@ -3,7 +3,12 @@ import type { Plan, PlanAction } from './plan.js';
 
 export type WriteClient = Pick<
   ForgeClient,
-  'createLabel' | 'editLabel' | 'deleteLabel' | 'createBranchProtection' | 'editBranchProtection' | 'deleteBranchProtection'
+  | 'createLabel'
+  | 'editLabel'
+  | 'deleteLabel'
+  | 'createBranchProtection'
+  | 'editBranchProtection'
+  | 'deleteBranchProtection'
 >;
 
 export interface ApplyResult {

@@ -50,9 +50,16 @@ export function planReconcile(desired: ResolvedRepoConfig, observed: Observed): 
 
   const matched = new Set<number>();
   for (const want of desired.labels) {
-    const spec: LabelSpec = { name: want.name, color: `#${normalizeColor(want.color)}`, description: want.description, exclusive: want.exclusive };
+    const spec: LabelSpec = {
+      name: want.name,
+      color: `#${normalizeColor(want.color)}`,
+      description: want.description,
+      exclusive: want.exclusive,
+    };
     // An exact name first; else the same name in another case, which an update renames.
-    const have = observed.labels.find((l) => l.name === want.name) ?? observed.labels.find((l) => !matched.has(l.id) && l.name.toLowerCase() === want.name.toLowerCase());
+    const have =
+      observed.labels.find((l) => l.name === want.name) ??
+      observed.labels.find((l) => !matched.has(l.id) && l.name.toLowerCase() === want.name.toLowerCase());
     if (!have) {
       actions.push({ kind: 'create-label', name: want.name, label: spec });
       continue;
@@ -97,9 +104,17 @@ function protectionChanges(have: BranchProtection, want: BranchProtection): Chan
     ['statusCheckContexts', set(have.statusCheckContexts), set(want.statusCheckContexts)],
     ['enablePushWhitelist', have.enablePushWhitelist, want.enablePushWhitelist],
     // A disabled allow-list's names do nothing: comparing them would report drift that is not there.
-    ['pushWhitelistUsernames', want.enablePushWhitelist ? set(have.pushWhitelistUsernames) : '', want.enablePushWhitelist ? set(want.pushWhitelistUsernames) : ''],
+    [
+      'pushWhitelistUsernames',
+      want.enablePushWhitelist ? set(have.pushWhitelistUsernames) : '',
+      want.enablePushWhitelist ? set(want.pushWhitelistUsernames) : '',
+    ],
     ['enableMergeWhitelist', have.enableMergeWhitelist, want.enableMergeWhitelist],
-    ['mergeWhitelistUsernames', want.enableMergeWhitelist ? set(have.mergeWhitelistUsernames) : '', want.enableMergeWhitelist ? set(want.mergeWhitelistUsernames) : ''],
+    [
+      'mergeWhitelistUsernames',
+      want.enableMergeWhitelist ? set(have.mergeWhitelistUsernames) : '',
+      want.enableMergeWhitelist ? set(want.mergeWhitelistUsernames) : '',
+    ],
   ]);
 }
 

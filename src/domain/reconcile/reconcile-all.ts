@@ -6,7 +6,14 @@ import { planReconcile, type Plan } from './plan.js';
 
 export type ReconcileClient = Pick<
   ForgeClient,
-  'listLabels' | 'listBranchProtections' | 'createLabel' | 'editLabel' | 'deleteLabel' | 'createBranchProtection' | 'editBranchProtection' | 'deleteBranchProtection'
+  | 'listLabels'
+  | 'listBranchProtections'
+  | 'createLabel'
+  | 'editLabel'
+  | 'deleteLabel'
+  | 'createBranchProtection'
+  | 'editBranchProtection'
+  | 'deleteBranchProtection'
 >;
 
 export interface ReconcileTarget {
@@ -65,7 +72,13 @@ async function reconcileOne(t: ReconcileTarget, apply: boolean): Promise<RepoOut
   const result = await applyPlan(client, t.slug, plan);
   if (result.failed) {
     const failure = describeFailure(result.failed.error, t.tokenEnv);
-    return { slug: t.slug, status: 'failed', plan, applied: result.applied.length, failure: { ...failure, message: `${result.failed.action.kind} ${result.failed.action.name}: ${failure.message}` } };
+    return {
+      slug: t.slug,
+      status: 'failed',
+      plan,
+      applied: result.applied.length,
+      failure: { ...failure, message: `${result.failed.action.kind} ${result.failed.action.name}: ${failure.message}` },
+    };
   }
   return { slug: t.slug, status: 'applied', plan, applied: result.applied.length };
 }

@@ -32,7 +32,14 @@ export function mergeLayer(base: Obj, layer: Layer, ctx: MergeContext): Obj {
   return merge(base, top, '', [], layer, ctx) as Obj;
 }
 
-function merge(base: unknown, over: unknown, path: string, loc: (string | number)[], layer: Layer, ctx: MergeContext): unknown {
+function merge(
+  base: unknown,
+  over: unknown,
+  path: string,
+  loc: (string | number)[],
+  layer: Layer,
+  ctx: MergeContext,
+): unknown {
   const rule = ctx.rules(path);
   const src = (): Source => ({ file: layer.file, ...locateNearest(layer, loc) });
   if (Array.isArray(over)) {
@@ -93,13 +100,30 @@ function mergeEntry(
   return { keep: true, value: merge(base, own, path, loc, layer, ctx) };
 }
 
-function mergeKeyed(base: unknown[], over: unknown[], rule: Extract<MergeRule, { kind: 'keyed' }>, path: string, loc: (string | number)[], layer: Layer, ctx: MergeContext) {
+function mergeKeyed(
+  base: unknown[],
+  over: unknown[],
+  rule: Extract<MergeRule, { kind: 'keyed' }>,
+  path: string,
+  loc: (string | number)[],
+  layer: Layer,
+  ctx: MergeContext,
+) {
   const out = [...base] as Obj[];
   over.forEach((raw, i) => {
     const entry = (rule.normalize ? rule.normalize(raw) : raw) as Obj;
     const key = String(entry[rule.key]);
     const at = out.findIndex((e) => String(e[rule.key]) === key);
-    const result = mergeEntry(at < 0 ? undefined : out[at], entry, entryPath(path, key), [...loc, i], layer, ctx, rule.exclusive, rule.key);
+    const result = mergeEntry(
+      at < 0 ? undefined : out[at],
+      entry,
+      entryPath(path, key),
+      [...loc, i],
+      layer,
+      ctx,
+      rule.exclusive,
+      rule.key,
+    );
     if (!result.keep) {
       if (at >= 0) out.splice(at, 1);
     } else if (at >= 0) out[at] = result.value as Obj;
@@ -120,7 +144,14 @@ function mergeRecord(base: Obj, over: Obj, path: string, loc: (string | number)[
 }
 
 /** A set of names: union, and `!NAME` drops an inherited name. */
-function mergeSet(base: unknown[], over: unknown[], path: string, loc: (string | number)[], layer: Layer, ctx: MergeContext) {
+function mergeSet(
+  base: unknown[],
+  over: unknown[],
+  path: string,
+  loc: (string | number)[],
+  layer: Layer,
+  ctx: MergeContext,
+) {
   const out = base.map(String);
   over.forEach((raw, i) => {
     const name = String(raw);

@@ -20,7 +20,8 @@ export function parseEnvFile(text: string): { values: Map<string, string>; bad: 
 
 function unquote(v: string): string {
   if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
-  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/\\(["\\$`n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"'))
+    return v.slice(1, -1).replace(/\\(["\\$`n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
   return v.replace(/\s+#.*$/, '');
 }
 

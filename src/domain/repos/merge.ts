@@ -46,13 +46,31 @@ export function resolveRepo(slug: string, repo: Layer, presets: ReadonlyMap<stri
   const parsed = ResolvedRepoConfig.safeParse(merged);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue): ConfigProblem => {
-      const path = displayPath(merged, issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)));
+      const path = displayPath(
+        merged,
+        issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      );
       const src = sourceOf(ctx.prov, path) ?? { file: repo.file, line: 1, col: 1 };
-      return { file: src.file, line: src.line ?? 1, col: src.col ?? 1, field: path, message: `${issue.message} (resolving ${slug})`, severity: 'error' };
+      return {
+        file: src.file,
+        line: src.line ?? 1,
+        col: src.col ?? 1,
+        field: path,
+        message: `${issue.message} (resolving ${slug})`,
+        severity: 'error',
+      };
     });
     return { ok: false, slug, problems: [...ctx.warnings, ...problems] };
   }
-  return { ok: true, slug, file: repo.file, config: parsed.data, provenance: ctx.prov, presets: order.names, warnings: ctx.warnings };
+  return {
+    ok: true,
+    slug,
+    file: repo.file,
+    config: parsed.data,
+    provenance: ctx.prov,
+    presets: order.names,
+    warnings: ctx.warnings,
+  };
 }
 
 /** zod's path (list indexes) as a provenance path (list entries named by their key). */

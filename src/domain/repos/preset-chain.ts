@@ -18,14 +18,22 @@ export function presetLayers(rootName: string, root: Layer, presets: ReadonlyMap
     const wanted = layer.value.extends;
     const list = Array.isArray(wanted) ? wanted.map(String) : [];
     list.forEach((name, i) => {
-      const at = { file: layer.file, ...(layer.locate?.(['extends', i]) ?? { line: 1, col: 1 }), field: `extends.${i}`, severity: 'error' as const };
+      const at = {
+        file: layer.file,
+        ...(layer.locate?.(['extends', i]) ?? { line: 1, col: 1 }),
+        field: `extends.${i}`,
+        severity: 'error' as const,
+      };
       if (chain.includes(name)) {
         problems.push({ ...at, message: `preset cycle: ${[...chain, name].join(' -> ')}` });
         return;
       }
       const preset = presets.get(name);
       if (!preset) {
-        problems.push({ ...at, message: `missing preset "${name}" (no repos/presets/${name}.yaml), via ${[...chain, name].join(' -> ')}` });
+        problems.push({
+          ...at,
+          message: `missing preset "${name}" (no repos/presets/${name}.yaml), via ${[...chain, name].join(' -> ')}`,
+        });
         return;
       }
       if (seen.has(name)) return;

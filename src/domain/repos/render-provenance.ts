@@ -8,7 +8,11 @@ const KEYS: Record<string, string> = { labels: 'name', branchProtection: 'branch
 export function renderWithProvenance(repo: ResolvedRepo): string {
   const doc = new Document(repo.config);
   annotate(doc.contents as Node, '', repo);
-  const head = [`# ${repo.slug}: ${repo.file}`, `# presets, in order: ${repo.presets.join(', ') || 'none'}`, '# "default" marks a value no file set'];
+  const head = [
+    `# ${repo.slug}: ${repo.file}`,
+    `# presets, in order: ${repo.presets.join(', ') || 'none'}`,
+    '# "default" marks a value no file set',
+  ];
   return `${head.join('\n')}\n${doc.toString({ lineWidth: 0 })}`;
 }
 

@@ -30,17 +30,30 @@ export function resolveAll(
 }
 
 /** Names a repository uses must exist in factory.yaml: its forge, its CI server, its agents' roles. */
-export function checkRefs(repo: ResolvedRepo, factory: Pick<FactoryConfig, 'forges' | 'ci' | 'roles'>): ConfigProblem[] {
+export function checkRefs(
+  repo: ResolvedRepo,
+  factory: Pick<FactoryConfig, 'forges' | 'ci' | 'roles'>,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const at = (path: string, message: string) => {
     const src = sourceOf(repo.provenance, path) ?? { file: repo.file };
-    problems.push({ file: src.file, line: src.line ?? 1, col: src.col ?? 1, field: path, message: `${message} (resolving ${repo.slug})`, severity: 'error' });
+    problems.push({
+      file: src.file,
+      line: src.line ?? 1,
+      col: src.col ?? 1,
+      field: path,
+      message: `${message} (resolving ${repo.slug})`,
+      severity: 'error',
+    });
   };
   const known = (names: object) => Object.keys(names).join(', ') || 'none defined';
-  if (!(repo.config.forge in factory.forges)) at('forge', `unknown forge "${repo.config.forge}": factory.yaml forges has ${known(factory.forges)}`);
-  if (repo.config.ci && !(repo.config.ci.server in factory.ci)) at('ci.server', `unknown CI server "${repo.config.ci.server}": factory.yaml ci has ${known(factory.ci)}`);
+  if (!(repo.config.forge in factory.forges))
+    at('forge', `unknown forge "${repo.config.forge}": factory.yaml forges has ${known(factory.forges)}`);
+  if (repo.config.ci && !(repo.config.ci.server in factory.ci))
+    at('ci.server', `unknown CI server "${repo.config.ci.server}": factory.yaml ci has ${known(factory.ci)}`);
   for (const role of Object.keys(repo.config.agents)) {
-    if (!(role in factory.roles)) at(`agents.${role}`, `unknown role "${role}": factory.yaml roles has ${known(factory.roles)}`);
+    if (!(role in factory.roles))
+      at(`agents.${role}`, `unknown role "${role}": factory.yaml roles has ${known(factory.roles)}`);
   }
   return problems;
 }

@@ -12,5 +12,7 @@ export function isProtectedRole(name: string, roleConfig?: { protected?: boolean
 
 /** The protected roles among these, by name. */
 export function protectedRoleNames(roles: Record<string, { protected?: boolean }>): string[] {
-  return Object.entries(roles).filter(([name, r]) => isProtectedRole(name, r)).map(([name]) => name);
+  return Object.entries(roles)
+    .filter(([name, r]) => isProtectedRole(name, r))
+    .map(([name]) => name);
 }

@@ -18,7 +18,8 @@ export function sumActivity(perRepo: readonly Activity[]): Activity {
   const total: Activity = { ...NO_ACTIVITY };
   for (const a of perRepo) {
     for (const s of ACTIVITY_SIGNALS) total[s] += a[s];
-    if (a.lastActivityAt !== undefined) total.lastActivityAt = Math.max(total.lastActivityAt ?? -Infinity, a.lastActivityAt);
+    if (a.lastActivityAt !== undefined)
+      total.lastActivityAt = Math.max(total.lastActivityAt ?? -Infinity, a.lastActivityAt);
   }
   return total;
 }

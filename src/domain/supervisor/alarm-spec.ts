@@ -22,13 +22,15 @@ export type Refusal = { ok: false; kind: 'usage' | 'data' | 'unavailable'; messa
 export function alarmFromFlags(v: AlarmFlags, now: number): { ok: true; spec: NewAlarm } | Refusal {
   const given = (['pipeline', 'pr', 'issue', 'at'] as const).filter((k) => v[k] !== undefined);
   if (given.length !== 1) return usage('give exactly one of --pipeline N, --pr N, --issue N, --at TIME');
-  if (v.repo !== undefined && !RepoSlug.safeParse(v.repo).success) return usage(`--repo takes OWNER/NAME, got "${v.repo}"`);
+  if (v.repo !== undefined && !RepoSlug.safeParse(v.repo).success)
+    return usage(`--repo takes OWNER/NAME, got "${v.repo}"`);
   const extra = { ...(v.command ? { command: v.command } : {}), ...(v.note ? { note: v.note } : {}) };
   const flag = given[0]!;
   if (flag === 'at') {
     const at = untilTime(v.at!, now);
     if (!at.ok) return usage(`--until: ${at.error}`);
-    if (Date.parse(at.at) <= now) return { ok: false, kind: 'data', message: `--at ${v.at} is not in the future (now ${toIso(now)})` };
+    if (Date.parse(at.at) <= now)
+      return { ok: false, kind: 'data', message: `--at ${v.at} is not in the future (now ${toIso(now)})` };
     return { ok: true, spec: { kind: 'time', at: toIso(Date.parse(at.at)), ...extra } };
   }
   const number = Number(v[flag]);
@@ -39,13 +41,29 @@ export function alarmFromFlags(v: AlarmFlags, now: number): { ok: true; spec: Ne
 }
 
 /** What the forge or CI said about the alarm's target: refuse, or go on (with a note when it has already finished). */
-export function judgeTarget(spec: NewAlarm, seen: { state: TargetState } | { error: string }): { ok: true; note?: string } | Refusal {
+export function judgeTarget(
+  spec: NewAlarm,
+  seen: { state: TargetState } | { error: string },
+): { ok: true; note?: string } | Refusal {
   const what = `${spec.kind === 'pull' ? 'PR' : spec.kind} #${spec.number}${spec.repo ? ` of ${spec.repo}` : ''}`;
-  if ('error' in seen) return { ok: false, kind: 'unavailable', message: `cannot check that ${what} exists: ${seen.error}; no alarm was added` };
+  if ('error' in seen)
+    return {
+      ok: false,
+      kind: 'unavailable',
+      message: `cannot check that ${what} exists: ${seen.error}; no alarm was added`,
+    };
   const s = seen.state;
-  if (s.kind === 'missing') return { ok: false, kind: 'data', message: `${what} does not exist (the ${spec.kind === 'pipeline' ? 'CI server' : 'forge'} answered 404); no alarm was added` };
-  const finished = (s.kind === 'pipeline' && PIPELINE_FINISHED.has(s.status)) || (s.kind !== 'pipeline' && s.state === 'closed');
-  return finished ? { ok: true, note: `note: ${what} has already finished; the alarm fires at the supervisor's next look` } : { ok: true };
+  if (s.kind === 'missing')
+    return {
+      ok: false,
+      kind: 'data',
+      message: `${what} does not exist (the ${spec.kind === 'pipeline' ? 'CI server' : 'forge'} answered 404); no alarm was added`,
+    };
+  const finished =
+    (s.kind === 'pipeline' && PIPELINE_FINISHED.has(s.status)) || (s.kind !== 'pipeline' && s.state === 'closed');
+  return finished
+    ? { ok: true, note: `note: ${what} has already finished; the alarm fires at the supervisor's next look` }
+    : { ok: true };
 }
 
 /** One line of `alarm list`. */

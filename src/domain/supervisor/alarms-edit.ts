@@ -10,8 +10,12 @@ export type AlarmSpec = Omit<Alarm, 'id'> & { id?: string };
 /** A stable id derived from what the alarm watches, so adding the same alarm twice is a no-op. */
 export function alarmId(a: Pick<Alarm, 'kind' | 'repo' | 'number' | 'at'>): string {
   const repo = a.repo ? `${a.repo.replace('/', '-')}-` : '';
-  const raw = a.kind === 'time' ? `time-${(a.at ?? '').replace(/[^0-9TZtz]/g, '')}` : `${a.kind}-${repo}${a.number ?? 0}`;
-  return raw.toLowerCase().replace(/[^a-z0-9._-]/g, '-').slice(0, 100);
+  const raw =
+    a.kind === 'time' ? `time-${(a.at ?? '').replace(/[^0-9TZtz]/g, '')}` : `${a.kind}-${repo}${a.number ?? 0}`;
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')
+    .slice(0, 100);
 }
 
 /** Adds an alarm unless one with the same id is already set (an "ensure": safe to repeat). */
@@ -30,15 +34,31 @@ export function removeAlarms(alarms: readonly Alarm[], ids: readonly string[]): 
 type StateCommit = { changes: Record<string, string>; message: string } | null;
 
 /** `alarm add` as a change of alarms.yaml: none when the alarm is already set. */
-export function alarmAddCommit(current: readonly Alarm[], spec: AlarmSpec): { alarm: Alarm; added: boolean; commit: StateCommit } {
+export function alarmAddCommit(
+  current: readonly Alarm[],
+  spec: AlarmSpec,
+): { alarm: Alarm; added: boolean; commit: StateCommit } {
   const r = addAlarm(current, spec);
   const message = `alarm add ${r.alarm.id}: ${describeAlarm(r.alarm)}${r.alarm.note ? ` (${r.alarm.note})` : ''}`;
-  return { alarm: r.alarm, added: r.added, commit: r.added ? { changes: { [CONTROL_PATHS.alarms]: renderAlarmsYaml(r.alarms) }, message } : null };
+  return {
+    alarm: r.alarm,
+    added: r.added,
+    commit: r.added ? { changes: { [CONTROL_PATHS.alarms]: renderAlarmsYaml(r.alarms) }, message } : null,
+  };
 }
 
 /** `alarm rm` as a change of alarms.yaml: none unless every id names a pending alarm. */
-export function alarmRemoveCommit(current: readonly Alarm[], ids: readonly string[]): { missing: string[]; commit: StateCommit } {
+export function alarmRemoveCommit(
+  current: readonly Alarm[],
+  ids: readonly string[],
+): { missing: string[]; commit: StateCommit } {
   const r = removeAlarms(current, ids);
   const missing = ids.filter((id) => !r.removed.some((a) => a.id === id));
-  return { missing, commit: missing.length === 0 ? { changes: { [CONTROL_PATHS.alarms]: renderAlarmsYaml(r.alarms) }, message: `alarm rm ${ids.join(' ')}` } : null };
+  return {
+    missing,
+    commit:
+      missing.length === 0
+        ? { changes: { [CONTROL_PATHS.alarms]: renderAlarmsYaml(r.alarms) }, message: `alarm rm ${ids.join(' ')}` }
+        : null,
+  };
 }

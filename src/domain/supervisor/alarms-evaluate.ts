@@ -42,15 +42,23 @@ export function alarmTargets(alarms: readonly Alarm[]): AlarmTarget[] {
 export function describeAlarm(a: Alarm): string {
   const where = a.repo ? ` of ${a.repo}` : '';
   switch (a.kind) {
-    case 'time': return `time ${formatMinute(Date.parse(a.at!))}`;
-    case 'pipeline': return `pipeline #${a.number}${where} finishes`;
-    case 'pull': return `PR #${a.number}${where} is merged or closed`;
-    case 'issue': return `issue #${a.number}${where} is closed`;
+    case 'time':
+      return `time ${formatMinute(Date.parse(a.at!))}`;
+    case 'pipeline':
+      return `pipeline #${a.number}${where} finishes`;
+    case 'pull':
+      return `PR #${a.number}${where} is merged or closed`;
+    case 'issue':
+      return `issue #${a.number}${where} is closed`;
   }
 }
 
 /** Fires the alarms whose condition holds; the rest remain, and the earliest time alarm says when to look next. */
-export function evaluateAlarms(alarms: readonly Alarm[], observed: ObservedTargets, now: number): {
+export function evaluateAlarms(
+  alarms: readonly Alarm[],
+  observed: ObservedTargets,
+  now: number,
+): {
   fired: FiredAlarm[];
   remaining: Alarm[];
   nextWakeAt?: number;
@@ -75,7 +83,9 @@ function firedReason(a: Alarm, seen: TargetState | undefined, now: number): stri
   if (seen === undefined) return undefined;
   if (seen.kind === 'missing') return `${what} no longer exists`;
   if (seen.kind !== a.kind) return undefined;
-  if (seen.kind === 'pipeline') return PIPELINE_FINISHED.has(seen.status) ? `${what} finished: ${seen.status}` : undefined;
-  if (seen.kind === 'pull') return seen.state === 'closed' ? `${what} ${seen.merged ? 'merged' : 'closed without merging'}` : undefined;
+  if (seen.kind === 'pipeline')
+    return PIPELINE_FINISHED.has(seen.status) ? `${what} finished: ${seen.status}` : undefined;
+  if (seen.kind === 'pull')
+    return seen.state === 'closed' ? `${what} ${seen.merged ? 'merged' : 'closed without merging'}` : undefined;
   return seen.state === 'closed' ? `${what} closed` : undefined;
 }

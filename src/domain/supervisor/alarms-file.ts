@@ -12,6 +12,8 @@ const KEY_ORDER: (keyof Alarm)[] = ['id', 'kind', 'repo', 'number', 'at', 'comma
 
 /** alarms.yaml text; the same alarms always give the same bytes, so an unchanged file is not rewritten. */
 export function renderAlarmsYaml(alarms: readonly Alarm[]): string {
-  const ordered = alarms.map((a) => Object.fromEntries(KEY_ORDER.filter((k) => a[k] !== undefined).map((k) => [k, a[k]])));
+  const ordered = alarms.map((a) =>
+    Object.fromEntries(KEY_ORDER.filter((k) => a[k] !== undefined).map((k) => [k, a[k]])),
+  );
   return `# Written by factoryctl (alarm add/rm, and the supervisor when an alarm fires).\n${stringify({ alarms: ordered }, { lineWidth: 0 })}`;
 }

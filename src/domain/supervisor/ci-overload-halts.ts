@@ -7,7 +7,12 @@ export const CI_OVERLOAD_BY = 'supervisor/ci-overload';
 
 /** The factory-wide halts that a CI overload state stands for. */
 export function ciOverloadHalts(state: CiOverloadState): SupervisorHalt[] {
-  return CI_HALTED_ROLES[state.level].map((role) => ({ role, reason: state.reason, by: CI_OVERLOAD_BY, since: toIso(state.since) }));
+  return CI_HALTED_ROLES[state.level].map((role) => ({
+    role,
+    reason: state.reason,
+    by: CI_OVERLOAD_BY,
+    since: toIso(state.since),
+  }));
 }
 
 /** Reads the state back from halts.yaml, so a restarted supervisor (or one run from cron) continues where it was. */

@@ -53,13 +53,21 @@ export function decideCiOverload(
     2: { pending: cfg.devPending, ageMs: parseDuration(cfg.devOldestPending), name: 'dev' },
   };
   const keep = (reason: string, dataMissing: boolean, state: CiOverloadState = before): CiOverloadDecision => ({
-    state, halted: CI_HALTED_ROLES[state.level], changed: false, dataMissing, reason,
+    state,
+    halted: CI_HALTED_ROLES[state.level],
+    changed: false,
+    dataMissing,
+    reason,
   });
 
   if (queue === undefined || 'error' in queue) {
     const why = queue === undefined ? 'no answer' : queue.error;
     const { belowResumeSince: _dropped, ...state } = before;
-    return keep(`CI queue unknown (${why}): keeping the previous decision, ${describeLevel(before.level)}`, true, state);
+    return keep(
+      `CI queue unknown (${why}): keeping the previous decision, ${describeLevel(before.level)}`,
+      true,
+      state,
+    );
   }
 
   const over = (l: Limit) => queue.pendingCount >= l.pending || queue.oldestPendingAgeMs >= l.ageMs;
@@ -69,9 +77,16 @@ export function decideCiOverload(
   if (hit > before.level) {
     const l = limits[hit as 1 | 2];
     const reason = `CI queue past the ${l.name} limit (${figures}; limit ${l.pending} pending or ${formatSpan(l.ageMs)}): ${describeLevel(hit)}`;
-    return { state: { level: hit, reason, since: now }, halted: CI_HALTED_ROLES[hit], changed: true, dataMissing: false, reason };
+    return {
+      state: { level: hit, reason, since: now },
+      halted: CI_HALTED_ROLES[hit],
+      changed: true,
+      dataMissing: false,
+      reason,
+    };
   }
-  if (before.level === 0) return keep(`CI queue within limits (${figures})`, false, { ...CI_CLEAR, since: before.since });
+  if (before.level === 0)
+    return keep(`CI queue within limits (${figures})`, false, { ...CI_CLEAR, since: before.since });
 
   const l = limits[before.level];
   const resumePending = l.pending * cfg.resumeFraction;
@@ -79,16 +94,30 @@ export function decideCiOverload(
   const threshold = `below ${trim(resumePending)} pending and ${formatSpan(resumeAgeMs)}`;
   if (!(queue.pendingCount < resumePending && queue.oldestPendingAgeMs < resumeAgeMs)) {
     const { belowResumeSince: _reset, ...state } = before;
-    return keep(`CI queue not drained yet (${figures}; ${l.name} resumes ${threshold}): ${describeLevel(before.level)}`, false, state);
+    return keep(
+      `CI queue not drained yet (${figures}; ${l.name} resumes ${threshold}): ${describeLevel(before.level)}`,
+      false,
+      state,
+    );
   }
   const belowSince = before.belowResumeSince ?? now;
   const hold = options.resumeHoldMs ?? 0;
   if (now - belowSince < hold) {
-    return keep(`CI queue draining (${figures}), ${threshold} for ${formatSpan(now - belowSince)} of ${formatSpan(hold)}: ${describeLevel(before.level)}`, false, { ...before, belowResumeSince: belowSince });
+    return keep(
+      `CI queue draining (${figures}), ${threshold} for ${formatSpan(now - belowSince)} of ${formatSpan(hold)}: ${describeLevel(before.level)}`,
+      false,
+      { ...before, belowResumeSince: belowSince },
+    );
   }
   const level = (before.level - 1) as CiOverloadLevel;
   const reason = `CI queue drained (${figures}; ${threshold}): ${l.name} resumes${level > 0 ? `, ${describeLevel(level)}` : ''}`;
-  return { state: { level, reason, since: now }, halted: CI_HALTED_ROLES[level], changed: true, dataMissing: false, reason };
+  return {
+    state: { level, reason, since: now },
+    halted: CI_HALTED_ROLES[level],
+    changed: true,
+    dataMissing: false,
+    reason,
+  };
 }
 
 function describeLevel(level: CiOverloadLevel): string {

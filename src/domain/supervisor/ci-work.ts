@@ -26,7 +26,10 @@ export function repoActivity(seen: RepoSeen, now: number): Activity {
     ciRunning: seen.pipelines.filter((p) => CI_RUNNING_STATUSES.includes(p.status)).length,
     readyBacklog: seen.readyIssues,
   };
-  const times = [...seen.pulls.map((p) => Date.parse(p.updatedAt)), ...seen.pipelines.map((p) => 1000 * (p.finishedAt ?? p.startedAt ?? p.createdAt))].filter(Number.isFinite);
+  const times = [
+    ...seen.pulls.map((p) => Date.parse(p.updatedAt)),
+    ...seen.pipelines.map((p) => 1000 * (p.finishedAt ?? p.startedAt ?? p.createdAt)),
+  ].filter(Number.isFinite);
   if (times.length > 0) activity.lastActivityAt = Math.min(now, Math.max(...times));
   return activity;
 }

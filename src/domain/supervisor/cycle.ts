@@ -4,7 +4,12 @@ import type { NodeDecision } from '../config/state-schema.js';
 import { sumActivity, type Activity } from './activity.js';
 import { evaluateAlarms, type FiredAlarm, type ObservedTargets } from './alarms-evaluate.js';
 import { renderAlarmsYaml } from './alarms-edit.js';
-import { decideCiOverload, type CiOverloadDecision, type CiOverloadState, type CiQueueObservation } from './ci-overload.js';
+import {
+  decideCiOverload,
+  type CiOverloadDecision,
+  type CiOverloadState,
+  type CiQueueObservation,
+} from './ci-overload.js';
 import { ciOverloadStateFromHalts, withCiOverloadHalts } from './ci-overload-halts.js';
 import { formatExact } from './format.js';
 import { renderHaltsYaml } from './halts-file.js';
@@ -75,7 +80,8 @@ export function planCycle(input: CycleInput): CyclePlan {
   if (halts === undefined) notes.push(`${STATE_PATHS.halts} is unreadable: CI overload halts left as they are`);
   else if ('ciQueue' in observed) {
     const fromFile = ciOverloadStateFromHalts(halts);
-    const prev = fromFile && input.prevCi?.level === fromFile.level ? { ...fromFile, ...pickBelow(input.prevCi) } : fromFile;
+    const prev =
+      fromFile && input.prevCi?.level === fromFile.level ? { ...fromFile, ...pickBelow(input.prevCi) } : fromFile;
     ci = decideCiOverload(prev, observed.ciQueue, config.supervisor.ciOverload, now);
     if (ci.dataMissing) notes.push(ci.reason);
     if (ci.changed) {
@@ -93,29 +99,56 @@ export function planCycle(input: CycleInput): CyclePlan {
     fired = evaluated.fired;
     alarms = evaluated.remaining;
     if (fired.length > 0) changes[STATE_PATHS.alarms] = renderAlarmsYaml(alarms);
-    for (const f of fired) decisions.push({ at: now, text: `alarm ${f.alarm.id} fired: ${f.reason}${f.alarm.command ? `; runs \`${f.alarm.command}\`` : ''}` });
+    for (const f of fired)
+      decisions.push({
+        at: now,
+        text: `alarm ${f.alarm.id} fired: ${f.reason}${f.alarm.command ? `; runs \`${f.alarm.command}\`` : ''}`,
+      });
   }
 
   const oldStatus = state.texts[STATE_PATHS.status];
   const journal = appendDecisions(decisionsFromStatus(oldStatus), decisions, DEFAULT_STATUS_OPTIONS.maxDecisions);
-  const status = renderStatus(statusInput({
-    config, overrides: state.overrides, halts: halts ?? [], nodes: observed.nodes, selfNode: input.selfNode,
-    schedule: schedule.state, alarms, decisions: journal, now,
-    memory: (observed.telemetry ?? []).flatMap(memorySamples),
-    pastHalts: [...haltSpansFromStatus(oldStatus), ...(observed.telemetry ?? []).flatMap(journalHaltSpans)],
-  }));
+  const status = renderStatus(
+    statusInput({
+      config,
+      overrides: state.overrides,
+      halts: halts ?? [],
+      nodes: observed.nodes,
+      selfNode: input.selfNode,
+      schedule: schedule.state,
+      alarms,
+      decisions: journal,
+      now,
+      memory: (observed.telemetry ?? []).flatMap(memorySamples),
+      pastHalts: [...haltSpansFromStatus(oldStatus), ...(observed.telemetry ?? []).flatMap(journalHaltSpans)],
+    }),
+  );
   const due = statusWriteDue(oldStatus, status, now);
   if (due.write) changes[STATE_PATHS.status] = status;
 
   const intervalMs = schedule.state.roles[SUPERVISOR_ROLE]?.intervalMs ?? parseDuration(config.supervisor.interval.min);
   const wake = nextWake(intervalMs, alarms, parseDuration(config.supervisor.alarmPoll), now);
-  const plan: CyclePlan = { changes, message: commitMessage(decisions, due.write ? due.why : undefined), decisions, fired, schedule: schedule.state, intervalMs, wake, notes };
+  const plan: CyclePlan = {
+    changes,
+    message: commitMessage(decisions, due.write ? due.why : undefined),
+    decisions,
+    fired,
+    schedule: schedule.state,
+    intervalMs,
+    wake,
+    notes,
+  };
   if (ci) plan.ci = ci;
   return plan;
 }
 
 /** Fast attack always; a back-off only on complete data, since a silent forge is not a quiet one. */
-function tune(prev: ScheduleState, repos: readonly RepoObservation[], config: FactoryConfig, now: number): { state: ScheduleState; changes: ScheduleChange[] } {
+function tune(
+  prev: ScheduleState,
+  repos: readonly RepoObservation[],
+  config: FactoryConfig,
+  now: number,
+): { state: ScheduleState; changes: ScheduleChange[] } {
   const activity = sumActivity(repos.flatMap((r) => (r.activity ? [r.activity] : [])));
   const tuned = tuneSchedule(prev, activity, scheduleBounds(config), now);
   if (!repos.some((r) => r.error !== undefined)) return tuned;

@@ -1,6 +1,11 @@
 import { formatDuration } from '../duration.js';
 
-const EXACT_UNITS: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+const EXACT_UNITS: [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
 
 /** "1m", "90s", "2h": the largest unit that divides the value exactly, so parseDuration reads it back unchanged. */
 export function formatExact(ms: number): string {

@@ -12,7 +12,9 @@ export function parseHaltsYaml(text: string | undefined): StateParse<SupervisorH
 
 /** halts.yaml text in a fixed key order: the same halts always give the same bytes. */
 export function renderHaltsYaml(halts: readonly SupervisorHalt[]): string {
-  const ordered = halts.map((h) => Object.fromEntries(KEY_ORDER.filter((k) => h[k] !== undefined).map((k) => [k, h[k]])));
+  const ordered = halts.map((h) =>
+    Object.fromEntries(KEY_ORDER.filter((k) => h[k] !== undefined).map((k) => [k, h[k]])),
+  );
   return `# yaml-language-server: $schema=../schemas/halts.schema.json
 # The leader supervisor's factory-wide halts. Machine-written: do not edit (use overrides.yaml).
 ${stringify({ halts: ordered }, { lineWidth: 0 })}`;

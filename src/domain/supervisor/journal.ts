@@ -20,6 +20,10 @@ export function decisionsFromStatus(text: string | undefined): DecisionRecord[] 
 }
 
 /** New decisions first, then the old ones, at most `max`. */
-export function appendDecisions(old: readonly DecisionRecord[], added: readonly DecisionRecord[], max: number): DecisionRecord[] {
+export function appendDecisions(
+  old: readonly DecisionRecord[],
+  added: readonly DecisionRecord[],
+  max: number,
+): DecisionRecord[] {
   return [...added, ...old].sort((a, b) => b.at - a.at).slice(0, max);
 }

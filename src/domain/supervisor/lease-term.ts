@@ -33,25 +33,41 @@ export function standbyRole(d: Extract<LeaseDecision, { action: 'standby' }>): S
 /** The push that tried to acquire `tried`, judged; a lost race re-reads the winner (see lostRace). */
 export function acquireVerdict(p: LeasePushResult): LeasePushVerdict {
   if (p.ok) return { kind: 'held' };
-  return p.rejected ? { kind: 'lost', note: 'lost the race for the lease' } : { kind: 'failed', error: `cannot push the lease: ${p.error}` };
+  return p.rejected
+    ? { kind: 'lost', note: 'lost the race for the lease' }
+    : { kind: 'failed', error: `cannot push the lease: ${p.error}` };
 }
 
 /** After a lost race: stand by for the winner as read again (or, unreadable, for the term we tried). */
 export function lostRace(winner: Lease | undefined, tried: Lease): StandbyRole {
   const holder = winner?.holder ?? OTHER;
-  return { kind: 'standby', holder, epoch: winner?.epoch ?? tried.epoch, expiresAt: winner?.expiresAt ?? tried.expiresAt, note: `lost the race for the lease to ${holder}` };
+  return {
+    kind: 'standby',
+    holder,
+    epoch: winner?.epoch ?? tried.epoch,
+    expiresAt: winner?.expiresAt ?? tried.expiresAt,
+    note: `lost the race for the lease to ${holder}`,
+  };
 }
 
 /** A renewal pushed alone, judged. */
 export function renewVerdict(p: LeasePushResult): LeasePushVerdict {
   if (p.ok) return { kind: 'held' };
-  return p.rejected ? { kind: 'lost', note: 'lease lost while renewing it: standing by' } : { kind: 'failed', error: `cannot renew the lease: ${p.error}` };
+  return p.rejected
+    ? { kind: 'lost', note: 'lease lost while renewing it: standing by' }
+    : { kind: 'failed', error: `cannot renew the lease: ${p.error}` };
 }
 
 /** Before a retried fenced push: the lease as read again must still be the commit we hold, else our decisions must not land. */
-export function fenceVerdict(heldSha: string | undefined, seen: { sha?: string; lease?: Lease }): { kind: 'held' } | { kind: 'lost'; note: string } {
+export function fenceVerdict(
+  heldSha: string | undefined,
+  seen: { sha?: string; lease?: Lease },
+): { kind: 'held' } | { kind: 'lost'; note: string } {
   if (seen.sha === heldSha) return { kind: 'held' };
-  return { kind: 'lost', note: `lease lost${seen.lease ? ` to ${seen.lease.holder} (epoch ${seen.lease.epoch})` : ''}: this supervisor's decisions were not pushed` };
+  return {
+    kind: 'lost',
+    note: `lease lost${seen.lease ? ` to ${seen.lease.holder} (epoch ${seen.lease.epoch})` : ''}: this supervisor's decisions were not pushed`,
+  };
 }
 
 /** A leader whose push found the lease gone: a standby of unknown term, looking again at once. */
@@ -67,5 +83,7 @@ export function renewedLease(held: Lease, me: string, now: number, policy: Lease
 /** When the loop must look at the lease again, whatever its tuned interval: to renew it, or to take it over. */
 export function leaseLookAt(role: LeaseRole, policy: LeasePolicy): number {
   if (role.kind === 'solo') return Infinity;
-  return role.kind === 'standby' ? lookAgainAt(role.expiresAt, false, policy) : lookAgainAt(role.lease.expiresAt, true, policy);
+  return role.kind === 'standby'
+    ? lookAgainAt(role.expiresAt, false, policy)
+    : lookAgainAt(role.lease.expiresAt, true, policy);
 }

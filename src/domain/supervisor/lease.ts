@@ -47,12 +47,27 @@ export function decideLease(observed: Lease | undefined, me: string, now: number
   if (!observed) return { action: 'acquire', lease: fresh(1), reason: 'no lease yet: taking it' };
   if (observed.expiresAt <= now) {
     const whose = observed.holder === me ? 'our own lease' : `${observed.holder}'s lease`;
-    return { action: 'acquire', lease: fresh(observed.epoch + 1), reason: `${whose} (epoch ${observed.epoch}) expired at ${iso(observed.expiresAt)}: taking it` };
+    return {
+      action: 'acquire',
+      lease: fresh(observed.epoch + 1),
+      reason: `${whose} (epoch ${observed.epoch}) expired at ${iso(observed.expiresAt)}: taking it`,
+    };
   }
   if (observed.holder === me) {
-    return { action: 'renew', lease: fresh(observed.epoch), due: renewDue(observed, now, policy), reason: `leader (epoch ${observed.epoch}), lease until ${iso(observed.expiresAt)}` };
+    return {
+      action: 'renew',
+      lease: fresh(observed.epoch),
+      due: renewDue(observed, now, policy),
+      reason: `leader (epoch ${observed.epoch}), lease until ${iso(observed.expiresAt)}`,
+    };
   }
-  return { action: 'standby', holder: observed.holder, epoch: observed.epoch, expiresAt: observed.expiresAt, reason: `${observed.holder} leads (epoch ${observed.epoch}) until ${iso(observed.expiresAt)}` };
+  return {
+    action: 'standby',
+    holder: observed.holder,
+    epoch: observed.epoch,
+    expiresAt: observed.expiresAt,
+    reason: `${observed.holder} leads (epoch ${observed.epoch}) until ${iso(observed.expiresAt)}`,
+  };
 }
 
 /** When to look at a lease expiring at `expiresAt` again: its leader before it must renew, a standby when it may take over. */
@@ -62,7 +77,10 @@ export function lookAgainAt(expiresAt: number, leading: boolean, policy: LeasePo
 
 /** The same for a decision just made: never in the past. */
 export function nextLeaseLook(d: LeaseDecision, now: number, policy: LeasePolicy): number {
-  return Math.max(now, d.action === 'standby' ? lookAgainAt(d.expiresAt, false, policy) : lookAgainAt(d.lease.expiresAt, true, policy));
+  return Math.max(
+    now,
+    d.action === 'standby' ? lookAgainAt(d.expiresAt, false, policy) : lookAgainAt(d.lease.expiresAt, true, policy),
+  );
 }
 
 /** The lease file's text, and back; a foreign or torn file reads as no lease (the CAS still guards it). */
@@ -74,7 +92,13 @@ export function parseLease(text: string | undefined): Lease | undefined {
   try {
     const v = JSON.parse(text) as { holder?: unknown; epoch?: unknown; expiresAt?: unknown };
     const expiresAt = typeof v.expiresAt === 'string' ? Date.parse(v.expiresAt) : NaN;
-    if (typeof v.holder !== 'string' || typeof v.epoch !== 'number' || !Number.isInteger(v.epoch) || Number.isNaN(expiresAt)) return undefined;
+    if (
+      typeof v.holder !== 'string' ||
+      typeof v.epoch !== 'number' ||
+      !Number.isInteger(v.epoch) ||
+      Number.isNaN(expiresAt)
+    )
+      return undefined;
     return { holder: v.holder, epoch: v.epoch, expiresAt };
   } catch {
     return undefined;

@@ -32,7 +32,14 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
   if (o.kind === 'cycle' && o.ok) {
     const { wake: _done, ...rest } = state;
     const fullAt = o.endedAt + o.intervalMs;
-    const next: LoopState = { ...rest, failures: 0, intervalMs: o.intervalMs, fullAt, pollAt: pollAfter(o.alarms, fullAt, o.endedAt, policy.alarmPollMs), leaseAt: leaseLookAt(o.role, policy.lease) };
+    const next: LoopState = {
+      ...rest,
+      failures: 0,
+      intervalMs: o.intervalMs,
+      fullAt,
+      pollAt: pollAfter(o.alarms, fullAt, o.endedAt, policy.alarmPollMs),
+      leaseAt: leaseLookAt(o.role, policy.lease),
+    };
     next.watching = watched(state.watching, o.alarms, log);
     setLeading(next, o.role, log);
     return { state: next, log, record: recorded(next, tuned(next)) };
@@ -43,10 +50,18 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
     const backoff = Math.min(state.intervalMs, BACKOFF_BASE_MS * 2 ** (failures - 1));
     const next: LoopState = { ...rest, failures, fullAt: o.endedAt + backoff };
     log.push(`retrying in ${formatSpan(backoff)} (${failures} failed in a row)`);
-    return { state: next, log, record: recorded(next, `retry after ${failures} failed cycle${failures === 1 ? '' : 's'} (${o.failure})`) };
+    return {
+      state: next,
+      log,
+      record: recorded(next, `retry after ${failures} failed cycle${failures === 1 ? '' : 's'} (${o.failure})`),
+    };
   }
   if (o.kind === 'lease') {
-    if ('error' in o) return { state: { ...state, leaseAt: o.endedAt + BACKOFF_BASE_MS }, log: [`lease: ${o.error} (transient: looked at again in a few seconds)`] };
+    if ('error' in o)
+      return {
+        state: { ...state, leaseAt: o.endedAt + BACKOFF_BASE_MS },
+        log: [`lease: ${o.error} (transient: looked at again in a few seconds)`],
+      };
     const next: LoopState = { ...state, leaseAt: leaseLookAt(o.role, policy.lease) };
     if (o.role.kind === 'leader' && o.role.acquired) next.wake = `took over the lease: ${o.role.note}`;
     setLeading(next, o.role, log);
@@ -79,8 +94,16 @@ function recorded(s: LoopState, fullReason: string): Wake {
 
 /** Logs the alarms being watched when the set changes; returns the new set's key. */
 function watched(before: string, alarms: readonly Alarm[], log: string[]): string {
-  const key = alarms.map((a) => a.id).sort().join(', ');
-  if (key !== before) log.push(alarms.length === 0 ? 'no alarms pending' : `watching ${alarms.length} alarm${alarms.length === 1 ? '' : 's'}: ${key}`);
+  const key = alarms
+    .map((a) => a.id)
+    .sort()
+    .join(', ');
+  if (key !== before)
+    log.push(
+      alarms.length === 0
+        ? 'no alarms pending'
+        : `watching ${alarms.length} alarm${alarms.length === 1 ? '' : 's'}: ${key}`,
+    );
   return key;
 }
 
@@ -88,6 +111,11 @@ function watched(before: string, alarms: readonly Alarm[], log: string[]): strin
 function setLeading(s: LoopState, role: LeaseRole, log: string[]): void {
   if (role.kind === 'solo') return;
   const isLeader = role.kind === 'leader';
-  if (isLeader !== s.leading) log.push(isLeader ? `leader: ${role.note}` : `standby: ${role.note}; observing only, committing nothing until the lease expires`);
+  if (isLeader !== s.leading)
+    log.push(
+      isLeader
+        ? `leader: ${role.note}`
+        : `standby: ${role.note}; observing only, committing nothing until the lease expires`,
+    );
   s.leading = isLeader;
 }

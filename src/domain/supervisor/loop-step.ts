@@ -27,10 +27,7 @@ export interface LoopPolicy {
   lease: LeasePolicy;
 }
 export type LoopStep =
-  | { kind: 'cycle'; reason: string }
-  | { kind: 'lease' }
-  | { kind: 'poll' }
-  | { kind: 'sleep'; until: number };
+  { kind: 'cycle'; reason: string } | { kind: 'lease' } | { kind: 'poll' } | { kind: 'sleep'; until: number };
 
 /** Until the first cycle has loaded a config, the tuned interval is taken as a minute. */
 const FIRST_INTERVAL_MS = 60_000;

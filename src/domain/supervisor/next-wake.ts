@@ -17,7 +17,10 @@ export function nextWake(tunedIntervalMs: number, alarms: readonly Alarm[], alar
   };
   const watching = alarms.filter((a) => a.kind !== 'time');
   if (watching.length > 0) {
-    consider({ at: now + alarmPollMs, reason: `${watching.length} alarm${watching.length === 1 ? '' : 's'} polled every ${formatSpan(alarmPollMs)}` });
+    consider({
+      at: now + alarmPollMs,
+      reason: `${watching.length} alarm${watching.length === 1 ? '' : 's'} polled every ${formatSpan(alarmPollMs)}`,
+    });
   }
   for (const a of alarms) {
     if (a.kind !== 'time' || a.at === undefined) continue;

@@ -24,7 +24,11 @@ export function scheduleFileFromState(state: ScheduleState): ScheduleFile {
 export function scheduleStateFromFile(file: ScheduleFile): ScheduleState {
   const roles: Record<string, RoleSchedule> = {};
   for (const [role, e] of Object.entries(file.roles)) {
-    const r: RoleSchedule = { intervalMs: e.intervalMs ?? parseDuration(e.interval!), reason: e.reason, since: Date.parse(e.since) };
+    const r: RoleSchedule = {
+      intervalMs: e.intervalMs ?? parseDuration(e.interval!),
+      reason: e.reason,
+      since: Date.parse(e.since),
+    };
     if (e.quietSince !== undefined) r.quietSince = Date.parse(e.quietSince);
     roles[role] = r;
   }
@@ -49,6 +53,9 @@ export function scheduleBounds(config: Pick<FactoryConfig, 'roles' | 'supervisor
     if (rc.schedule.initial !== undefined) b.initialMs = parseDuration(rc.schedule.initial);
     bounds[role] = b;
   }
-  bounds[SUPERVISOR_ROLE] = { minMs: parseDuration(config.supervisor.interval.min), maxMs: parseDuration(config.supervisor.interval.max) };
+  bounds[SUPERVISOR_ROLE] = {
+    minMs: parseDuration(config.supervisor.interval.min),
+    maxMs: parseDuration(config.supervisor.interval.max),
+  };
   return bounds;
 }

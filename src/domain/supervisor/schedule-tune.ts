@@ -99,13 +99,18 @@ function tuneRole(
   }
 
   let reason: string | undefined;
-  if (!prev) reason = `first schedule, ${target === current && work === '' && !moved ? `starting at ${formatDuration(target)} (${describeQuiet(signals)})` : why}`;
+  if (!prev)
+    reason = `first schedule, ${target === current && work === '' && !moved ? `starting at ${formatDuration(target)} (${describeQuiet(signals)})` : why}`;
   else if (target !== prev.intervalMs) {
-    reason = target === current ? `bounds are now ${formatDuration(min)} to ${formatDuration(max)}: ${formatDuration(prev.intervalMs)} becomes ${formatDuration(current)}` : why;
+    reason =
+      target === current
+        ? `bounds are now ${formatDuration(min)} to ${formatDuration(max)}: ${formatDuration(prev.intervalMs)} becomes ${formatDuration(current)}`
+        : why;
   }
-  const next: RoleSchedule = reason === undefined
-    ? { intervalMs: prev!.intervalMs, reason: prev!.reason, since: prev!.since }
-    : { intervalMs: target, reason, since: now };
+  const next: RoleSchedule =
+    reason === undefined
+      ? { intervalMs: prev!.intervalMs, reason: prev!.reason, since: prev!.since }
+      : { intervalMs: target, reason, since: now };
   if (quietSince !== undefined) next.quietSince = quietSince;
   if (reason === undefined) return { next };
   const change: ScheduleChange = { role, toMs: target, reason };

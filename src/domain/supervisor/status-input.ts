@@ -25,16 +25,40 @@ export interface StatusSources {
 
 /** What STATUS.md shows, from the decisions in force: every role on every known node, through the gate's own rule. */
 export function statusInput(s: StatusSources): StatusInput {
-  const nodes = Object.fromEntries(Object.entries(s.config.nodes).map(([name, n]) => [name, { roles: n.roles, silenceMs: configuredSilenceMs(s.config.policy, n) }]));
-  const sources: GridSources = { roles: s.config.roles, nodes, overrides: s.overrides, halts: s.halts, decisions: new Map(s.nodes.map((d) => [d.node, d])), now: s.now };
+  const nodes = Object.fromEntries(
+    Object.entries(s.config.nodes).map(([name, n]) => [
+      name,
+      { roles: n.roles, silenceMs: configuredSilenceMs(s.config.policy, n) },
+    ]),
+  );
+  const sources: GridSources = {
+    roles: s.config.roles,
+    nodes,
+    overrides: s.overrides,
+    halts: s.halts,
+    decisions: new Map(s.nodes.map((d) => [d.node, d])),
+    now: s.now,
+  };
   const grid = roleGrid(sources, { node: s.selfNode, always: false });
   const roles: RoleStatusRow[] = grid.rows.map((st) => ({
-    node: st.node, role: st.role, ...(st.repo !== undefined ? { repo: st.repo } : {}), state: st.state, reason: st.reason,
-    since: st.since ? Date.parse(st.since) : 0, source: st.source === 'none' ? 'default' : st.source,
+    node: st.node,
+    role: st.role,
+    ...(st.repo !== undefined ? { repo: st.repo } : {}),
+    state: st.state,
+    reason: st.reason,
+    since: st.since ? Date.parse(st.since) : 0,
+    source: st.source === 'none' ? 'default' : st.source,
   }));
   const staleNodes = grid.nodes.flatMap((n) => (n.stale ? [{ node: n.node, note: n.stale }] : []));
   return {
-    factory: s.config.name, now: s.now, roles, staleNodes, schedule: s.schedule, alarms: s.alarms, decisions: s.decisions, memory: s.memory ?? [],
+    factory: s.config.name,
+    now: s.now,
+    roles,
+    staleNodes,
+    schedule: s.schedule,
+    alarms: s.alarms,
+    decisions: s.decisions,
+    memory: s.memory ?? [],
     halts: [...(s.pastHalts ?? []), ...haltSpans(s, grid.nodes)],
   };
 }
@@ -42,11 +66,13 @@ export function statusInput(s: StatusSources): StatusInput {
 /** Halts in force now, as open spans for the chart: the supervisor's, the humans' and each live node's own. */
 function haltSpans(s: StatusSources, nodes: NodeStanding[]): HaltSpan[] {
   const spans: HaltSpan[] = [];
-  for (const h of s.halts) spans.push({ role: h.role, ...(h.node ? { node: h.node } : {}), from: Date.parse(h.since), reason: h.reason });
+  for (const h of s.halts)
+    spans.push({ role: h.role, ...(h.node ? { node: h.node } : {}), from: Date.parse(h.since), reason: h.reason });
   for (const o of s.overrides) {
     if (o.action !== 'halt' || (o.until !== undefined && Date.parse(o.until) <= s.now)) continue;
     spans.push({ role: o.role, ...(o.node ? { node: o.node } : {}), from: Date.parse(o.since), reason: o.reason });
   }
-  for (const d of nodes.flatMap((n) => (n.decision ? [n.decision] : []))) for (const role of d.halted) spans.push({ role, node: d.node, from: Date.parse(d.since), reason: d.reason });
+  for (const d of nodes.flatMap((n) => (n.decision ? [n.decision] : [])))
+    for (const role of d.halted) spans.push({ role, node: d.node, from: Date.parse(d.since), reason: d.reason });
   return spans;
 }

@@ -2,8 +2,12 @@ import { describeAlarm } from './alarms-evaluate.js';
 import { formatExact, formatMinute, formatSpan } from './format.js';
 import { haltChart, memoryChart } from './status-charts.js';
 import {
-  chartWindow, DEFAULT_STATUS_OPTIONS, haltBars, memorySeries,
-  type StatusInput, type StatusOptions,
+  chartWindow,
+  DEFAULT_STATUS_OPTIONS,
+  haltBars,
+  memorySeries,
+  type StatusInput,
+  type StatusOptions,
 } from './status-model.js';
 
 const CHARTS_HEADING = '## Over the last day';
@@ -14,17 +18,23 @@ function cell(text: string): string {
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
 }
 
-const by = <T>(...keys: ((x: T) => string | number)[]) => (a: T, b: T): number => {
-  for (const k of keys) {
-    const x = k(a);
-    const y = k(b);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-};
+const by =
+  <T>(...keys: ((x: T) => string | number)[]) =>
+  (a: T, b: T): number => {
+    for (const k of keys) {
+      const x = k(a);
+      const y = k(b);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
 
 /**
  * factory-state/STATUS.md. Times are shown to the minute, memory in buckets and charts on whole
@@ -33,42 +43,94 @@ const by = <T>(...keys: ((x: T) => string | number)[]) => (a: T, b: T): number =
  */
 export function renderStatus(input: StatusInput, options: Partial<StatusOptions> = {}): string {
   const opts = { ...DEFAULT_STATUS_OPTIONS, ...options };
-  const out: string[] = [`# ${input.factory}: factory status`, '', 'Written by the leader supervisor. Halt or resume by hand in `factory-state/overrides.yaml` (or `factoryctl halt/resume`).', ''];
+  const out: string[] = [
+    `# ${input.factory}: factory status`,
+    '',
+    'Written by the leader supervisor. Halt or resume by hand in `factory-state/overrides.yaml` (or `factoryctl halt/resume`).',
+    '',
+  ];
 
   out.push('## Roles on nodes', '');
-  const roles = [...input.roles].sort(by((r) => r.node, (r) => r.role, (r) => r.repo ?? ''));
+  const roles = [...input.roles].sort(
+    by(
+      (r) => r.node,
+      (r) => r.role,
+      (r) => r.repo ?? '',
+    ),
+  );
   const stale = [...(input.staleNodes ?? [])].sort(by((n) => n.node));
   const staleNames = new Set(stale.map((n) => n.node));
   if (roles.length === 0) out.push('No node has reported yet.');
-  else out.push(...table(['node', 'role', 'state', 'decided by', 'reason', 'since'], roles.map((r) => [
-    staleNames.has(r.node) ? `${r.node} (STALE)` : r.node, r.role + (r.repo ? ` ${r.repo}` : ''), r.state === 'halt' ? '**halted**' : 'runs',
-    r.source ?? '', r.reason, r.since > 0 ? formatMinute(r.since) : '-',
-  ])));
+  else
+    out.push(
+      ...table(
+        ['node', 'role', 'state', 'decided by', 'reason', 'since'],
+        roles.map((r) => [
+          staleNames.has(r.node) ? `${r.node} (STALE)` : r.node,
+          r.role + (r.repo ? ` ${r.repo}` : ''),
+          r.state === 'halt' ? '**halted**' : 'runs',
+          r.source ?? '',
+          r.reason,
+          r.since > 0 ? formatMinute(r.since) : '-',
+        ]),
+      ),
+    );
   if (stale.length > 0) out.push('', ...stale.map((n) => `- ${n.node} STALE: ${n.note.replace(/\r?\n/g, ' ')}`));
 
   out.push('', '## Schedule', '');
   const schedule = Object.entries(input.schedule.roles).sort(by(([role]) => role));
   if (schedule.length === 0) out.push('Not tuned yet.');
-  else out.push(...table(['role', 'every', 'since', 'reason'], schedule.map(([role, s]) => [role, formatExact(s.intervalMs), formatMinute(s.since), s.reason])));
+  else
+    out.push(
+      ...table(
+        ['role', 'every', 'since', 'reason'],
+        schedule.map(([role, s]) => [role, formatExact(s.intervalMs), formatMinute(s.since), s.reason]),
+      ),
+    );
 
   out.push('', '## Pending alarms', '');
   const alarms = [...input.alarms].sort(by((a) => a.id));
   if (alarms.length === 0) out.push('None.');
-  else out.push(...table(['id', 'fires when', 'then runs', 'set by', 'note'], alarms.map((a) => [
-    a.id, describeAlarm(a), a.command ? `\`${a.command.replace(/`/g, "'")}\`` : '', `${a.createdBy}, ${formatMinute(Date.parse(a.createdAt))}`, a.note ?? '',
-  ])));
+  else
+    out.push(
+      ...table(
+        ['id', 'fires when', 'then runs', 'set by', 'note'],
+        alarms.map((a) => [
+          a.id,
+          describeAlarm(a),
+          a.command ? `\`${a.command.replace(/`/g, "'")}\`` : '',
+          `${a.createdBy}, ${formatMinute(Date.parse(a.createdAt))}`,
+          a.note ?? '',
+        ]),
+      ),
+    );
 
   out.push('', '## Recent decisions', '');
-  const decisions = [...input.decisions].sort(by((d) => -d.at, (d) => d.text)).slice(0, opts.maxDecisions);
+  const decisions = [...input.decisions]
+    .sort(
+      by(
+        (d) => -d.at,
+        (d) => d.text,
+      ),
+    )
+    .slice(0, opts.maxDecisions);
   if (decisions.length === 0) out.push('None yet.');
   else out.push(...decisions.map((d) => `- ${formatMinute(d.at)}: ${d.text.replace(/\r?\n/g, ' ')}`));
 
   const win = chartWindow(input.now, opts);
-  out.push('', CHARTS_HEADING, '', `From ${formatMinute(win.start)} to ${formatMinute(win.end)}, in ${formatSpan(win.bucketMs)} steps.`, '');
+  out.push(
+    '',
+    CHARTS_HEADING,
+    '',
+    `From ${formatMinute(win.start)} to ${formatMinute(win.end)}, in ${formatSpan(win.bucketMs)} steps.`,
+    '',
+  );
   const halts = haltChart(haltBars(input.halts, win, opts.maxHaltBars), win);
   out.push('### Halts', '', halts ?? 'No halts.', '');
   out.push('### Available memory', '');
-  const charts = memorySeries(input.memory, win, opts.memoryBucketMb).map((s) => memoryChart(s, win) ?? `${s.node}: not enough samples yet.`);
+  const charts = memorySeries(input.memory, win, opts.memoryBucketMb).map(
+    (s) => memoryChart(s, win) ?? `${s.node}: not enough samples yet.`,
+  );
   out.push(...(charts.length === 0 ? ['No memory samples.'] : charts.flatMap((c) => [c, ''])));
   return `${out.join('\n').trimEnd()}\n`;
 }

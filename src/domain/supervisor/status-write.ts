@@ -11,9 +11,15 @@ export type StatusWrite = { write: false } | { write: true; why: string };
  * alone at most every `chartsEveryMs`, and only when what they draw changed (not just their
  * window's labels), so a quiet factory makes no commit at all.
  */
-export function statusWriteDue(oldText: string | undefined, newText: string, now: number, chartsEveryMs = 3_600_000): StatusWrite {
+export function statusWriteDue(
+  oldText: string | undefined,
+  newText: string,
+  now: number,
+  chartsEveryMs = 3_600_000,
+): StatusWrite {
   if (oldText === newText) return { write: false };
-  if (statusChangedMeaningfully(oldText, newText)) return { write: true, why: oldText === undefined ? 'first status page' : 'status changed' };
+  if (statusChangedMeaningfully(oldText, newText))
+    return { write: true, why: oldText === undefined ? 'first status page' : 'status changed' };
   if (drawn(oldText!) === drawn(newText)) return { write: false };
   const renderedAt = renderedAround(oldText!);
   if (renderedAt !== undefined && now - renderedAt < chartsEveryMs) return { write: false };

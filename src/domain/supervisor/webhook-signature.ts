@@ -18,7 +18,9 @@ const SCHEMES: [string, boolean][] = [
  */
 export function verifySignature(secret: string, rawBody: string | Uint8Array, headers: Headers): SignatureCheck {
   if (secret === '') return { ok: false, reason: 'no webhook secret configured: every webhook is refused' };
-  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v] as const));
+  const lower = new Map(
+    Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v] as const),
+  );
   const found = SCHEMES.find(([name]) => lower.get(name) !== undefined);
   if (!found) return { ok: false, reason: `unsigned: none of ${SCHEMES.map(([n]) => n).join(', ')} is present` };
   const [name, prefixed] = found;
@@ -27,9 +29,11 @@ export function verifySignature(secret: string, rawBody: string | Uint8Array, he
     if (!value.toLowerCase().startsWith('sha256=')) return { ok: false, reason: `${name} must read sha256=<hex>` };
     value = value.slice('sha256='.length);
   }
-  if (!/^[0-9a-fA-F]{64}$/.test(value)) return { ok: false, reason: `${name} is not a hex HMAC-SHA256 (64 hex digits)` };
+  if (!/^[0-9a-fA-F]{64}$/.test(value))
+    return { ok: false, reason: `${name} is not a hex HMAC-SHA256 (64 hex digits)` };
   const expected = createHmac('sha256', secret).update(rawBody).digest();
-  if (!timingSafeEqual(expected, Buffer.from(value, 'hex'))) return { ok: false, reason: `${name} does not match the body: wrong secret or altered body` };
+  if (!timingSafeEqual(expected, Buffer.from(value, 'hex')))
+    return { ok: false, reason: `${name} does not match the body: wrong secret or altered body` };
   return { ok: true, header: name };
 }
 

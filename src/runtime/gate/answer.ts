@@ -33,7 +33,11 @@ export interface GateIo {
 export async function answerGate({ dir, role, repo, sync }: GateQuestion, io: GateIo): Promise<number> {
   const { view, invalid } = await loadControlView(dir);
   const roleConfig = view.roles[role];
-  if (!roleConfig) throw new FactoryError(`unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`, EXIT.USAGE);
+  if (!roleConfig)
+    throw new FactoryError(
+      `unknown role "${role}" (factory.yaml has: ${Object.keys(view.roles).join(', ')})`,
+      EXIT.USAGE,
+    );
   const now = io.now();
   const read = readNodeDecision(decisionFile(nodePaths(dir, nodeEntry(view.nodes, io.node), io.env)));
   const sources: GridSources = { ...view, decisions: new Map(read ? [[io.node, read]] : []), now };
@@ -43,7 +47,10 @@ export async function answerGate({ dir, role, repo, sync }: GateQuestion, io: Ga
   if (standing.stale) decision.notes.push(standing.stale);
   if (invalid) decision.notes.push(`control files are invalid, using the last good state:\n${invalid.message}`);
 
-  if (io.json) io.out(JSON.stringify({ run: decision.run, ...decision.state, stale: decision.stale, sync, notes: decision.notes }));
+  if (io.json)
+    io.out(
+      JSON.stringify({ run: decision.run, ...decision.state, stale: decision.stale, sync, notes: decision.notes }),
+    );
   for (const note of decision.notes) io.err(`factoryctl gate: ${note}`);
   io.err(describeState(decision.state, now));
   return decision.run ? EXIT.OK : EXIT.TEMPFAIL;

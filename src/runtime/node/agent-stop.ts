@@ -13,7 +13,12 @@ export interface AgentStopper {
   settle(): Promise<void>;
 }
 
-export function createAgentStopper(deps: NodeLoopDeps, config: ConfigHolder, machine: Machine, journal: Journal): AgentStopper {
+export function createAgentStopper(
+  deps: NodeLoopDeps,
+  config: ConfigHolder,
+  machine: Machine,
+  journal: Journal,
+): AgentStopper {
   let stopping: Promise<unknown> | undefined;
 
   /** SIGTERM, then SIGKILL after the grace, to the running agents of this node's halted roles; journaled. */
@@ -38,7 +43,8 @@ export function createAgentStopper(deps: NodeLoopDeps, config: ConfigHolder, mac
       return stopping !== undefined;
     },
     start(stop, stateOf) {
-      const run = stop.by === 'loop-runner' ? machine.runner().stopHalted(stop.graceMs) : stopSampled(stop.graceMs, stateOf);
+      const run =
+        stop.by === 'loop-runner' ? machine.runner().stopHalted(stop.graceMs) : stopSampled(stop.graceMs, stateOf);
       stopping = run.finally(() => (stopping = undefined));
     },
     async settle() {

@@ -8,7 +8,13 @@ import type { Machine } from './machine.js';
  * (a full disk, no crontab) does not keep the others from halting. Per mechanism, what went
  * wrong this time (undefined: applied).
  */
-export function applyMechanisms(plan: NodeCyclePlan, mechanisms: MachineDeps, machine: Machine, journal: Journal, now: number): Record<string, string | undefined> {
+export function applyMechanisms(
+  plan: NodeCyclePlan,
+  mechanisms: MachineDeps,
+  machine: Machine,
+  journal: Journal,
+  now: number,
+): Record<string, string | undefined> {
   const problems: Record<string, string | undefined> = {};
   const attempt = (what: string, step: () => void) => {
     try {
@@ -21,14 +27,17 @@ export function applyMechanisms(plan: NodeCyclePlan, mechanisms: MachineDeps, ma
   if (plan.mechanisms.haltFiles) attempt('halt files', () => mechanisms.applyHaltFiles(plan.local));
   if (plan.mechanisms.crontab) {
     attempt('crontab', () => {
-      for (const w of mechanisms.applyCrontab(plan.local.crontab).warnings) journal.report(`crontab-warning ${w}`, `crontab: ${w}`);
+      for (const w of mechanisms.applyCrontab(plan.local.crontab).warnings)
+        journal.report(`crontab-warning ${w}`, `crontab: ${w}`);
     });
     for (const p of plan.local.problems) journal.report(`plan ${p}`, `crontab: ${p}`);
   }
   if (plan.mechanisms.loop) {
     const runner = machine.runner();
     const { stateOf } = plan.cycle;
-    runner.update(plan.assignments, (a) => stateOf(a.repo === undefined ? { role: a.role } : { role: a.role, repo: a.repo }));
+    runner.update(plan.assignments, (a) =>
+      stateOf(a.repo === undefined ? { role: a.role } : { role: a.role, repo: a.repo }),
+    );
     runner.tick(now);
   }
   return problems;

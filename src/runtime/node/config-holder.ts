@@ -40,11 +40,25 @@ export function createConfigHolder(deps: NodeLoopDeps, journal: Journal): Config
       key = next;
       if (!read.ok) return read.problems;
       const { config } = read;
-      const settings = nodeSettings(config.factory, { node: deps.node, controlDir: deps.dir, env: deps.env, ...(deps.intervalMs ? { intervalMs: deps.intervalMs } : {}) });
+      const settings = nodeSettings(config.factory, {
+        node: deps.node,
+        controlDir: deps.dir,
+        env: deps.env,
+        ...(deps.intervalMs ? { intervalMs: deps.intervalMs } : {}),
+      });
       const stale = read.stale ? `config invalid, keeping the last good one:\n${read.problems.join('\n')}` : undefined;
       journal.report('config', stale ?? (read.problems.length > 0 ? `config: ${read.problems.join('; ')}` : undefined));
       const t = config.factory.telemetry;
-      const branch = deps.telemetry.createBranch({ dir: deps.dir, node: deps.node, keepSamples: t.keepSamples, maxBranchKiB: t.maxBranchKiB, maxCommits: t.maxCommits, pushTimeoutMs: telemetryPushTimeoutMs(settings.pullTimeoutMs), now: deps.now, log: (line) => deps.log(`telemetry: ${line}`) });
+      const branch = deps.telemetry.createBranch({
+        dir: deps.dir,
+        node: deps.node,
+        keepSamples: t.keepSamples,
+        maxBranchKiB: t.maxBranchKiB,
+        maxCommits: t.maxCommits,
+        pushTimeoutMs: telemetryPushTimeoutMs(settings.pullTimeoutMs),
+        now: deps.now,
+        log: (line) => deps.log(`telemetry: ${line}`),
+      });
       current = { config, settings, branch };
       return undefined;
     },

@@ -1,5 +1,10 @@
 import type { JournalEvent, RoleSummary } from '../../domain/node-cycle.js';
-import { planNodeCycle, type ControlSources, type CycleMemory, type NodeCyclePlan } from '../../domain/node/plan-cycle.js';
+import {
+  planNodeCycle,
+  type ControlSources,
+  type CycleMemory,
+  type NodeCyclePlan,
+} from '../../domain/node/plan-cycle.js';
 import { cycleTelemetry } from '../../domain/node/telemetry-commit.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { AgentStopper } from './agent-stop.js';
@@ -29,7 +34,10 @@ export interface CycleParts {
 }
 
 /** One cycle: read (control files, config, a sample), decide (one pure call), record, apply, report. */
-export async function runCycle(parts: CycleParts, memory: CycleMemory): Promise<{ report: CycleReport; memory: CycleMemory }> {
+export async function runCycle(
+  parts: CycleParts,
+  memory: CycleMemory,
+): Promise<{ report: CycleReport; memory: CycleMemory }> {
   const { deps, config, journal, machine } = parts;
   const control = await readControl(parts, memory.control);
   const { settings } = config;
@@ -39,7 +47,17 @@ export async function runCycle(parts: CycleParts, memory: CycleMemory): Promise<
   );
   const now = deps.now();
   const cron = { controlDir: deps.dir, node: deps.node, ...deps.cron };
-  const plan = planNodeCycle({ node: deps.node, settings, config: config.config, sample, control, memory, stopping: parts.stopper.stopping, cron, now });
+  const plan = planNodeCycle({
+    node: deps.node,
+    settings,
+    config: config.config,
+    sample,
+    control,
+    memory,
+    stopping: parts.stopper.stopping,
+    cron,
+    now,
+  });
 
   // Records first (the gate reads decision.json), then the machine: a kill in between is completed by the next cycle.
   const recordsProblem = writeRecords(parts, plan.records);
@@ -49,12 +67,22 @@ export async function runCycle(parts: CycleParts, memory: CycleMemory): Promise<
   for (const [topic, problem] of Object.entries(applied)) journal.report(topic, problem);
   if (plan.stop) parts.stopper.start(plan.stop, plan.cycle.stateOf);
   journal.report('sampler', samplerProblem);
-  const problems = [samplerProblem, recordsProblem, ...Object.values(applied)].filter((p): p is string => p !== undefined);
+  const problems = [samplerProblem, recordsProblem, ...Object.values(applied)].filter(
+    (p): p is string => p !== undefined,
+  );
 
   const told = cycleTelemetry({ node: deps.node, plan, memory, journal: journal.take(), sample, control, now });
   if (told.telemetry) parts.telemetry.enqueue(told.telemetry.update, told.telemetry.message);
   const { decision } = plan.cycle;
-  const report = { level: decision.level, halted: decision.halted, reason: plan.cycle.pressure.reason, roles: plan.cycle.roles, events: told.events, commit: told.commit, problems };
+  const report = {
+    level: decision.level,
+    halted: decision.halted,
+    reason: plan.cycle.pressure.reason,
+    roles: plan.cycle.roles,
+    events: told.events,
+    commit: told.commit,
+    problems,
+  };
   return { report, memory: told.memory };
 }
 
@@ -72,7 +100,10 @@ function writeRecords({ deps, config }: CycleParts, records: NodeCyclePlan['reco
 async function readControl({ deps, journal }: CycleParts, last: ControlSources): Promise<ControlSources> {
   try {
     const loaded = await deps.repo.readControl();
-    journal.report('control', loaded.invalid ? `control files invalid, using their last good state: ${loaded.invalid.message}` : undefined);
+    journal.report(
+      'control',
+      loaded.invalid ? `control files invalid, using their last good state: ${loaded.invalid.message}` : undefined,
+    );
     return { overrides: loaded.view.overrides, halts: loaded.view.halts };
   } catch (error) {
     journal.report('control', `control files unreadable, using the last ones read: ${(error as Error).message}`);

@@ -52,7 +52,14 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
   const stopper = createAgentStopper(deps, config, machine, journal);
   const parts = { deps, config, journal, machine, stopper, telemetry };
   let puller: Puller | undefined;
-  let memory: CycleMemory = { prev: initialPressureState(), prevDecision: undefined, prevRoles: undefined, lastCommittedAt: undefined, rollup: undefined, control: { overrides: [], halts: [] } };
+  let memory: CycleMemory = {
+    prev: initialPressureState(),
+    prevDecision: undefined,
+    prevRoles: undefined,
+    lastCommittedAt: undefined,
+    rollup: undefined,
+    control: { overrides: [], halts: [] },
+  };
   return {
     get paths() {
       return config.settings.paths;
@@ -68,7 +75,8 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
       puller = createPuller(deps, await deps.repo.hasRemote(), config, journal, () => telemetry.retryPush());
       await deps.repo.recover();
       const problems = await config.reload(true);
-      if (problems) throw new FactoryError(`config invalid and no last good config known:\n${problems.join('\n')}`, EXIT.CONFIG);
+      if (problems)
+        throw new FactoryError(`config invalid and no last good config known:\n${problems.join('\n')}`, EXIT.CONFIG);
     },
     async restore() {
       memory = await restoreMemory(deps.records, config.settings.paths, config.branch);

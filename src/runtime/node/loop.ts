@@ -10,7 +10,10 @@ export async function runOnce(daemon: NodeDaemon): Promise<CycleReport> {
 }
 
 /** Samples on a fixed rate; between samples wakes only for agents due in loop mode; a signal ends the sleep at once. */
-export async function runLoop(daemon: NodeDaemon, opts: { node: string; now: () => number; log: (line: string) => void }): Promise<void> {
+export async function runLoop(
+  daemon: NodeDaemon,
+  opts: { node: string; now: () => number; log: (line: string) => void },
+): Promise<void> {
   const { now, log } = opts;
   let stopped = false;
   let wake: () => void = () => undefined;
@@ -26,8 +29,11 @@ export async function runLoop(daemon: NodeDaemon, opts: { node: string; now: () 
   while (!stopped && !daemon.upgraded) {
     if (now() >= nextSampleAt) {
       const began = now();
-      const report = await daemon.cycle().catch((error: Error) => (log(`cycle failed: ${error.stack ?? error.message}`), undefined));
-      for (const e of report?.events ?? []) log(`${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}: ${e.reason}`);
+      const report = await daemon
+        .cycle()
+        .catch((error: Error) => (log(`cycle failed: ${error.stack ?? error.message}`), undefined));
+      for (const e of report?.events ?? [])
+        log(`${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}: ${e.reason}`);
       nextSampleAt = Math.max(began + daemon.intervalMs, now());
       void daemon.maybePull();
     } else daemon.tickAgents();

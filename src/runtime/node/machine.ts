@@ -33,14 +33,23 @@ export function createMachine(deps: NodeLoopDeps, config: ConfigHolder): Machine
       runner ??= deps.machine.createLoopRunner({
         now: deps.now,
         cwd: dir,
-        baseEnv: { ...env, FACTORY_DIR: dir, FACTORY_NODE: node, FACTORY_RUN_DIR: paths.runDir, FACTORY_STATE_DIR: paths.stateDir },
+        baseEnv: {
+          ...env,
+          FACTORY_DIR: dir,
+          FACTORY_NODE: node,
+          FACTORY_RUN_DIR: paths.runDir,
+          FACTORY_STATE_DIR: paths.stateDir,
+        },
         envFor: (a) => {
           const repo = config.config.repos.find((r) => r.slug === a.repo);
           return repo ? repoEnvVars(repo, env) : {};
         },
         logFile: (a) => logFile(paths, a.id),
         firstRunSpreadMs: 60_000,
-        log: (e) => deps.log(`loop: ${e.type} ${e.id}${'reason' in e ? `: ${e.reason}` : ''}${'message' in e ? `: ${e.message}` : ''}`),
+        log: (e) =>
+          deps.log(
+            `loop: ${e.type} ${e.id}${'reason' in e ? `: ${e.reason}` : ''}${'message' in e ? `: ${e.message}` : ''}`,
+          ),
       });
       return runner;
     },

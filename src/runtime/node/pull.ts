@@ -10,7 +10,13 @@ export interface Puller {
   readonly upgraded: boolean;
 }
 
-export function createPuller(deps: NodeLoopDeps, hasRemote: boolean, config: ConfigHolder, journal: Journal, retryPush: () => void): Puller {
+export function createPuller(
+  deps: NodeLoopDeps,
+  hasRemote: boolean,
+  config: ConfigHolder,
+  journal: Journal,
+  retryPush: () => void,
+): Puller {
   let pulling: Promise<void> | undefined;
   let lastPullAt = 0;
   let upgraded = false;
@@ -19,7 +25,8 @@ export function createPuller(deps: NodeLoopDeps, hasRemote: boolean, config: Con
   const upgrade = async () => {
     if (!deps.repo.upgrade) return;
     const result = await deps.repo.upgrade();
-    if (result.status === 'failed' && !result.cached) journal.note('upgrade-failed', `kept build ${result.from ?? '(none)'}: ${result.reason}`);
+    if (result.status === 'failed' && !result.cached)
+      journal.note('upgrade-failed', `kept build ${result.from ?? '(none)'}: ${result.reason}`);
     if (result.status === 'upgraded') {
       journal.note('upgraded', `switched from build ${result.from ?? '(none)'} to ${result.to}`);
       upgraded = true;

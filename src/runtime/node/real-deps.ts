@@ -14,7 +14,9 @@ import { createTelemetryBranch } from '../../adapters/telemetry/branch.js';
 import { createTelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { NodeLoopDeps } from './deps.js';
 
-export type RealNodeOptions = Pick<NodeLoopDeps, 'dir' | 'node' | 'env' | 'now' | 'log' | 'intervalMs' | 'cron'> & { selfUpgrade: boolean };
+export type RealNodeOptions = Pick<NodeLoopDeps, 'dir' | 'node' | 'env' | 'now' | 'log' | 'intervalMs' | 'cron'> & {
+  selfUpgrade: boolean;
+};
 
 /** A changed control file is parsed in a short-lived worker: the daemon keeps no YAML nor zod resident. */
 const parseInWorker: ViewPartParser = (part, text) => inConfigWorker({ kind: 'view-part', part, text });
@@ -32,7 +34,14 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
       readControl: () => loadControlView(dir, parseInWorker),
       configKey: () => configKey(dir),
       loadConfig: (lastGood) => loadNodeConfig(dir, lastGood),
-      ...(selfUpgrade ? { upgrade: async () => (await import('../../adapters/upgrade/self-upgrade.js')).upgradeIfNeeded(dir, { log: (line) => log(`upgrade: ${line}`) }) } : {}),
+      ...(selfUpgrade
+        ? {
+            upgrade: async () =>
+              (await import('../../adapters/upgrade/self-upgrade.js')).upgradeIfNeeded(dir, {
+                log: (line) => log(`upgrade: ${line}`),
+              }),
+          }
+        : {}),
     },
     machine: {
       createSampler: (spec) => createProcSampler({ mounts: spec.mounts, roleCommands: spec.roleCommands, now }),

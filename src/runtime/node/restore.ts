@@ -7,7 +7,11 @@ import type { RunRecordsStore } from '../../adapters/node/run-records.js';
 import type { TelemetryBranch } from '../../adapters/telemetry/branch.js';
 
 /** What the previous run left, as the first cycle's memory; call holding the node lock (it clears the telemetry refs' stale locks). */
-export async function restoreMemory(records: RunRecordsStore, paths: NodePaths, branch: TelemetryBranch): Promise<CycleMemory> {
+export async function restoreMemory(
+  records: RunRecordsStore,
+  paths: NodePaths,
+  branch: TelemetryBranch,
+): Promise<CycleMemory> {
   const left = records.read(paths);
   await branch.prepare();
   // Changes are judged against what telemetry last reported: a kill between the records and the commit is reported now.

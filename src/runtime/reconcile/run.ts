@@ -35,13 +35,26 @@ function makeTargets(repos: ResolvedRepo[], factory: FactoryConfig, req: Reconci
     const tokenEnv = repo.config.tokenEnv ?? forge.tokenEnv;
     if (!http.has(repo.config.forge)) {
       // two list calls per repository in flight; a one-shot run may spend more than the daemon's budget
-      http.set(repo.config.forge, createHttpClient({ concurrency: req.concurrency * 2, budget: { limit: 20_000 }, ...req.http }));
+      http.set(
+        repo.config.forge,
+        createHttpClient({ concurrency: req.concurrency * 2, budget: { limit: 20_000 }, ...req.http }),
+      );
     }
     try {
-      const client = createForgejoClient({ baseUrl: forge.url, tokenEnv, http: http.get(repo.config.forge)!, env: req.env });
+      const client = createForgejoClient({
+        baseUrl: forge.url,
+        tokenEnv,
+        http: http.get(repo.config.forge)!,
+        env: req.env,
+      });
       return { slug: repo.slug, config: repo.config, tokenEnv, client };
     } catch (error) {
-      return { slug: repo.slug, config: repo.config, tokenEnv, client: { ...describeFailure(error, tokenEnv), kind: 'config' } };
+      return {
+        slug: repo.slug,
+        config: repo.config,
+        tokenEnv,
+        client: { ...describeFailure(error, tokenEnv), kind: 'config' },
+      };
     }
   });
 }

@@ -5,11 +5,21 @@ import type { FiredAlarm } from '../../domain/supervisor/alarms-evaluate.js';
 import { runAlarmCommand } from '../../adapters/process/alarm-command.js';
 import type { SupervisorDeps } from './deps.js';
 
-export async function runFiredCommands(deps: SupervisorDeps, supervisor: SupervisorConfig, fired: readonly FiredAlarm[]): Promise<void> {
+export async function runFiredCommands(
+  deps: SupervisorDeps,
+  supervisor: SupervisorConfig,
+  fired: readonly FiredAlarm[],
+): Promise<void> {
   for (const f of fired) {
     if (!f.alarm.command) continue;
-    const r = await runAlarmCommand(f.alarm.command, { cwd: deps.dir, timeoutMs: parseDuration(supervisor.alarmCommandTimeout), env: { FACTORY_ALARM_ID: f.alarm.id, FACTORY_ALARM_REASON: f.reason } });
+    const r = await runAlarmCommand(f.alarm.command, {
+      cwd: deps.dir,
+      timeoutMs: parseDuration(supervisor.alarmCommandTimeout),
+      env: { FACTORY_ALARM_ID: f.alarm.id, FACTORY_ALARM_REASON: f.reason },
+    });
     const output = r.output.trim() ? `: ${r.output.trim().split('\n').slice(-3).join(' / ')}` : '';
-    deps.log(`alarm ${f.alarm.id}: \`${f.alarm.command}\` ${r.timedOut ? `killed after ${supervisor.alarmCommandTimeout}` : `exited ${r.code}`} in ${r.ms} ms${output}`);
+    deps.log(
+      `alarm ${f.alarm.id}: \`${f.alarm.command}\` ${r.timedOut ? `killed after ${supervisor.alarmCommandTimeout}` : `exited ${r.code}`} in ${r.ms} ms${output}`,
+    );
   }
 }

@@ -11,7 +11,10 @@ import { readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import type { SupervisorDeps, SupervisorMemory } from './deps.js';
 
-export async function alarmsDue(deps: SupervisorDeps, memory: SupervisorMemory): Promise<{ due: string[]; alarms: Alarm[] } | { error: string }> {
+export async function alarmsDue(
+  deps: SupervisorDeps,
+  memory: SupervisorMemory,
+): Promise<{ due: string[]; alarms: Alarm[] } | { error: string }> {
   if (await controlRemote(deps.dir)) {
     const pulled = await pullFastForward(deps.dir, supervisorTimeouts(memory.lastGood?.factory).pullMs);
     if (!pulled.ok) return { error: `pull failed: ${pulled.error}` };

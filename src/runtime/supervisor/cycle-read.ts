@@ -41,22 +41,43 @@ export async function readCycle(deps: SupervisorDeps, memory: SupervisorMemory):
     if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
   }
   const loaded = await loadSupervisorConfig(dir, memory.lastGood);
-  if (!loaded.ok) return { kind: 'terminal', error: `the config is invalid and no good version is known:\n${loaded.problems.join('\n')}` };
+  if (!loaded.ok)
+    return {
+      kind: 'terminal',
+      error: `the config is invalid and no good version is known:\n${loaded.problems.join('\n')}`,
+    };
   const notes = loaded.stale ? [`config invalid, running on the last good one:\n${loaded.stale.join('\n')}`] : [];
   if (!loaded.stale) memory.lastGood = loaded.config;
   const { factory, repos } = loaded.config;
   const limits = supervisorTimeouts(factory);
 
-  const lead = remote ? await takeLead(dir, remote, deps.node, deps.now, leasePolicy(factory.supervisor), limits.leaseReadMs).catch((e: Error) => e) : { kind: 'solo' as const };
+  const lead = remote
+    ? await takeLead(dir, remote, deps.node, deps.now, leasePolicy(factory.supervisor), limits.leaseReadMs).catch(
+        (e: Error) => e,
+      )
+    : { kind: 'solo' as const };
   if (lead instanceof Error) return { kind: 'transient', error: `lease: ${lead.message}` };
-  if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs))) notes.push('could not fetch telemetry branches: node decisions may be old');
+  if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs)))
+    notes.push('could not fetch telemetry branches: node decisions may be old');
   const telemetry = [...(await readTelemetry(dir, remote)).values()];
   const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
   const clients = createServerClients(factory, deps.env, deps.http, memory.httpCache);
   const now = deps.now();
-  const seen = await observeForges(clients, repos, alarmTargets(head.alarms ?? []), { readyLabel: factory.supervisor.readyLabel, now });
-  notes.push(...seen.notes, ...seen.repos.filter((r) => r.error).map((r) => `${r.slug}: ${r.error} (missing data: no back-off, no resume)`));
+  const seen = await observeForges(clients, repos, alarmTargets(head.alarms ?? []), {
+    readyLabel: factory.supervisor.readyLabel,
+    now,
+  });
+  notes.push(
+    ...seen.notes,
+    ...seen.repos.filter((r) => r.error).map((r) => `${r.slug}: ${r.error} (missing data: no back-off, no resume)`),
+  );
   const nodes = telemetry.flatMap((t) => (t.decision ? [t.decision] : []));
-  const observed: Observed = { repos: seen.repos, targets: seen.targets, nodes, telemetry, ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}) };
+  const observed: Observed = {
+    repos: seen.repos,
+    targets: seen.targets,
+    nodes,
+    telemetry,
+    ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}),
+  };
   return { kind: 'read', factory, repos, lead, observed, notes, clients, calls: seen.calls, now };
 }

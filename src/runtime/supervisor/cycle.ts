@@ -17,7 +17,17 @@ export { alarmsDue } from './alarms-due.js';
 export { describeOutcome } from './describe.js';
 
 export type CycleOutcome =
-  | { kind: 'ok'; plan: CyclePlan; commit: StateCommitResult; calls: number; repos: number; notes: string[]; alarms: Alarm[]; stats: SupervisorStats; lead: Leadership }
+  | {
+      kind: 'ok';
+      plan: CyclePlan;
+      commit: StateCommitResult;
+      calls: number;
+      repos: number;
+      notes: string[];
+      alarms: Alarm[];
+      stats: SupervisorStats;
+      lead: Leadership;
+    }
   | CycleFailure;
 
 export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): Promise<CycleOutcome> {
@@ -25,7 +35,15 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
   if (read.kind !== 'read') return read;
   const { factory, now, observed } = read;
   const prevCi = memory.prevCi;
-  const planOn: PlanOn = (current) => planCycle({ config: factory, state: readStateSnapshot(current), observed, now, selfNode: deps.node, ...(prevCi ? { prevCi } : {}) });
+  const planOn: PlanOn = (current) =>
+    planCycle({
+      config: factory,
+      state: readStateSnapshot(current),
+      observed,
+      now,
+      selfNode: deps.node,
+      ...(prevCi ? { prevCi } : {}),
+    });
   const written = await writePlan(deps.dir, read.lead, planOn, now);
   if ('error' in written) return { kind: 'transient', error: written.error };
 
@@ -36,5 +54,15 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
   writeSupervisorStats(deps.dir, stats);
   memory.stats = stats;
   if (commit.changed) await runFiredCommands(deps, factory.supervisor, plan.fired);
-  return { kind: 'ok', plan, commit, calls: read.calls, repos: read.repos.length, notes: [...read.notes, ...written.notes, ...plan.notes], alarms, stats, lead };
+  return {
+    kind: 'ok',
+    plan,
+    commit,
+    calls: read.calls,
+    repos: read.repos.length,
+    notes: [...read.notes, ...written.notes, ...plan.notes],
+    alarms,
+    stats,
+    lead,
+  };
 }

@@ -1,7 +1,13 @@
 // A lease held for one cycle: its renewal fenced into the decisions' atomic push, or pushed alone when due.
 import { renewDue, type Lease, type LeasePolicy } from '../../domain/supervisor/lease.js';
 import { fenceVerdict, renewedLease, renewVerdict, type LeaderRole } from '../../domain/supervisor/lease-term.js';
-import { leaseCommit, leaseRefUpdate, noteLeasePushed, pushLease, readLease } from '../../adapters/control-repo/lease.js';
+import {
+  leaseCommit,
+  leaseRefUpdate,
+  noteLeasePushed,
+  pushLease,
+  readLease,
+} from '../../adapters/control-repo/lease.js';
 
 /** Thrown from the fence when the lease changed hands: this supervisor's decisions must not land. */
 export class LeaseLostError extends Error {}
@@ -24,7 +30,12 @@ export interface LeaseAccess {
 }
 
 /** The term as held: `sha` the lease commit on the remote now, `lease` what it says. */
-export function holdLease(at: LeaseAccess, held: { sha: string | undefined; lease: Lease }, acquired: boolean, note: string): Leader {
+export function holdLease(
+  at: LeaseAccess,
+  held: { sha: string | undefined; lease: Lease },
+  acquired: boolean,
+  note: string,
+): Leader {
   let { sha, lease } = held;
   let pending: { sha: string; lease: Lease } | undefined;
   let retry = false;

@@ -37,8 +37,14 @@ export async function openWakes(deps: SupervisorDeps, opts: WakeOptions): Promis
   });
   let server: WebhookServer | undefined;
   if (opts.listen) {
-    if (!opts.webhookSecret) deps.log('warning: no webhook secret (supervisor.webhookSecretEnv): every webhook will be refused');
-    server = await startWebhookServer({ listen: opts.listen, secret: opts.webhookSecret, onWake: (why) => wake(why), log: deps.log });
+    if (!opts.webhookSecret)
+      deps.log('warning: no webhook secret (supervisor.webhookSecretEnv): every webhook will be refused');
+    server = await startWebhookServer({
+      listen: opts.listen,
+      secret: opts.webhookSecret,
+      onWake: (why) => wake(why),
+      log: deps.log,
+    });
     deps.log(`listening for webhooks on ${server.url}`);
     opts.onListening?.(server.url);
   }
@@ -56,7 +62,8 @@ export async function openWakes(deps: SupervisorDeps, opts: WakeOptions): Promis
         };
       });
       poke = undefined;
-      if (pending !== undefined && opts.debounceMs !== 0) await new Promise((r) => setTimeout(r, opts.debounceMs ?? 100));
+      if (pending !== undefined && opts.debounceMs !== 0)
+        await new Promise((r) => setTimeout(r, opts.debounceMs ?? 100));
     },
     async close() {
       process.off('SIGUSR1', onUsr1);

@@ -14,13 +14,25 @@ afterAll(async () => {
   await assertAllExchangesMatchSpec(emu);
 });
 
-const ci = () => createWoodpeckerClient({ baseUrl: emu.woodpeckerUrl, tokenEnv: 'WP', env: { WP: emu.woodpeckerToken }, http: createHttpClient({ timing: fakeTiming() }) });
+const ci = () =>
+  createWoodpeckerClient({
+    baseUrl: emu.woodpeckerUrl,
+    tokenEnv: 'WP',
+    env: { WP: emu.woodpeckerToken },
+    http: createHttpClient({ timing: fakeTiming() }),
+  });
 
 describe('Woodpecker adapter', () => {
   it('reports pipeline times in unix seconds from the server clock, absent until they happen', async () => {
     const repo = emu.woodpecker.createRepo('acme/times');
     const n = emu.woodpecker.createPipeline(repo.id, { number: 940 });
-    expect(await ci().getPipeline(repo.id, 940)).toEqual({ number: 940, status: 'pending', createdAt: clock / 1000, ref: 'refs/heads/main', commit: expect.any(String) });
+    expect(await ci().getPipeline(repo.id, 940)).toEqual({
+      number: 940,
+      status: 'pending',
+      createdAt: clock / 1000,
+      ref: 'refs/heads/main',
+      commit: expect.any(String),
+    });
     clock += 60_000;
     emu.woodpecker.setPipelineStatus(repo.id, n, 'running');
     clock += 120_000;
@@ -46,7 +58,11 @@ describe('Woodpecker adapter', () => {
     emu.woodpecker.createPipeline(b.id);
     emu.woodpecker.setPipelineStatus(a.id, first, 'running');
     const q = await ci().queueInfo();
-    expect(q.stats).toEqual({ pendingCount: before.stats.pendingCount + 1, runningCount: before.stats.runningCount + 1, workerCount: 4 });
+    expect(q.stats).toEqual({
+      pendingCount: before.stats.pendingCount + 1,
+      runningCount: before.stats.runningCount + 1,
+      workerCount: 4,
+    });
     expect(q.pending.map((t) => t.created)).toEqual(q.pending.map((t) => t.created ?? 0).sort((x, y) => x - y));
   });
 
@@ -59,7 +75,12 @@ describe('Woodpecker adapter', () => {
     const sick = emu.woodpecker.createRepo('f/sick');
     const fine = emu.woodpecker.createRepo('f/fine');
     emu.faults.add({ api: 'woodpecker', repo: String(sick.id), status: 500 });
-    const client = createWoodpeckerClient({ baseUrl: emu.woodpeckerUrl, tokenEnv: 'WP', env: { WP: emu.woodpeckerToken }, http: createHttpClient({ timing: fakeTiming(), retries: 1 }) });
+    const client = createWoodpeckerClient({
+      baseUrl: emu.woodpeckerUrl,
+      tokenEnv: 'WP',
+      env: { WP: emu.woodpeckerToken },
+      http: createHttpClient({ timing: fakeTiming(), retries: 1 }),
+    });
     await expect(client.listPipelines(sick.id)).rejects.toMatchObject({ status: 500, attempts: 2 });
     expect(await client.listPipelines(fine.id)).toEqual([]);
     emu.faults.clear();

@@ -24,7 +24,11 @@ describe('the config worker: YAML and zod in a process that exits with its answe
   ])('built worker parses $part ($ok)', async ({ part, text, ok }) => {
     const answer = await inConfigWorker({ kind: 'view-part', part, text }, BUILT);
     expect(answer.ok).toBe(ok);
-    if (!answer.ok) expect(answer.problems[0]).toMatchObject({ severity: 'error', file: expect.stringContaining(part === 'factory' ? 'factory.yaml' : part) });
+    if (!answer.ok)
+      expect(answer.problems[0]).toMatchObject({
+        severity: 'error',
+        file: expect.stringContaining(part === 'factory' ? 'factory.yaml' : part),
+      });
   });
 
   it('built worker reads the whole node config of a control repo as plain data', async () => {
@@ -47,9 +51,13 @@ describe('the config worker: YAML and zod in a process that exits with its answe
   it('finds the worker beside the build: from dist/chunks/ or dist/; none from source; a missing one is loud', () => {
     const dist = join(tmp, 'dist');
     mkdirSync(join(dist, 'chunks'), { recursive: true });
-    expect(() => configWorkerPath(pathToFileURL(join(dist, 'chunks', 'node-X.js')).href)).toThrow(/config-worker\.cjs is missing/);
+    expect(() => configWorkerPath(pathToFileURL(join(dist, 'chunks', 'node-X.js')).href)).toThrow(
+      /config-worker\.cjs is missing/,
+    );
     writeFileSync(join(dist, 'config-worker.cjs'), '');
-    expect(configWorkerPath(pathToFileURL(join(dist, 'chunks', 'node-X.js')).href)).toBe(join(dist, 'config-worker.cjs'));
+    expect(configWorkerPath(pathToFileURL(join(dist, 'chunks', 'node-X.js')).href)).toBe(
+      join(dist, 'config-worker.cjs'),
+    );
     expect(configWorkerPath(pathToFileURL(join(dist, 'cli.js')).href)).toBe(join(dist, 'config-worker.cjs'));
     expect(configWorkerPath(pathToFileURL(join(tmp, 'src', 'adapters', 'config-worker.ts')).href)).toBeUndefined();
   });

@@ -7,7 +7,13 @@ import { makeControlRepo } from '../../support/control-repo.js';
 describe('loadNodeConfig: the last good config keyed by its files, parsed only when they changed', () => {
   const template = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
   const fixture = makeControlRepo({
-    files: Object.fromEntries(['repos/example-org/example-repo.yaml', 'repos/presets/factory-defaults.yaml', 'repos/presets/factory-labels.yaml'].map((p) => [p, template(p)])),
+    files: Object.fromEntries(
+      [
+        'repos/example-org/example-repo.yaml',
+        'repos/presets/factory-defaults.yaml',
+        'repos/presets/factory-labels.yaml',
+      ].map((p) => [p, template(p)]),
+    ),
   });
   afterAll(() => fixture.cleanup());
 
@@ -30,7 +36,12 @@ describe('loadNodeConfig: the last good config keyed by its files, parsed only w
 
     writeFileSync(join(dir, 'factory.yaml'), 'version: 1\nname: [broken\n');
     const broken = await loadNodeConfig(dir);
-    expect(broken).toMatchObject({ ok: true, cached: false, stale: true, problems: [expect.stringContaining('factory.yaml')] });
+    expect(broken).toMatchObject({
+      ok: true,
+      cached: false,
+      stale: true,
+      problems: [expect.stringContaining('factory.yaml')],
+    });
     // Not keyed: after a restart the problem is reported again rather than hidden by the cache.
     expect(await loadNodeConfig(dir)).toMatchObject({ stale: true, cached: false });
     expect(await configKey(dir)).toBe(broken.key);

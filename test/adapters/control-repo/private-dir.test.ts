@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lastSyncAt, PRIVATE_FILES, privateDir, privatePath, stampSync, type PrivateFile } from '../../../src/adapters/control-repo/private-dir.js';
+import {
+  lastSyncAt,
+  PRIVATE_FILES,
+  privateDir,
+  privatePath,
+  stampSync,
+  type PrivateFile,
+} from '../../../src/adapters/control-repo/private-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'factoryctl-private-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -32,8 +32,16 @@ describe('readReposDir', () => {
   });
 
   it.each([
-    ['unknown key', { 'repos/o/a.yaml': 'forge: f\nlabels:\n  - name: bug\n    colour: "#fff000"\n' }, 'repos/o/a.yaml:4:5: labels.0.colour'],
-    ['bad colour', { 'repos/o/a.yaml': 'labels:\n  - { name: bug, color: red }\n' }, 'repos/o/a.yaml:2:25: labels.0.color'],
+    [
+      'unknown key',
+      { 'repos/o/a.yaml': 'forge: f\nlabels:\n  - name: bug\n    colour: "#fff000"\n' },
+      'repos/o/a.yaml:4:5: labels.0.colour',
+    ],
+    [
+      'bad colour',
+      { 'repos/o/a.yaml': 'labels:\n  - { name: bug, color: red }\n' },
+      'repos/o/a.yaml:2:25: labels.0.color',
+    ],
     ['misplaced file', { 'repos/a.yaml': 'forge: f\n' }, 'repos/a.yaml:1:1: '],
     ['.yml', { 'repos/o/a.yml': 'forge: f\n' }, 'repos/o/a.yml:1:1: '],
   ])('locates problems: %s', async (_n, files, where) => {
@@ -47,14 +55,24 @@ describe('readReposDir', () => {
       'repos/o/a.yaml': 'extends: [base]\nforge: f\n',
       'repos/presets/base.yaml': '# shared\nagents:\n  dev: { weight: 2 }\n  nosuch: { weight: 1 }\n',
     });
-    const r = resolveAll(await readReposDir(root), { forges: { f: { type: 'forgejo', url: 'https://x.org', tokenEnv: 'T' } }, ci: {}, roles: { dev: { protected: false, heavy: false } } });
-    expect(r.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.field}`)).toEqual(['repos/presets/base.yaml:4:21: agents.nosuch']);
+    const r = resolveAll(await readReposDir(root), {
+      forges: { f: { type: 'forgejo', url: 'https://x.org', tokenEnv: 'T' } },
+      ci: {},
+      roles: { dev: { protected: false, heavy: false } },
+    });
+    expect(r.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.field}`)).toEqual([
+      'repos/presets/base.yaml:4:21: agents.nosuch',
+    ]);
     expect(r.problems[0]?.message).toMatch(/unknown role "nosuch"/);
   });
 
   it('an unknown forge or CI server names what factory.yaml has', async () => {
     const root = tree({ 'repos/o/a.yaml': 'forge: gh\nci: { server: wp, repoId: 3 }\n' });
-    const r = resolveAll(await readReposDir(root), { forges: { f: { type: 'forgejo', url: 'https://x.org', tokenEnv: 'T' } }, ci: {}, roles: {} });
+    const r = resolveAll(await readReposDir(root), {
+      forges: { f: { type: 'forgejo', url: 'https://x.org', tokenEnv: 'T' } },
+      ci: {},
+      roles: {},
+    });
     expect(r.problems.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
       '1:8 unknown forge "gh": factory.yaml forges has f (resolving o/a)',
       '2:15 unknown CI server "wp": factory.yaml ci has none defined (resolving o/a)',

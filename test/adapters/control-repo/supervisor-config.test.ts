@@ -21,14 +21,17 @@ describe('loadSupervisorConfig: parsed every cycle, the last good config kept fo
   });
 
   // [cache file content]: foreign or torn, each is ignored (before, any JSON was taken for a config)
-  it.each([['"a string"'], ['[1, 2]'], ['{"factory": 1}'], ['{"config": {"val']])('a broken config and a last-good file %s: not ok, the problems', async (cache) => {
-    const dir = await fixture.clone(`foreign-${Math.random().toString(36).slice(2)}`, fixture.bare);
-    const file = privatePath(dir, 'supervisorLastGood');
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, cache);
-    writeFileSync(join(dir, 'factory.yaml'), `${readFileSync(join(dir, 'factory.yaml'), 'utf8')}\nunknownKey: 1\n`);
-    const loaded = await loadSupervisorConfig(dir);
-    expect(loaded.ok).toBe(false);
-    expect(!loaded.ok && loaded.problems.join('\n')).toMatch(/unknownKey/);
-  });
+  it.each([['"a string"'], ['[1, 2]'], ['{"factory": 1}'], ['{"config": {"val']])(
+    'a broken config and a last-good file %s: not ok, the problems',
+    async (cache) => {
+      const dir = await fixture.clone(`foreign-${Math.random().toString(36).slice(2)}`, fixture.bare);
+      const file = privatePath(dir, 'supervisorLastGood');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, cache);
+      writeFileSync(join(dir, 'factory.yaml'), `${readFileSync(join(dir, 'factory.yaml'), 'utf8')}\nunknownKey: 1\n`);
+      const loaded = await loadSupervisorConfig(dir);
+      expect(loaded.ok).toBe(false);
+      expect(!loaded.ok && loaded.problems.join('\n')).toMatch(/unknownKey/);
+    },
+  );
 });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createForgejoClient, normalizeColor } from '../../../src/adapters/forge/forgejo.js';
 import { createHttpClient } from '../../../src/adapters/http/client.js';
-import { assertAllExchangesMatchSpec, startEmulator, type Emulator, type StatusState } from '../../support/emulator/index.js';
+import {
+  assertAllExchangesMatchSpec,
+  startEmulator,
+  type Emulator,
+  type StatusState,
+} from '../../support/emulator/index.js';
 import { fakeTiming } from '../../support/fake-timing.js';
 
 let emu: Emulator;
@@ -15,12 +20,22 @@ afterAll(async () => {
 
 const client = (token = emu.forgejoToken, concurrency = 4) => {
   const http = createHttpClient({ timing: fakeTiming(), concurrency });
-  return { http, forge: createForgejoClient({ baseUrl: `${emu.forgejoUrl}/`, tokenEnv: 'FORGE_TOKEN', env: { FORGE_TOKEN: token }, http }) };
+  return {
+    http,
+    forge: createForgejoClient({
+      baseUrl: `${emu.forgejoUrl}/`,
+      tokenEnv: 'FORGE_TOKEN',
+      env: { FORGE_TOKEN: token },
+      http,
+    }),
+  };
 };
 
 describe('Forgejo adapter', () => {
   it('refuses to start without its token variable, naming the variable and not a value', () => {
-    expect(() => createForgejoClient({ baseUrl: emu.forgejoUrl, tokenEnv: 'NOPE_TOKEN', env: {}, http: createHttpClient() })).toThrow(/NOPE_TOKEN/);
+    expect(() =>
+      createForgejoClient({ baseUrl: emu.forgejoUrl, tokenEnv: 'NOPE_TOKEN', env: {}, http: createHttpClient() }),
+    ).toThrow(/NOPE_TOKEN/);
   });
 
   it('rejects a repository that is not owner/name before any call', async () => {
@@ -66,7 +81,9 @@ describe('Forgejo adapter', () => {
     const done = emu.forgejo.createIssue('acme/issues', { title: 'done', labels: ['backlog'], closed: true });
     emu.forgejo.createPull('acme/issues', { title: 'a PR' });
     const { forge } = client();
-    expect((await forge.listIssues('acme/issues', { state: 'open', labels: ['backlog'] })).map((i) => i.number)).toEqual([ready]);
+    expect(
+      (await forge.listIssues('acme/issues', { state: 'open', labels: ['backlog'] })).map((i) => i.number),
+    ).toEqual([ready]);
     expect((await forge.listIssues('acme/issues', { state: 'closed' })).map((i) => i.number)).toEqual([done]);
     expect(await forge.listIssues('acme/issues', { state: 'all' })).toHaveLength(3);
   });
@@ -77,18 +94,27 @@ describe('Forgejo adapter', () => {
     emu.forgejo.setToken('fleet/r13', 'rotated');
     emu.faults.add({ api: 'forgejo', latencyMs: 15 });
     const { forge, http } = client(emu.forgejoToken, 8);
-    const results = await Promise.allSettled(repos.map(async (r) => {
-      await forge.createLabel(r, { name: 'ready', color: '#0e8a16', description: 'ready for an agent' });
-      return forge.listLabels(r);
-    }));
+    const results = await Promise.allSettled(
+      repos.map(async (r) => {
+        await forge.createLabel(r, { name: 'ready', color: '#0e8a16', description: 'ready for an agent' });
+        return forge.listLabels(r);
+      }),
+    );
     emu.faults.clear();
-    const failed = results.flatMap((res, i) => (res.status === 'rejected' ? [[repos[i], (res.reason as { status: number }).status]] : []));
+    const failed = results.flatMap((res, i) =>
+      res.status === 'rejected' ? [[repos[i], (res.reason as { status: number }).status]] : [],
+    );
     expect(failed).toEqual([['fleet/r13', 401]]);
     expect(emu.forgejo.repo('fleet/r07').labels.size).toBe(1);
     expect(http.stats()).toMatchObject({ writes: 50, reads: 49, retries: 0 });
   });
 
   it('normalises colours the way the forge compares them', () => {
-    expect(['#ABCDEF', 'abcdef', 'abc', '#AbC'].map(normalizeColor)).toEqual(['#abcdef', '#abcdef', '#aabbcc', '#aabbcc']);
+    expect(['#ABCDEF', 'abcdef', 'abc', '#AbC'].map(normalizeColor)).toEqual([
+      '#abcdef',
+      '#abcdef',
+      '#aabbcc',
+      '#aabbcc',
+    ]);
   });
 });

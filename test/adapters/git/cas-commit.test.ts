@@ -43,11 +43,19 @@ describe('casCommit: compare-and-swap commits to a shared branch', () => {
     fixture = makeControlRepo({ files: { [FILE]: 'same\n' } });
     const dir = await fixture.clone('one', fixture.bare);
     const before = sh(fixture.bare, 'git', ['rev-parse', 'main']);
-    const same = await casCommit(dir, { branch: 'main', paths: [FILE], mutate: () => ({ changes: { [FILE]: 'same\n' }, message: 'noop' }) });
+    const same = await casCommit(dir, {
+      branch: 'main',
+      paths: [FILE],
+      mutate: () => ({ changes: { [FILE]: 'same\n' }, message: 'noop' }),
+    });
     expect(same.changed).toBe(false);
     expect(sh(fixture.bare, 'git', ['rev-parse', 'main'])).toBe(before);
 
-    const removed = await casCommit(dir, { branch: 'main', paths: [FILE], mutate: () => ({ changes: { [FILE]: null }, message: 'remove notes' }) });
+    const removed = await casCommit(dir, {
+      branch: 'main',
+      paths: [FILE],
+      mutate: () => ({ changes: { [FILE]: null }, message: 'remove notes' }),
+    });
     expect(removed.changed).toBe(true);
     expect(sh(fixture.bare, 'git', ['ls-tree', '--name-only', 'main', 'factory-state/'])).not.toContain('notes.txt');
   });
@@ -56,6 +64,8 @@ describe('casCommit: compare-and-swap commits to a shared branch', () => {
     fixture = makeControlRepo();
     const dir = await fixture.clone('lonely', fixture.bare);
     sh(dir, 'git', ['remote', 'set-url', 'origin', join(fixture.root, 'gone.git')]);
-    await expect(casCommit(dir, { branch: 'main', paths: [FILE], mutate: () => ({ changes: { [FILE]: 'x' }, message: 'x' }) })).rejects.toThrow(/cannot reach origin.*nothing was changed/);
+    await expect(
+      casCommit(dir, { branch: 'main', paths: [FILE], mutate: () => ({ changes: { [FILE]: 'x' }, message: 'x' }) }),
+    ).rejects.toThrow(/cannot reach origin.*nothing was changed/);
   });
 });

@@ -85,7 +85,9 @@ describe('HTTP client against the emulator', () => {
     const { forge } = setup();
     const before = emu.count({ route });
     emu.faults.add({ route, status: 500, times: 1 });
-    await expect(forge.createLabel('acme/app', { name: 'x', color: '#000000', description: '' })).rejects.toMatchObject({ status: 500 });
+    await expect(forge.createLabel('acme/app', { name: 'x', color: '#000000', description: '' })).rejects.toMatchObject(
+      { status: 500 },
+    );
     expect(emu.count({ route }) - before).toBe(1);
     emu.faults.add({ route, status: 503, times: 1 });
     await forge.createLabel('acme/app', { name: 'y', color: '#000000', description: '' });
@@ -127,7 +129,15 @@ describe('HTTP client against the emulator', () => {
     await Promise.all(Array.from({ length: 10 }, () => forge.listLabels('acme/app')));
     const mine = emu.exchanges.slice(start);
     expect(mine).toHaveLength(10);
-    const edges = mine.flatMap((e) => [[e.startedAt, 1], [e.startedAt + (e.ms ?? 0), -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const edges = mine
+      .flatMap(
+        (e) =>
+          [
+            [e.startedAt, 1],
+            [e.startedAt + (e.ms ?? 0), -1],
+          ] as const,
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let inFlight = 0;
     let peak = 0;
     for (const [, d] of edges) peak = Math.max(peak, (inFlight += d));

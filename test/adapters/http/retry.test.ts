@@ -71,7 +71,14 @@ describe('call budget', () => {
 
 describe('HttpError', () => {
   it('keeps status, method and URL, never a credential', () => {
-    const e = new HttpError(401, 'GET', 'https://bot:s3cret@forge.example/api/v1/repos/a/b?token=s3cret&page=2', 'status', 1, '{"message":"bad token"}');
+    const e = new HttpError(
+      401,
+      'GET',
+      'https://bot:s3cret@forge.example/api/v1/repos/a/b?token=s3cret&page=2',
+      'status',
+      1,
+      '{"message":"bad token"}',
+    );
     expect(e).toMatchObject({ status: 401, method: 'GET', exitCode: 77 });
     expect(e.message).not.toContain('s3cret');
     expect(e.url).toContain('page=2');

@@ -17,7 +17,12 @@ import { IDENTITY, sh } from '../../support/control-repo.js';
 import { holdRootCrontab, readRoot, writeRoot } from '../../support/root-crontab.js';
 
 const TEMPLATE = new URL('../../../', import.meta.url).pathname;
-const USER_LINES = ['MAILTO=""', '# my own backup, factoryctl must not touch it', '17 3 * * * /usr/local/bin/backup --all  # nightly', 'SHELL=/bin/sh'];
+const USER_LINES = [
+  'MAILTO=""',
+  '# my own backup, factoryctl must not touch it',
+  '17 3 * * * /usr/local/bin/backup --all  # nightly',
+  'SHELL=/bin/sh',
+];
 const SECRETS = { 'o/a': 'secret-a-%-value', 'o/b': "secret-b-'quoted'" };
 
 let root: string;
@@ -43,7 +48,10 @@ beforeAll(async () => {
   }
   // The agents record the environment they were started with, one file per (role, repo).
   for (const role of ['dev', 'review']) {
-    writeFileSync(join(ctl, `${role}-poll.sh`), '#!/bin/sh\nmkdir -p "$FACTORY_RUN_DIR/out"\nenv > "$FACTORY_RUN_DIR/out/$FACTORY_ROLE@$(echo "$FACTORY_REPO" | tr / _)"\n');
+    writeFileSync(
+      join(ctl, `${role}-poll.sh`),
+      '#!/bin/sh\nmkdir -p "$FACTORY_RUN_DIR/out"\nenv > "$FACTORY_RUN_DIR/out/$FACTORY_ROLE@$(echo "$FACTORY_REPO" | tr / _)"\n',
+    );
     chmodSync(join(ctl, `${role}-poll.sh`), 0o755);
   }
   sh(ctl, 'git', ['init', '-q', '-b', 'main']);
@@ -62,8 +70,18 @@ async function applyOnce() {
   const { view } = await loadControlView(ctl);
   const paths = nodePaths(ctl, factory.nodes.default, {});
   const stateOf = (q: { role: string; repo?: string }) =>
-    effectiveState({ ...q, node: 'n1' }, { overrides: view.overrides, halts: view.halts, protectedRoles: ['supervisor'] }, Date.now());
-  const plan = localPlan({ assignments: assignmentsFor('n1', factory, repos), roles: ['dev', 'review', 'supervisor'], stateOf, paths, cron: { controlDir: ctl, node: 'n1', nodeBin: process.execPath, cli: BIN } });
+    effectiveState(
+      { ...q, node: 'n1' },
+      { overrides: view.overrides, halts: view.halts, protectedRoles: ['supervisor'] },
+      Date.now(),
+    );
+  const plan = localPlan({
+    assignments: assignmentsFor('n1', factory, repos),
+    roles: ['dev', 'review', 'supervisor'],
+    stateOf,
+    paths,
+    cron: { controlDir: ctl, node: 'n1', nodeBin: process.execPath, cli: BIN },
+  });
   applyHaltFiles(plan);
   return { ...applyCrontabBlock(plan.crontab), paths };
 }
@@ -74,18 +92,30 @@ const userPart = (text: string) => text.slice(0, text.indexOf(BEGIN_MARKER)).spl
 /** Runs a crontab line's command as cron would: cron's bare environment, `\%` back to `%`, /bin/sh. */
 function runAsCron(line: string): { code: number; stderr: string } {
   const command = line.split(' ').slice(5).join(' ').replaceAll('\\%', '%');
-  const r = spawnSync('/bin/sh', ['-c', command], { cwd: '/', env: { PATH: '/usr/bin:/bin', HOME: root, LOGNAME: 'root', SHELL: '/bin/sh' }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('/bin/sh', ['-c', command], {
+    cwd: '/',
+    env: { PATH: '/usr/bin:/bin', HOME: root, LOGNAME: 'root', SHELL: '/bin/sh' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status ?? 128, stderr: r.stderr };
 }
 
 function readEnvDump(paths: { runDir: string }, name: string): Map<string, string> {
   const text = readFileSync(join(paths.runDir, 'out', name), 'utf8');
-  return new Map(text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return new Map(
+    text
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 describe('the crontab block, against the real crontab', () => {
   it('fails loudly when crontab is missing', () => {
-    expect(() => readCrontab({ crontabCommand: '/nonexistent/crontab' })).toThrow(/no `\/nonexistent\/crontab` on this machine/);
+    expect(() => readCrontab({ crontabCommand: '/nonexistent/crontab' })).toThrow(
+      /no `\/nonexistent\/crontab` on this machine/,
+    );
   });
 
   it("issue 5: two repositories x dev and review give four marked lines with each repository's environment; halting dev for one repository disables exactly its line", async () => {
@@ -95,7 +125,10 @@ describe('the crontab block, against the real crontab', () => {
 
     const installed = readCrontab();
     expect(userPart(installed)).toEqual(USER_LINES);
-    expect(installed.split('\n').filter((l) => l === BEGIN_MARKER || l === END_MARKER)).toEqual([BEGIN_MARKER, END_MARKER]);
+    expect(installed.split('\n').filter((l) => l === BEGIN_MARKER || l === END_MARKER)).toEqual([
+      BEGIN_MARKER,
+      END_MARKER,
+    ]);
     const block = readBlock(installed)!;
     expect(live(block)).toHaveLength(4);
     for (const secret of Object.values(SECRETS)) expect(installed).not.toContain(secret.replaceAll('%', '\\%'));

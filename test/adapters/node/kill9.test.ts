@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  watch,
+  writeFileSync,
+  type FSWatcher,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,19 +41,39 @@ beforeAll(async () => {
   driver = join(root, 'driver.mjs');
   await build({
     entryPoints: [fileURLToPath(new URL('../../support/apply-kill-driver.ts', import.meta.url))],
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: driver, logLevel: 'error',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: driver,
+    logLevel: 'error',
   });
   // Many repositories make the table and the halt directory large enough for kills to land mid-write.
-  const repos = Array.from({ length: 40 }, (_, i) => repo(`org/r${String(i).padStart(2, '0')}`, { agents: { dev: { enabled: true }, review: { enabled: true } } }));
+  const repos = Array.from({ length: 40 }, (_, i) =>
+    repo(`org/r${String(i).padStart(2, '0')}`, { agents: { dev: { enabled: true }, review: { enabled: true } } }),
+  );
   const assignments = assignmentsFor('n1', factory(), repos);
   const paths = { runDir: join(root, 'run'), stateDir: join(root, 'state') };
-  const cron = { controlDir: join(root, 'ctl'), node: 'n1', nodeBin: process.execPath, cli: join(root, 'ctl/bin/factoryctl.js') };
+  const cron = {
+    controlDir: join(root, 'ctl'),
+    node: 'n1',
+    nodeBin: process.execPath,
+    cli: join(root, 'ctl/bin/factoryctl.js'),
+  };
   const variants = [
     {},
     { overrides: [haltOverride('dev', undefined, 'memory low '.repeat(20))] },
     { overrides: [haltOverride('dev', 'org/r07'), haltOverride('review', undefined, 'ci overloaded')] },
   ];
-  plans = variants.map((sources) => localPlan({ assignments, roles: ['dev', 'review', 'supervisor'], stateOf: stateOfFrom('n1', sources), paths, cron }));
+  plans = variants.map((sources) =>
+    localPlan({
+      assignments,
+      roles: ['dev', 'review', 'supervisor'],
+      stateOf: stateOfFrom('n1', sources),
+      paths,
+      cron,
+    }),
+  );
   plansFile = join(root, 'plans.json');
   writeFileSync(plansFile, JSON.stringify(plans));
   writeRoot(`${USER_LINES.join('\n')}\n`);
@@ -71,7 +101,12 @@ function seeded(seed: number): () => number {
 type Aim = { line: 'start' | 'halt-files' | 'paused'; apply: number; files?: number };
 /** Where it landed, from the last line the driver wrote before it died. */
 type Phase = 'halt files' | 'crontab' | 'between applies';
-const PHASE_OF_LAST_LINE: Record<string, Phase> = { start: 'halt files', 'halt-files': 'crontab', applied: 'between applies', paused: 'between applies' };
+const PHASE_OF_LAST_LINE: Record<string, Phase> = {
+  start: 'halt files',
+  'halt-files': 'crontab',
+  applied: 'between applies',
+  paused: 'between applies',
+};
 
 /**
  * Starts the driver and SIGKILLs it as soon as it has written the aimed line (and made the aimed
@@ -112,9 +147,13 @@ function runAndKill(aim: Aim): Promise<{ applies: number; last: string }> {
       clearTimeout(bound);
       watcher?.close();
       if (signal !== 'SIGKILL') return reject(new Error(`driver exited by itself (${code}): ${err}`));
-      if (!killed) return reject(new Error(`driver never wrote "${marker.trim()}" within 30 s; it wrote:\n${out}${err}`));
+      if (!killed)
+        return reject(new Error(`driver never wrote "${marker.trim()}" within 30 s; it wrote:\n${out}${err}`));
       const lines = out.split('\n').filter(Boolean);
-      void orphansGone().then(() => resolve({ applies: lines.filter((l) => l.startsWith('applied ')).length, last: lines.at(-1)! }), reject);
+      void orphansGone().then(
+        () => resolve({ applies: lines.filter((l) => l.startsWith('applied ')).length, last: lines.at(-1)! }),
+        reject,
+      );
     });
   });
 }
@@ -124,7 +163,9 @@ function runAndKill(aim: Aim): Promise<{ applies: number; last: string }> {
  * halt files step upon its start or after a seeded number (1 to 20) of its file changes.
  */
 function schedule(random: () => number, each: number): Aim[] {
-  const lines = (['start', 'halt-files', 'paused'] as const).flatMap((line) => Array.from({ length: each }, () => line));
+  const lines = (['start', 'halt-files', 'paused'] as const).flatMap((line) =>
+    Array.from({ length: each }, () => line),
+  );
   for (let i = lines.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [lines[i], lines[j]] = [lines[j]!, lines[i]!];
@@ -147,7 +188,10 @@ async function orphansGone(): Promise<void> {
       if (!/^\d+$/.test(pid)) return false;
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(stage);
+        return (
+          stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z' &&
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(stage)
+        );
       } catch {
         return false;
       }
@@ -163,13 +207,17 @@ async function orphansGone(): Promise<void> {
 function sameHaltFiles(plan: LocalPlan): boolean {
   const haltDir = join(root, 'run/halt');
   const names = readdirSync(haltDir).filter((n) => !(n.startsWith('.') && n.endsWith('.tmp')));
-  return names.length === plan.haltFiles.length && plan.haltFiles.every((f) => existsSync(f.path) && readFileSync(f.path, 'utf8') === f.content);
+  return (
+    names.length === plan.haltFiles.length &&
+    plan.haltFiles.every((f) => existsSync(f.path) && readFileSync(f.path, 'utf8') === f.content)
+  );
 }
 
 function checkWhole(): void {
   const haltDir = join(root, 'run/halt');
   const allowed = new Map<string, Set<string>>();
-  for (const p of plans) for (const f of p.haltFiles) allowed.set(f.path, (allowed.get(f.path) ?? new Set()).add(f.content));
+  for (const p of plans)
+    for (const f of p.haltFiles) allowed.set(f.path, (allowed.get(f.path) ?? new Set()).add(f.content));
   for (const name of readdirSync(haltDir)) {
     if (name.startsWith('.') && name.endsWith('.tmp')) continue; // staging, never read as a halt file
     const path = join(haltDir, name);
@@ -183,7 +231,10 @@ function checkWhole(): void {
   expect(lines.filter((l) => l === END_MARKER)).toHaveLength(1);
   expect(lines.slice(0, USER_LINES.length)).toEqual(USER_LINES);
   const block = readBlock(table);
-  expect(plans.some((p) => JSON.stringify(p.crontab) === JSON.stringify(block)), 'the block is one of the planned blocks').toBe(true);
+  expect(
+    plans.some((p) => JSON.stringify(p.crontab) === JSON.stringify(block)),
+    'the block is one of the planned blocks',
+  ).toBe(true);
 }
 
 describe('kill -9 while applying halt files and the crontab', () => {
@@ -201,7 +252,9 @@ describe('kill -9 while applying halt files and the crontab', () => {
       if (phase === 'halt files' && !plans.some((p) => sameHaltFiles(p))) halfway++;
       checkWhole();
     }
-    console.log(`kill9 test (seed ${SEED}): ${KILLS} kills in ${Math.round((Date.now() - began) / 1000)} s, ${applies} whole applies; kills landed: ${JSON.stringify(landed)}, ${halfway} of them with the halt directory halfway between two plans`);
+    console.log(
+      `kill9 test (seed ${SEED}): ${KILLS} kills in ${Math.round((Date.now() - began) / 1000)} s, ${applies} whole applies; kills landed: ${JSON.stringify(landed)}, ${halfway} of them with the halt directory halfway between two plans`,
+    );
     // Every run is killed after at least one whole apply, a third of them (parked) after at least two.
     expect(applies).toBeGreaterThan(KILLS);
     // The kills landed on every step of the cycle, as the driver's last line says, not always after a whole apply.
@@ -214,7 +267,9 @@ describe('kill -9 while applying halt files and the crontab', () => {
     const target = plans[1]!;
     applyHaltFiles(target);
     applyCrontabBlock(target.crontab, { tmpDir: join(root, 'stage') });
-    expect(readdirSync(join(root, 'run/halt')).sort()).toEqual(target.haltFiles.map((f) => f.path.slice(join(root, 'run/halt/').length)).sort());
+    expect(readdirSync(join(root, 'run/halt')).sort()).toEqual(
+      target.haltFiles.map((f) => f.path.slice(join(root, 'run/halt/').length)).sort(),
+    );
     for (const f of target.haltFiles) expect(readFileSync(f.path, 'utf8')).toBe(f.content);
     for (const f of target.activeFiles) expect(existsSync(f)).toBe(true);
     for (const f of target.inactiveFiles) expect(existsSync(f)).toBe(false);

@@ -30,12 +30,17 @@ function agent(id: string, opts: { ignoreTerm?: boolean; exitAt?: 'release' | 'o
   const script = [
     `const fs=require('fs');`,
     `fs.writeFileSync(${JSON.stringify(join(dir, `${name}.`))}+process.pid, JSON.stringify(process.env));`,
-    opts.ignoreTerm ? `process.on('SIGTERM',()=>fs.writeFileSync(${JSON.stringify(join(dir, `${name}.term`))},''));` : '',
-    opts.exitAt === 'once' ? '' : `setInterval(()=>{ if (fs.existsSync(${JSON.stringify(join(dir, `${name}.release`))})) process.exit(0); }, 10);`,
+    opts.ignoreTerm
+      ? `process.on('SIGTERM',()=>fs.writeFileSync(${JSON.stringify(join(dir, `${name}.term`))},''));`
+      : '',
+    opts.exitAt === 'once'
+      ? ''
+      : `setInterval(()=>{ if (fs.existsSync(${JSON.stringify(join(dir, `${name}.release`))})) process.exit(0); }, 10);`,
   ].join('');
   return `'${process.execPath}' -e "${script.replaceAll('"', '\\"')}"`;
 }
-const runs = (id: string) => readdirSync(dir).filter((f) => f.startsWith(`${id.replace('/', '_')}.`) && /\.\d+$/.test(f));
+const runs = (id: string) =>
+  readdirSync(dir).filter((f) => f.startsWith(`${id.replace('/', '_')}.`) && /\.\d+$/.test(f));
 const release = (id: string) => writeFileSync(join(dir, `${id.replace('/', '_')}.release`), '');
 
 async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -54,8 +59,16 @@ const a = (id: string, command: string, intervalMs = 10 * M): Assignment => {
 describe('loop runner with real child processes', () => {
   it('starts what is due, never a halted one, never a second copy; the next start is one interval after the last', async () => {
     let clock = 0;
-    runner = createLoopRunner({ now: () => clock, log: (e) => events.push(e), envFor: (x) => ({ REPO_TOKEN: `token-of-${x.repo}` }) });
-    const list = [a('dev@o/a', agent('dev@o/a')), a('dev@o/b', agent('dev@o/b')), a('review@o/a', agent('review@o/a'), 5 * M)];
+    runner = createLoopRunner({
+      now: () => clock,
+      log: (e) => events.push(e),
+      envFor: (x) => ({ REPO_TOKEN: `token-of-${x.repo}` }),
+    });
+    const list = [
+      a('dev@o/a', agent('dev@o/a')),
+      a('dev@o/b', agent('dev@o/b')),
+      a('review@o/a', agent('review@o/a'), 5 * M),
+    ];
     const stateOf = stateOfFrom('n1', { overrides: [haltOverride('dev', 'o/b')] });
     runner.update(list, stateOf);
     expect(events).toEqual([{ type: 'halted', id: 'dev@o/b', reason: 'paused by a human' }]);
@@ -64,7 +77,12 @@ describe('loop runner with real child processes', () => {
     await until('both agents ran', () => runs('dev@o/a').length === 1 && runs('review@o/a').length === 1);
     const env = JSON.parse(readFileSync(join(dir, runs('dev@o/a')[0]!), 'utf8')) as Record<string, string>;
     expect(env).toMatchObject({ FACTORY_ROLE: 'dev', FACTORY_REPO: 'o/a', REPO_TOKEN: 'token-of-o/a' });
-    expect(runner.running().map((r) => r.id).sort()).toEqual(['dev@o/a', 'review@o/a']);
+    expect(
+      runner
+        .running()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['dev@o/a', 'review@o/a']);
 
     // Overdue but still running: no second copy. Nothing else waits, so no due time.
     clock = 20 * M;
@@ -84,7 +102,13 @@ describe('loop runner with real child processes', () => {
   });
 
   it('a repository whose environment cannot be made is not started, and says why', () => {
-    runner = createLoopRunner({ now: () => 0, log: (e) => events.push(e), envFor: () => { throw new Error('o/a: no value for TOKEN'); } });
+    runner = createLoopRunner({
+      now: () => 0,
+      log: (e) => events.push(e),
+      envFor: () => {
+        throw new Error('o/a: no value for TOKEN');
+      },
+    });
     runner.update([a('dev@o/a', agent('dev@o/a'))], stateOfFrom('n1'));
     expect(runner.tick(0).started).toEqual([]);
     expect(events).toEqual([{ type: 'error', id: 'dev@o/a', message: 'not started: o/a: no value for TOKEN' }]);
@@ -94,10 +118,17 @@ describe('loop runner with real child processes', () => {
 
   it('stopHalted: SIGTERM, then SIGKILL after the grace for an agent that ignores it; running ones of other roles are left alone', async () => {
     runner = createLoopRunner({ now: () => 0, log: (e) => events.push(e) });
-    const list = [a('dev@o/a', agent('dev@o/a', { ignoreTerm: true })), a('dev@o/b', agent('dev@o/b')), a('review@o/a', agent('review@o/a'))];
+    const list = [
+      a('dev@o/a', agent('dev@o/a', { ignoreTerm: true })),
+      a('dev@o/b', agent('dev@o/b')),
+      a('review@o/a', agent('review@o/a')),
+    ];
     runner.update(list, stateOfFrom('n1'));
     runner.tick(0);
-    await until('three agents ran', () => runs('dev@o/a').length + runs('dev@o/b').length + runs('review@o/a').length === 3);
+    await until(
+      'three agents ran',
+      () => runs('dev@o/a').length + runs('dev@o/b').length + runs('review@o/a').length === 3,
+    );
 
     runner.update(list, stateOfFrom('n1', { overrides: [haltOverride('dev')] }));
     expect((await runner.stopHalted(300)).sort()).toEqual(['dev@o/a', 'dev@o/b']);
@@ -113,7 +144,7 @@ describe('loop runner with real child processes', () => {
     for (const f of runs('dev@o/a')) expect(alive(Number(f.split('.').at(-1)))).toBe(false);
   });
 
-  it("a run lasts until everything it started has exited, not just its shell: no second copy meanwhile", async () => {
+  it('a run lasts until everything it started has exited, not just its shell: no second copy meanwhile', async () => {
     runner = createLoopRunner({ now: () => 0, log: (e) => events.push(e) });
     // The shell backgrounds the agent and exits at once, as some poll scripts do.
     runner.update([a('dev@o/a', `${agent('dev@o/a')} & exit 0`, M)], stateOfFrom('n1'));
@@ -145,7 +176,12 @@ describe('loop runner with real child processes', () => {
 
   it("appends an agent's output to its log file; first runs spread by id within the spread window", async () => {
     const log = join(dir, 'logs', 'dev@o__a.log');
-    runner = createLoopRunner({ now: () => 1000, log: (e) => events.push(e), logFile: () => log, firstRunSpreadMs: 30_000 });
+    runner = createLoopRunner({
+      now: () => 1000,
+      log: (e) => events.push(e),
+      logFile: () => log,
+      firstRunSpreadMs: 30_000,
+    });
     runner.update([a('dev@o/a', `echo out; echo err >&2`)], stateOfFrom('n1'));
     const due = runner.nextDueAt()!;
     expect(due).toBeGreaterThanOrEqual(1000);

@@ -12,7 +12,13 @@ const dirs: string[] = [];
 
 afterEach(() => {
   // Each child leads its own process group: end the group we started, by its id.
-  for (const child of started.splice(0)) if (child.pid && child.exitCode === null) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const child of started.splice(0))
+    if (child.pid && child.exitCode === null)
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -36,7 +42,8 @@ async function sampleUntil(take: () => Promise<Sample>, done: (s: Sample) => boo
   const deadline = Date.now() + 15_000;
   let last = await take();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; last sample: ${JSON.stringify(last.agents)}`);
+    if (Date.now() > deadline)
+      throw new Error(`gave up waiting for ${what}; last sample: ${JSON.stringify(last.agents)}`);
     await new Promise((r) => setTimeout(r, 50));
     last = await take();
   }
@@ -65,17 +72,31 @@ describe('createProcSampler on this machine', () => {
     const sampler = createProcSampler({ mounts: [] });
     expect((await sampler.sample()).cpuBusyPercent).toBeUndefined();
     // /proc/stat advances in clock ticks: wait (burning CPU) until one has passed.
-    const s = await sampleUntil(() => sampler.sample(), (x) => x.cpuBusyPercent !== undefined, 'a clock tick');
+    const s = await sampleUntil(
+      () => sampler.sample(),
+      (x) => x.cpuBusyPercent !== undefined,
+      'a clock tick',
+    );
     expect(s.cpuBusyPercent).toBeGreaterThanOrEqual(0);
     expect(s.cpuBusyPercent).toBeLessThanOrEqual(100);
   });
 
   it('counts a spawned agent for its role, with the memory of the process tree it starts', async () => {
-    const script = agentScript('fake-dev', `node -e "globalThis.b = Buffer.alloc(${200 * MIB}, 1); setInterval(() => {}, 1000)"`);
-    const sampler = createProcSampler({ mounts: ['/'], roleCommands: { dev: `nice -n 5 ${script} --repo a/b`, review: './fake-review-none.sh', idle: undefined } });
+    const script = agentScript(
+      'fake-dev',
+      `node -e "globalThis.b = Buffer.alloc(${200 * MIB}, 1); setInterval(() => {}, 1000)"`,
+    );
+    const sampler = createProcSampler({
+      mounts: ['/'],
+      roleCommands: { dev: `nice -n 5 ${script} --repo a/b`, review: './fake-review-none.sh', idle: undefined },
+    });
     expect((await sampler.sample()).agents).toEqual({ dev: { count: 0, rssMb: 0 }, review: { count: 0, rssMb: 0 } });
     start(script);
-    const s = await sampleUntil(() => sampler.sample(), (x) => (x.agents?.dev?.rssMb ?? 0) >= 200, 'the agent and its 200 MB child');
+    const s = await sampleUntil(
+      () => sampler.sample(),
+      (x) => (x.agents?.dev?.rssMb ?? 0) >= 200,
+      'the agent and its 200 MB child',
+    );
     expect(s.agents!.dev!.count).toBe(1);
     expect(s.agents!.dev!.rssMb).toBeLessThan(400);
     expect(s.agents!.review).toEqual({ count: 0, rssMb: 0 });
@@ -86,19 +107,35 @@ describe('createProcSampler on this machine', () => {
     const sampler = createProcSampler({ mounts: [], roleCommands: { review: script } });
     const direct = start(script);
     start('/bin/sh', ['-c', `${script}; true`]);
-    await sampleUntil(() => sampler.sample(), (x) => x.agents?.review?.count === 2, 'two review runs');
+    await sampleUntil(
+      () => sampler.sample(),
+      (x) => x.agents?.review?.count === 2,
+      'two review runs',
+    );
     process.kill(-direct.pid!, 'SIGKILL');
-    await sampleUntil(() => sampler.sample(), (x) => x.agents?.review?.count === 1, 'one review run left');
+    await sampleUntil(
+      () => sampler.sample(),
+      (x) => x.agents?.review?.count === 1,
+      'one review run left',
+    );
   });
 
   it('never rejects: an unreadable mount or /proc becomes missing figures and a stated problem', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'sampler-test-proc-'));
     dirs.push(empty);
-    const s = await createProcSampler({ mounts: ['/no/such/mount'], procRoot: empty, roleCommands: { dev: './dev-poll.sh' }, now: () => 42 }).sample();
+    const s = await createProcSampler({
+      mounts: ['/no/such/mount'],
+      procRoot: empty,
+      roleCommands: { dev: './dev-poll.sh' },
+      now: () => 42,
+    }).sample();
     expect(s).toMatchObject({ at: 42, disks: [], agents: { dev: { count: 0, rssMb: 0 } } });
     expect([s.memAvailableMb, s.memTotalMb, s.swapUsedMb, s.load1, s.cores].every(Number.isNaN)).toBe(true);
     expect(s.problems).toEqual([
-      expect.stringContaining('/meminfo'), expect.stringContaining('/loadavg'), expect.stringContaining('/stat'), expect.stringContaining('statfs /no/such/mount'),
+      expect.stringContaining('/meminfo'),
+      expect.stringContaining('/loadavg'),
+      expect.stringContaining('/stat'),
+      expect.stringContaining('statfs /no/such/mount'),
     ]);
   });
 });

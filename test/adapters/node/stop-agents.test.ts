@@ -54,16 +54,43 @@ describe('stopAgentProcesses on real processes', () => {
   });
 
   it.each([
-    { situation: 'a plain agent: SIGTERM is enough', args: ['sleep', '300'], spare: false, by: 'SIGTERM', survives: false },
-    { situation: 'an agent ignoring TERM: SIGKILL after the grace', args: ['sh', '-c', `trap '' TERM; touch "$0"; sleep 300 & wait; sleep 300`, join(tmp, 'trap-ready')], spare: false, by: 'SIGKILL', survives: false },
-    { situation: 'a spared process (the daemon, a protected role): untouched', args: ['sleep', '300'], spare: true, by: undefined, survives: true },
-    { situation: 'factoryctl itself at the top of the tree: untouched', args: [process.execPath, fakeCli], spare: false, by: undefined, survives: true },
+    {
+      situation: 'a plain agent: SIGTERM is enough',
+      args: ['sleep', '300'],
+      spare: false,
+      by: 'SIGTERM',
+      survives: false,
+    },
+    {
+      situation: 'an agent ignoring TERM: SIGKILL after the grace',
+      args: ['sh', '-c', `trap '' TERM; touch "$0"; sleep 300 & wait; sleep 300`, join(tmp, 'trap-ready')],
+      spare: false,
+      by: 'SIGKILL',
+      survives: false,
+    },
+    {
+      situation: 'a spared process (the daemon, a protected role): untouched',
+      args: ['sleep', '300'],
+      spare: true,
+      by: undefined,
+      survives: true,
+    },
+    {
+      situation: 'factoryctl itself at the top of the tree: untouched',
+      args: [process.execPath, fakeCli],
+      spare: false,
+      by: undefined,
+      survives: true,
+    },
   ])('$situation', async ({ args, spare, by, survives }) => {
     const pid = start(args);
     // Set up before the claim: the program runs (exec done), and the trap case has installed its trap.
     await until(`${args[0]} to run`, () => readCmdline(pid).startsWith(args.join('\0')));
     if (args[0] === 'sh') await until('the TERM trap', () => existsSync(join(tmp, 'trap-ready')));
-    const stopped = await stopAgentProcesses([{ role: 'dev', pid, tree: [pid] }], 500, { spared: new Set(spare ? [pid] : []), pollMs: 20 });
+    const stopped = await stopAgentProcesses([{ role: 'dev', pid, tree: [pid] }], 500, {
+      spared: new Set(spare ? [pid] : []),
+      pollMs: 20,
+    });
     expect(stopped.map((s) => s.by)[0]).toBe(by);
     // A signal is delivered, not waited for: a stopped agent is gone soon after, a spared one is still there.
     if (survives) expect(alive(pid)).toBe(true);

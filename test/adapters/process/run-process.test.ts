@@ -12,13 +12,43 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('runProcess: the one process runner (git, the config worker, alarm commands, builds, crontab)', () => {
   // [situation, command, args, options, expected result]
   const rows: [string, string, string[], ProcessOptions, object][] = [
-    ['exit code and both outputs', '/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'], {}, { code: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false }],
+    [
+      'exit code and both outputs',
+      '/bin/sh',
+      ['-c', 'echo out; echo err >&2; exit 3'],
+      {},
+      { code: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false },
+    ],
     ['input on stdin', '/bin/sh', ['-c', 'cat'], { input: 'fed\n' }, { code: 0, stdout: 'fed\n' }],
     ['no input: stdin is empty', '/bin/sh', ['-c', 'cat; echo done'], {}, { code: 0, stdout: 'done\n' }],
-    ['env added to ours, cwd honoured', '/bin/sh', ['-c', 'echo "$RUN_PROCESS_TEST $(pwd)"'], { env: { RUN_PROCESS_TEST: 'set' }, cwd: dir }, { stdout: `set ${dir}\n` }],
-    ['past its bound: killed, said so', '/bin/sh', ['-c', 'sleep 30'], { timeoutMs: 200 }, { timedOut: true, signal: 'SIGKILL' }],
-    ['past its bound in our group: killed too', '/bin/sh', ['-c', 'sleep 30'], { timeoutMs: 200, ownGroup: false }, { timedOut: true }],
-    ['cannot be started: code 127, the error, never a throw', join(dir, 'no-such-program'), [], {}, { code: 127, spawnError: expect.any(Error) }],
+    [
+      'env added to ours, cwd honoured',
+      '/bin/sh',
+      ['-c', 'echo "$RUN_PROCESS_TEST $(pwd)"'],
+      { env: { RUN_PROCESS_TEST: 'set' }, cwd: dir },
+      { stdout: `set ${dir}\n` },
+    ],
+    [
+      'past its bound: killed, said so',
+      '/bin/sh',
+      ['-c', 'sleep 30'],
+      { timeoutMs: 200 },
+      { timedOut: true, signal: 'SIGKILL' },
+    ],
+    [
+      'past its bound in our group: killed too',
+      '/bin/sh',
+      ['-c', 'sleep 30'],
+      { timeoutMs: 200, ownGroup: false },
+      { timedOut: true },
+    ],
+    [
+      'cannot be started: code 127, the error, never a throw',
+      join(dir, 'no-such-program'),
+      [],
+      {},
+      { code: 127, spawnError: expect.any(Error) },
+    ],
   ];
   it.each(rows)('%s', async (_, cmd, args, opts, expected) => {
     expect(await runProcess(cmd, args, opts)).toMatchObject(expected);
@@ -30,7 +60,8 @@ describe('runProcess: the one process runner (git, the config worker, alarm comm
     expect(r.timedOut).toBe(true);
     // A killed process closes its pipes a moment before the kernel marks it dead: watch the group empty.
     const pgid = Number(r.stdout.trim());
-    for (let deadline = Date.now() + 10_000; groupMembers(pgid).length > 0 && Date.now() < deadline; ) await new Promise((done) => setTimeout(done, 10));
+    for (let deadline = Date.now() + 10_000; groupMembers(pgid).length > 0 && Date.now() < deadline;)
+      await new Promise((done) => setTimeout(done, 10));
     expect(groupMembers(pgid)).toEqual([]);
   });
 

@@ -32,7 +32,10 @@ describe('tryLock', () => {
 
   it.each([
     ['its process is gone', () => JSON.stringify({ pid: deadPid(), host: hostname(), nonce: 'n', at: Date.now() })],
-    ['it is older than the bound', () => JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n', at: Date.now() - 61_000 })],
+    [
+      'it is older than the bound',
+      () => JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n', at: Date.now() - 61_000 }),
+    ],
     ['it was torn by a crash', () => '{"pid":12'],
   ])('takes over a lock when %s', (_, content) => {
     const path = lockPath();
@@ -49,7 +52,7 @@ describe('tryLock', () => {
     expect(tryLock(path, opts).acquired).toBe(false);
   });
 
-  it('a release after a takeover leaves the new holder\'s lock alone', () => {
+  it("a release after a takeover leaves the new holder's lock alone", () => {
     const path = lockPath();
     const now = { t: 0 };
     const first = tryLock(path, { staleAfterMs: 1000, now: () => now.t });

@@ -24,7 +24,12 @@ describe('kindOf', () => {
   });
 
   it('a new kind plugs in as one entry, and the first match wins', () => {
-    const assignments = fileKind('assignments', 'factory-state/assignments.yaml', z.strictObject({}), 'which node runs what');
+    const assignments = fileKind(
+      'assignments',
+      'factory-state/assignments.yaml',
+      z.strictObject({}),
+      'which node runs what',
+    );
     const kinds = [...FILE_KINDS, assignments];
     expect(kindOf('factory-state/assignments.yaml', kinds)?.name).toBe('assignments');
     expect(kindOf('factory-state/assignments.yaml')).toBeUndefined();

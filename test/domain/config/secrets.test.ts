@@ -49,7 +49,10 @@ describe('detect: each kind of secret', () => {
     let hits = 0;
     const n = 400;
     for (let i = 0; i < n; i++) {
-      const token = randomBytes(48).toString('base64').replace(/[+/=]/g, '').slice(0, 24 + (i % 41));
+      const token = randomBytes(48)
+        .toString('base64')
+        .replace(/[+/=]/g, '')
+        .slice(0, 24 + (i % 41));
       if (looksRandom(token) || detect(token)) hits++;
     }
     expect(hits / n).toBeGreaterThanOrEqual(0.85);
@@ -58,9 +61,22 @@ describe('detect: each kind of secret', () => {
 
 describe('isSecretKey', () => {
   it.each([
-    ['password', true], ['token', true], ['apiKey', true], ['API_KEY', true], ['api-key', true], ['secret', true],
-    ['clientSecret', true], ['privateKey', true], ['key', true], ['passphrase', true],
-    ['tokenEnv', false], ['webhookSecretEnv', false], ['sortKey', false], ['keepSamples', false], ['maxTokens', false], ['monkey', false],
+    ['password', true],
+    ['token', true],
+    ['apiKey', true],
+    ['API_KEY', true],
+    ['api-key', true],
+    ['secret', true],
+    ['clientSecret', true],
+    ['privateKey', true],
+    ['key', true],
+    ['passphrase', true],
+    ['tokenEnv', false],
+    ['webhookSecretEnv', false],
+    ['sortKey', false],
+    ['keepSamples', false],
+    ['maxTokens', false],
+    ['monkey', false],
   ])('%s -> %s', (key, expected) => {
     expect(isSecretKey(key)).toBe(expected);
   });
@@ -86,7 +102,16 @@ describe('findSecrets: secret-named keys', () => {
   });
 
   it('locates a secret inside a multi-line plain scalar and in a flow sequence', () => {
-    const text = ['steps:', '  - run: >', '      curl -H "Authorization: token', `      ${'c0ffee'.repeat(6)}" https://x`, '  - [a, b, ' + 'ghp_' + 'Zz09'.repeat(9) + ']'].join('\n');
-    expect(findSecrets('ci.yaml', text).map((p) => `${p.line}:${p.col}: ${p.field}`)).toEqual(['4:7: steps.0.run', '5:12: steps.1.2']);
+    const text = [
+      'steps:',
+      '  - run: >',
+      '      curl -H "Authorization: token',
+      `      ${'c0ffee'.repeat(6)}" https://x`,
+      '  - [a, b, ' + 'ghp_' + 'Zz09'.repeat(9) + ']',
+    ].join('\n');
+    expect(findSecrets('ci.yaml', text).map((p) => `${p.line}:${p.col}: ${p.field}`)).toEqual([
+      '4:7: steps.0.run',
+      '5:12: steps.1.2',
+    ]);
   });
 });

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { problemsOf, validateControlRepo, type ControlFile, type ValidationResult } from '../../../src/domain/config/validate.js';
+import {
+  problemsOf,
+  validateControlRepo,
+  type ControlFile,
+  type ValidationResult,
+} from '../../../src/domain/config/validate.js';
 
 const VALID_FACTORY = {
   version: 1,
@@ -12,11 +17,26 @@ const VALID_FACTORY = {
     supervisor: { protected: true },
   },
   nodes: { default: { roles: ['dev', 'review', 'supervisor'] } },
-  policy: { levels: { '1': { memAvailableMb: { halt: 2000, resume: 2500 } }, '2': { diskUsedPercent: { halt: 90, resume: 85 } } } },
+  policy: {
+    levels: {
+      '1': { memAvailableMb: { halt: 2000, resume: 2500 } },
+      '2': { diskUsedPercent: { halt: 90, resume: 85 } },
+    },
+  },
 };
-const VALID_OVERRIDES = { overrides: [{ role: 'dev', action: 'halt', reason: 'disk', by: 'alice', since: '2026-01-01T00:00:00Z' }] };
+const VALID_OVERRIDES = {
+  overrides: [{ role: 'dev', action: 'halt', reason: 'disk', by: 'alice', since: '2026-01-01T00:00:00Z' }],
+};
 
-const PATHS = ['factory.yaml', 'factory-state/overrides.yaml', 'factory-state/halts.yaml', 'repos/presets/labels.yaml', 'repos/acme/web.yaml', 'repos/misplaced.yaml', '.woodpecker/ci.yaml'];
+const PATHS = [
+  'factory.yaml',
+  'factory-state/overrides.yaml',
+  'factory-state/halts.yaml',
+  'repos/presets/labels.yaml',
+  'repos/acme/web.yaml',
+  'repos/misplaced.yaml',
+  '.woodpecker/ci.yaml',
+];
 
 /** Every outcome is well-formed: ok, or located errors; every location lies inside its file. */
 function expectWellFormed(result: ValidationResult, files: ControlFile[]): void {
@@ -33,7 +53,10 @@ function expectWellFormed(result: ValidationResult, files: ControlFile[]): void 
 }
 
 /** A path into a JSON value, and a new value to put there (or undefined to delete it). */
-const mutation = fc.record({ steps: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), value: fc.option(fc.anything(), { nil: undefined }) });
+const mutation = fc.record({
+  steps: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+  value: fc.option(fc.anything(), { nil: undefined }),
+});
 
 function mutate(root: unknown, steps: number[], value: unknown): unknown {
   const copy = structuredClone(root) as Record<string, unknown>;
@@ -67,7 +90,38 @@ describe('validate never throws (property)', () => {
 
   it('on arbitrary text, YAML-ish or not', () => {
     const yamlish = fc
-      .array(fc.constantFrom('roles:', '  dev:', '    haltLevel: ', '\t', '- ', '{', '}', '[', ']', ': ', '"', "'", '&a ', '*a', '!!str ', '? ', '|', '>', '#', '---', '...', '\n', '  ', 'x', '1', 'ghp_', '-----BEGIN '), { maxLength: 60 })
+      .array(
+        fc.constantFrom(
+          'roles:',
+          '  dev:',
+          '    haltLevel: ',
+          '\t',
+          '- ',
+          '{',
+          '}',
+          '[',
+          ']',
+          ': ',
+          '"',
+          "'",
+          '&a ',
+          '*a',
+          '!!str ',
+          '? ',
+          '|',
+          '>',
+          '#',
+          '---',
+          '...',
+          '\n',
+          '  ',
+          'x',
+          '1',
+          'ghp_',
+          '-----BEGIN ',
+        ),
+        { maxLength: 60 },
+      )
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.constantFrom(...PATHS), fc.oneof(fc.string({ maxLength: 300 }), yamlish), (path, text) => {
@@ -83,7 +137,10 @@ describe('validate never throws (property)', () => {
       fc.property(mutation, mutation, ({ steps, value }, other) => {
         const files = [
           { path: 'factory.yaml', text: stringify(mutate(VALID_FACTORY, steps, value)) ?? '' },
-          { path: 'factory-state/overrides.yaml', text: stringify(mutate(VALID_OVERRIDES, other.steps, other.value)) ?? '' },
+          {
+            path: 'factory-state/overrides.yaml',
+            text: stringify(mutate(VALID_OVERRIDES, other.steps, other.value)) ?? '',
+          },
         ];
         expectWellFormed(validateControlRepo(files, { now: 0 }), files);
       }),
@@ -94,11 +151,16 @@ describe('validate never throws (property)', () => {
   it('on text edits of a valid factory.yaml (a character deleted or inserted)', () => {
     const text = stringify(VALID_FACTORY);
     fc.assert(
-      fc.property(fc.nat({ max: text.length }), fc.option(fc.constantFrom(' ', '\t', ':', '-', '"', '{', '\n', 'x', '9'), { nil: undefined }), (at, insert) => {
-        const edited = insert === undefined ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + insert + text.slice(at);
-        const files = [{ path: 'factory.yaml', text: edited }];
-        expectWellFormed(validateControlRepo(files), files);
-      }),
+      fc.property(
+        fc.nat({ max: text.length }),
+        fc.option(fc.constantFrom(' ', '\t', ':', '-', '"', '{', '\n', 'x', '9'), { nil: undefined }),
+        (at, insert) => {
+          const edited =
+            insert === undefined ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + insert + text.slice(at);
+          const files = [{ path: 'factory.yaml', text: edited }];
+          expectWellFormed(validateControlRepo(files), files);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -22,42 +22,64 @@ describe('reportOnce', () => {
   it.each([
     {
       situation: 'a condition that lasts three cycles is reported once',
-      steps: [['halt files', 'halt files: ENOSPC'], ['halt files', 'halt files: ENOSPC'], ['halt files', 'halt files: ENOSPC']] as [string, string | undefined][],
+      steps: [
+        ['halt files', 'halt files: ENOSPC'],
+        ['halt files', 'halt files: ENOSPC'],
+        ['halt files', 'halt files: ENOSPC'],
+      ] as [string, string | undefined][],
       logs: [['halt files: ENOSPC'], [], []],
       kinds: [['halt'], [], []],
       open: 1,
     },
     {
       situation: 'a condition that ends is "fine again", once',
-      steps: [['halt files', 'halt files: ENOSPC'], ['halt files', undefined], ['halt files', undefined]] as [string, string | undefined][],
+      steps: [
+        ['halt files', 'halt files: ENOSPC'],
+        ['halt files', undefined],
+        ['halt files', undefined],
+      ] as [string, string | undefined][],
       logs: [['halt files: ENOSPC'], ['halt files: fine again'], []],
       kinds: [['halt'], ['halt-ok'], []],
       open: 0,
     },
     {
       situation: 'nothing wrong and nothing reported before: silence',
-      steps: [['records', undefined], ['records', undefined]] as [string, string | undefined][],
+      steps: [
+        ['records', undefined],
+        ['records', undefined],
+      ] as [string, string | undefined][],
       logs: [[], []],
       kinds: [[], []],
       open: 0,
     },
     {
       situation: 'a condition whose message changes is reported again, replacing the old one',
-      steps: [['crontab', 'crontab: refused'], ['crontab', 'crontab: no crontab on this machine']] as [string, string | undefined][],
+      steps: [
+        ['crontab', 'crontab: refused'],
+        ['crontab', 'crontab: no crontab on this machine'],
+      ] as [string, string | undefined][],
       logs: [['crontab: refused'], ['crontab: no crontab on this machine']],
       kinds: [['crontab'], ['crontab']],
       open: 1,
     },
     {
       situation: 'topics are independent: one ending does not end the other',
-      steps: [['pull', 'pull failed'], ['sampler', 'sampler failed: EIO'], ['pull', undefined], ['sampler', 'sampler failed: EIO']] as [string, string | undefined][],
+      steps: [
+        ['pull', 'pull failed'],
+        ['sampler', 'sampler failed: EIO'],
+        ['pull', undefined],
+        ['sampler', 'sampler failed: EIO'],
+      ] as [string, string | undefined][],
       logs: [['pull failed'], ['sampler failed: EIO'], ['pull: fine again'], []],
       kinds: [['pull'], ['sampler'], ['pull-ok'], []],
       open: 1,
     },
     {
       situation: "a topic's first word is the journal kind",
-      steps: [['crontab-warning marker repaired', 'crontab: marker repaired'], ['crontab-warning marker repaired', undefined]] as [string, string | undefined][],
+      steps: [
+        ['crontab-warning marker repaired', 'crontab: marker repaired'],
+        ['crontab-warning marker repaired', undefined],
+      ] as [string, string | undefined][],
       logs: [['crontab: marker repaired'], ['crontab-warning marker repaired: fine again']],
       kinds: [['crontab-warning'], ['crontab-warning-ok']],
       open: 0,
@@ -74,6 +96,8 @@ describe('reportOnce', () => {
     const out = reportOnce(before, 'records', 'records: cannot write /run: EROFS', T);
     expect(out.events).toEqual([{ at: AT, kind: 'records', reason: 'records: cannot write /run: EROFS' }]);
     expect(before.size).toBe(0);
-    expect(reportOnce(out.reported, 'records', undefined, T).events).toEqual([{ at: AT, kind: 'records-ok', reason: 'records: fine again' }]);
+    expect(reportOnce(out.reported, 'records', undefined, T).events).toEqual([
+      { at: AT, kind: 'records-ok', reason: 'records: fine again' },
+    ]);
   });
 });

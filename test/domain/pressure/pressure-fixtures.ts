@@ -10,7 +10,12 @@ export const M = 60 * S;
 export const defaultPolicy = (extra: Partial<Record<keyof PolicyOverride, unknown>> = {}): Policy =>
   Policy.parse({ sampleInterval: '5s', hold: '30s', resumeHold: '2m', stabilisation: '5m', ...extra });
 
-export interface Reading { mem?: number; swap?: number; disk?: number; load1?: number }
+export interface Reading {
+  mem?: number;
+  swap?: number;
+  disk?: number;
+  load1?: number;
+}
 
 /** A healthy 8 GB, 2-core machine unless told otherwise; NaN stands for a failed read. */
 export function sample(at: number, r: Reading = {}): Sample {
@@ -19,19 +24,36 @@ export function sample(at: number, r: Reading = {}): Sample {
     memAvailableMb: r.mem ?? 6000,
     memTotalMb: 8000,
     swapUsedMb: r.swap ?? 0,
-    disks: r.disk === undefined ? [{ mount: '/', usedPercent: 40, freeMb: 30_000 }] : Number.isNaN(r.disk) ? [] : [{ mount: '/', usedPercent: r.disk, freeMb: 1000 }],
+    disks:
+      r.disk === undefined
+        ? [{ mount: '/', usedPercent: 40, freeMb: 30_000 }]
+        : Number.isNaN(r.disk)
+          ? []
+          : [{ mount: '/', usedPercent: r.disk, freeMb: 1000 }],
     load1: r.load1 ?? 0.5,
     cores: 2,
   };
 }
 
 /** One step of a scenario: from `from` (inclusive) to `to` (exclusive), a sample every 5 s with these readings. */
-export interface Phase { from: number; to: number; reading?: Reading | 'none' }
+export interface Phase {
+  from: number;
+  to: number;
+  reading?: Reading | 'none';
+}
 
-export interface Tick { at: number; decision: PressureDecision }
+export interface Tick {
+  at: number;
+  decision: PressureDecision;
+}
 
 /** Runs phases through decidePressure, sampling every `every` ms, and returns every decision. */
-export function run(policy: Policy, phases: Phase[], start: PressureState = initialPressureState(), every = 5 * S): Tick[] {
+export function run(
+  policy: Policy,
+  phases: Phase[],
+  start: PressureState = initialPressureState(),
+  every = 5 * S,
+): Tick[] {
   const ticks: Tick[] = [];
   let state = start;
   for (const phase of phases) {
@@ -46,5 +68,6 @@ export function run(policy: Policy, phases: Phase[], start: PressureState = init
 }
 
 /** The moments the level changed, as [time, level]. */
-export const changes = (ticks: Tick[]): [number, number][] => ticks.filter((t) => t.decision.changed).map((t) => [t.at, t.decision.level]);
+export const changes = (ticks: Tick[]): [number, number][] =>
+  ticks.filter((t) => t.decision.changed).map((t) => [t.at, t.decision.level]);
 export const last = (ticks: Tick[]): Tick => ticks[ticks.length - 1]!;

@@ -21,6 +21,8 @@ describe('rolesHaltedAtLevel', () => {
   });
 
   it('a role named supervisor is never halted, even when the config forgets protected: true', () => {
-    expect(rolesHaltedAtLevel(3, { supervisor: RoleConfig.parse({}), dev: RoleConfig.parse({ haltLevel: 1 }) })).toEqual(['dev']);
+    expect(
+      rolesHaltedAtLevel(3, { supervisor: RoleConfig.parse({}), dev: RoleConfig.parse({ haltLevel: 1 }) }),
+    ).toEqual(['dev']);
   });
 });

@@ -31,7 +31,24 @@ describe('env file', () => {
   });
 
   it('takes the environment first, then the file; reports missing names', () => {
-    const r = repoEnvironment('o/r', ['A', 'B', 'C'], new Map([['B', 'file'], ['A', 'file'], ['D', 'd']]), { A: 'env' });
-    expect(r).toEqual({ vars: [['FACTORY_REPO', 'o/r'], ['A', 'env'], ['B', 'file'], ['D', 'd']], missing: ['C'] });
+    const r = repoEnvironment(
+      'o/r',
+      ['A', 'B', 'C'],
+      new Map([
+        ['B', 'file'],
+        ['A', 'file'],
+        ['D', 'd'],
+      ]),
+      { A: 'env' },
+    );
+    expect(r).toEqual({
+      vars: [
+        ['FACTORY_REPO', 'o/r'],
+        ['A', 'env'],
+        ['B', 'file'],
+        ['D', 'd'],
+      ],
+      missing: ['C'],
+    });
   });
 });

@@ -6,7 +6,9 @@ const FORGE = { forge: 'codeberg' };
 
 /** presets by name + the repo file; returns the resolution of "o/r". */
 function resolve(presets: Files, repo: Record<string, unknown>) {
-  const layers = new Map<string, Layer>(Object.entries(presets).map(([n, v]) => [n, { file: `repos/presets/${n}.yaml`, value: v }]));
+  const layers = new Map<string, Layer>(
+    Object.entries(presets).map(([n, v]) => [n, { file: `repos/presets/${n}.yaml`, value: v }]),
+  );
   return resolveRepo('o/r', { file: 'repos/o/r.yaml', value: repo }, layers);
 }
 function ok(presets: Files, repo: Record<string, unknown>) {
@@ -17,45 +19,129 @@ function ok(presets: Files, repo: Record<string, unknown>) {
 
 describe('deep merge of objects', () => {
   it.each([
-    ['repo scalar wins over preset', { p: { ...FORGE, tokenEnv: 'A' } }, { extends: ['p'], tokenEnv: 'B' }, 'tokenEnv', 'B'],
-    ['preset value kept when the repo is silent', { p: { ...FORGE, tokenEnv: 'A' } }, { extends: ['p'] }, 'tokenEnv', 'A'],
-    ['nested objects merge field by field', { p: { ...FORGE, prune: { labels: true } } }, { extends: ['p'], prune: { branchProtection: true } }, 'prune', { labels: true, branchProtection: true }],
+    [
+      'repo scalar wins over preset',
+      { p: { ...FORGE, tokenEnv: 'A' } },
+      { extends: ['p'], tokenEnv: 'B' },
+      'tokenEnv',
+      'B',
+    ],
+    [
+      'preset value kept when the repo is silent',
+      { p: { ...FORGE, tokenEnv: 'A' } },
+      { extends: ['p'] },
+      'tokenEnv',
+      'A',
+    ],
+    [
+      'nested objects merge field by field',
+      { p: { ...FORGE, prune: { labels: true } } },
+      { extends: ['p'], prune: { branchProtection: true } },
+      'prune',
+      { labels: true, branchProtection: true },
+    ],
     ['later preset wins over earlier', { a: { forge: 'a' }, b: { forge: 'b' } }, { extends: ['a', 'b'] }, 'forge', 'b'],
-    ['$replace on an object drops inherited fields', { p: { ...FORGE, ci: { server: 'w', repoId: 1, tokenEnv: 'CI_A' } } }, { extends: ['p'], ci: { $replace: true, server: 'w', repoId: 2 } }, 'ci', { server: 'w', repoId: 2 }],
-    ['plain lists replace whole', { p: { ...FORGE, branchProtection: [{ branch: 'main', requiredStatusChecks: ['a', 'b'] }] } }, { extends: ['p'], branchProtection: [{ branch: 'main', requiredStatusChecks: ['c'] }] }, 'branchProtection', [{ branch: 'main', requiredApprovals: 0, requiredStatusChecks: ['c'] }]],
-    ['env.vars merge as a set', { p: { ...FORGE, env: { vars: ['A', 'B'] } } }, { extends: ['p'], env: { vars: ['B', 'C'] } }, 'env', { vars: ['A', 'B', 'C'] }],
-    ['!NAME drops an inherited variable', { p: { ...FORGE, env: { vars: ['A', 'B'] } } }, { extends: ['p'], env: { vars: ['!A'] } }, 'env', { vars: ['B'] }],
+    [
+      '$replace on an object drops inherited fields',
+      { p: { ...FORGE, ci: { server: 'w', repoId: 1, tokenEnv: 'CI_A' } } },
+      { extends: ['p'], ci: { $replace: true, server: 'w', repoId: 2 } },
+      'ci',
+      { server: 'w', repoId: 2 },
+    ],
+    [
+      'plain lists replace whole',
+      { p: { ...FORGE, branchProtection: [{ branch: 'main', requiredStatusChecks: ['a', 'b'] }] } },
+      { extends: ['p'], branchProtection: [{ branch: 'main', requiredStatusChecks: ['c'] }] },
+      'branchProtection',
+      [{ branch: 'main', requiredApprovals: 0, requiredStatusChecks: ['c'] }],
+    ],
+    [
+      'env.vars merge as a set',
+      { p: { ...FORGE, env: { vars: ['A', 'B'] } } },
+      { extends: ['p'], env: { vars: ['B', 'C'] } },
+      'env',
+      { vars: ['A', 'B', 'C'] },
+    ],
+    [
+      '!NAME drops an inherited variable',
+      { p: { ...FORGE, env: { vars: ['A', 'B'] } } },
+      { extends: ['p'], env: { vars: ['!A'] } },
+      'env',
+      { vars: ['B'] },
+    ],
   ])('%s', (_name, presets, repo, key, expected) => {
     expect((ok(presets as Files, repo).config as Record<string, unknown>)[key]).toEqual(expected);
   });
 });
 
 const L = (name: string, color: string, extra: Record<string, unknown> = {}) => ({ name, color, ...extra });
-const labelsOf = (presets: Files, repo: Record<string, unknown>) => ok(presets, repo).config.labels.map((l) => `${l.name}:${l.color}:${l.description}`);
+const labelsOf = (presets: Files, repo: Record<string, unknown>) =>
+  ok(presets, repo).config.labels.map((l) => `${l.name}:${l.color}:${l.description}`);
 
 describe('keyed lists: labels by name, rules by branch, practices by id, agents by role', () => {
-  const base = { ...FORGE, labels: [L('bug', 'ff0000', { description: 'broken' }), L('ready', '00ff00'), L('wontfix', 'ffffff')] };
+  const base = {
+    ...FORGE,
+    labels: [L('bug', 'ff0000', { description: 'broken' }), L('ready', '00ff00'), L('wontfix', 'ffffff')],
+  };
   it.each([
-    ['a new label is appended', { extends: ['p'], labels: [L('docs', '0000ff')] }, ['bug:ff0000:broken', 'ready:00ff00:', 'wontfix:ffffff:', 'docs:0000ff:']],
-    ['same name merges fields, keeps position', { extends: ['p'], labels: [{ name: 'bug', color: 'aa0000' }] }, ['bug:aa0000:broken', 'ready:00ff00:', 'wontfix:ffffff:']],
-    ['$remove drops an inherited label', { extends: ['p'], labels: [{ name: 'wontfix', $remove: true }] }, ['bug:ff0000:broken', 'ready:00ff00:']],
-    ['$replace drops inherited fields of the entry', { extends: ['p'], labels: [{ name: 'bug', color: 'aa0000', $replace: true }] }, ['bug:aa0000:', 'ready:00ff00:', 'wontfix:ffffff:']],
+    [
+      'a new label is appended',
+      { extends: ['p'], labels: [L('docs', '0000ff')] },
+      ['bug:ff0000:broken', 'ready:00ff00:', 'wontfix:ffffff:', 'docs:0000ff:'],
+    ],
+    [
+      'same name merges fields, keeps position',
+      { extends: ['p'], labels: [{ name: 'bug', color: 'aa0000' }] },
+      ['bug:aa0000:broken', 'ready:00ff00:', 'wontfix:ffffff:'],
+    ],
+    [
+      '$remove drops an inherited label',
+      { extends: ['p'], labels: [{ name: 'wontfix', $remove: true }] },
+      ['bug:ff0000:broken', 'ready:00ff00:'],
+    ],
+    [
+      '$replace drops inherited fields of the entry',
+      { extends: ['p'], labels: [{ name: 'bug', color: 'aa0000', $replace: true }] },
+      ['bug:aa0000:', 'ready:00ff00:', 'wontfix:ffffff:'],
+    ],
   ])('%s', (_name, repo, expected) => {
     expect(labelsOf({ p: base }, repo)).toEqual(expected);
   });
 
   it('branch protection rules merge by branch', () => {
     const r = ok(
-      { p: { ...FORGE, branchProtection: [{ branch: 'main', requiredApprovals: 1, requiredStatusChecks: ['ci'] }, { branch: 'release/*', requiredApprovals: 2 }] } },
-      { extends: ['p'], branchProtection: [{ branch: 'main', requiredApprovals: 2 }, { branch: 'release/*', $remove: true }] },
+      {
+        p: {
+          ...FORGE,
+          branchProtection: [
+            { branch: 'main', requiredApprovals: 1, requiredStatusChecks: ['ci'] },
+            { branch: 'release/*', requiredApprovals: 2 },
+          ],
+        },
+      },
+      {
+        extends: ['p'],
+        branchProtection: [
+          { branch: 'main', requiredApprovals: 2 },
+          { branch: 'release/*', $remove: true },
+        ],
+      },
     );
     expect(r.config.branchProtection).toEqual([{ branch: 'main', requiredApprovals: 2, requiredStatusChecks: ['ci'] }]);
   });
 
   it.each([
     ['bare path is {id: base name, file}', [], [{ id: 'testing', file: 'practices/testing.md' }]],
-    ['append adds to the inherited practice', [{ id: 'testing', append: 'run npm test' }], [{ id: 'testing', file: 'practices/testing.md', append: 'run npm test' }]],
-    ['text replaces an inherited file', [{ id: 'testing', text: 'use vitest' }], [{ id: 'testing', text: 'use vitest' }]],
+    [
+      'append adds to the inherited practice',
+      [{ id: 'testing', append: 'run npm test' }],
+      [{ id: 'testing', file: 'practices/testing.md', append: 'run npm test' }],
+    ],
+    [
+      'text replaces an inherited file',
+      [{ id: 'testing', text: 'use vitest' }],
+      [{ id: 'testing', text: 'use vitest' }],
+    ],
     ['$remove drops it', [{ id: 'testing', $remove: true }], []],
   ])('practices: %s', (_name, own, expected) => {
     const r = ok({ p: { ...FORGE, practices: ['practices/testing.md'] } }, { extends: ['p'], practices: own });
@@ -63,11 +149,37 @@ describe('keyed lists: labels by name, rules by branch, practices by id, agents 
   });
 
   it.each([
-    ['fields merge', { dev: { weight: 3 } }, { dev: { enabled: true, command: './dev-poll.sh', weight: 3 }, review: { enabled: true, command: './review-poll.sh', weight: 1 } }],
-    ['$remove drops a role', { review: { $remove: true } }, { dev: { enabled: true, command: './dev-poll.sh', weight: 1 } }],
-    ['nested schedule merges', { dev: { schedule: { max: '1h' } } }, { dev: { enabled: true, command: './dev-poll.sh', weight: 1, schedule: { min: '5m', max: '1h' } }, review: { enabled: true, command: './review-poll.sh', weight: 1 } }],
+    [
+      'fields merge',
+      { dev: { weight: 3 } },
+      {
+        dev: { enabled: true, command: './dev-poll.sh', weight: 3 },
+        review: { enabled: true, command: './review-poll.sh', weight: 1 },
+      },
+    ],
+    [
+      '$remove drops a role',
+      { review: { $remove: true } },
+      { dev: { enabled: true, command: './dev-poll.sh', weight: 1 } },
+    ],
+    [
+      'nested schedule merges',
+      { dev: { schedule: { max: '1h' } } },
+      {
+        dev: { enabled: true, command: './dev-poll.sh', weight: 1, schedule: { min: '5m', max: '1h' } },
+        review: { enabled: true, command: './review-poll.sh', weight: 1 },
+      },
+    ],
   ])('agents: %s', (_name, own, expected) => {
-    const presets = { p: { ...FORGE, agents: { dev: { command: './dev-poll.sh', schedule: { min: '5m', max: '30m' } }, review: { command: './review-poll.sh' } } } };
+    const presets = {
+      p: {
+        ...FORGE,
+        agents: {
+          dev: { command: './dev-poll.sh', schedule: { min: '5m', max: '30m' } },
+          review: { command: './review-poll.sh' },
+        },
+      },
+    };
     if (_name !== 'nested schedule merges') delete (presets.p.agents.dev as { schedule?: unknown }).schedule;
     expect(ok(presets, { extends: ['p'], agents: own }).config.agents).toEqual(expected);
   });
@@ -100,7 +212,12 @@ describe('nested presets, cycles, missing presets', () => {
     ['self cycle', { a: { extends: ['a'] } }, ['a'], 'preset cycle: o/r -> a -> a'],
     ['two-step cycle', { a: { extends: ['b'] }, b: { extends: ['a'] } }, ['a'], 'preset cycle: o/r -> a -> b -> a'],
     ['missing preset', {}, ['nope'], 'missing preset "nope" (no repos/presets/nope.yaml), via o/r -> nope'],
-    ['missing nested preset', { a: { extends: ['gone'] } }, ['a'], 'missing preset "gone" (no repos/presets/gone.yaml), via o/r -> a -> gone'],
+    [
+      'missing nested preset',
+      { a: { extends: ['gone'] } },
+      ['a'],
+      'missing preset "gone" (no repos/presets/gone.yaml), via o/r -> a -> gone',
+    ],
   ])('%s is an error naming the chain', (_name, presets, ext, message) => {
     const r = resolve(presets as Files, { ...FORGE, extends: ext });
     expect(r.ok).toBe(false);

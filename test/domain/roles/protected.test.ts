@@ -6,7 +6,7 @@ describe('the one protected-role rule', () => {
     ['the supervisor, marked', 'supervisor', { protected: true }, true],
     ['the supervisor, unmarked', 'supervisor', { protected: false }, true],
     ['the supervisor, not in factory.yaml at all', 'supervisor', undefined, true],
-    ['the node daemon\'s role, unmarked', 'node', {}, true],
+    ["the node daemon's role, unmarked", 'node', {}, true],
     ['any role marked protected: true', 'gardener', { protected: true }, true],
     ['dev, unmarked', 'dev', { protected: false }, false],
     ['an unknown role', 'dev', undefined, false],
@@ -16,6 +16,8 @@ describe('the one protected-role rule', () => {
 
   it('lists the protected roles a config names, marked or not', () => {
     expect(NEVER_HALTED).toEqual(['supervisor', 'node']);
-    expect(protectedRoleNames({ dev: {}, review: { protected: false }, supervisor: {}, gardener: { protected: true } })).toEqual(['supervisor', 'gardener']);
+    expect(
+      protectedRoleNames({ dev: {}, review: { protected: false }, supervisor: {}, gardener: { protected: true } }),
+    ).toEqual(['supervisor', 'gardener']);
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Alarm, AlarmsFile } from '../../../src/domain/config/alarm-schema.js';
 import { addAlarm, alarmId, removeAlarms, renderAlarmsYaml } from '../../../src/domain/supervisor/alarms-edit.js';
-import { alarmTargetKey, alarmTargets, evaluateAlarms, type ObservedTargets } from '../../../src/domain/supervisor/alarms-evaluate.js';
+import {
+  alarmTargetKey,
+  alarmTargets,
+  evaluateAlarms,
+  type ObservedTargets,
+} from '../../../src/domain/supervisor/alarms-evaluate.js';
 import { nextWake } from '../../../src/domain/supervisor/next-wake.js';
 
 const T0 = Date.parse('2025-03-01T08:00:00Z');
@@ -11,7 +16,13 @@ const by = { createdBy: 'alice', createdAt: '2025-03-01T07:00:00Z' };
 const pipeline = Alarm.parse({ id: 'pipeline-940', kind: 'pipeline', number: 940, command: 'notify-send done', ...by });
 const pull = Alarm.parse({ id: 'pull-acme-app-12', kind: 'pull', repo: 'acme/app', number: 12, ...by });
 const issue = Alarm.parse({ id: 'issue-acme-app-7', kind: 'issue', repo: 'acme/app', number: 7, ...by });
-const time = Alarm.parse({ id: 'time-0830', kind: 'time', at: '2025-03-01T08:30:00Z', note: 'check the release', ...by });
+const time = Alarm.parse({
+  id: 'time-0830',
+  kind: 'time',
+  at: '2025-03-01T08:30:00Z',
+  note: 'check the release',
+  ...by,
+});
 const ALL = [pipeline, pull, issue, time];
 
 describe('alarm schema', () => {
@@ -19,8 +30,16 @@ describe('alarm schema', () => {
     [{ kind: 'time', ...by, id: 'a' }, 'at', 'a time alarm needs `at`'],
     [{ kind: 'pipeline', ...by, id: 'a' }, 'number', 'a pipeline alarm needs `number`'],
     [{ kind: 'pull', number: 3, ...by, id: 'a' }, 'repo', 'a pull alarm needs `repo`'],
-    [{ kind: 'issue', number: 3, repo: 'a/b', at: '2025-03-01T08:00:00Z', ...by, id: 'a' }, 'at', 'a issue alarm takes no `at`'],
-    [{ kind: 'pipeline', number: 3, ...by, id: 'Bad Id' }, 'id', 'an id: lower case letters, digits, dot, dash, underscore'],
+    [
+      { kind: 'issue', number: 3, repo: 'a/b', at: '2025-03-01T08:00:00Z', ...by, id: 'a' },
+      'at',
+      'a issue alarm takes no `at`',
+    ],
+    [
+      { kind: 'pipeline', number: 3, ...by, id: 'Bad Id' },
+      'id',
+      'an id: lower case letters, digits, dot, dash, underscore',
+    ],
   ])('rejects %o at %s', (input, field, message) => {
     const r = Alarm.safeParse(input);
     expect(r.success).toBe(false);
@@ -28,7 +47,9 @@ describe('alarm schema', () => {
   });
 
   it('rejects duplicate ids in alarms.yaml and accepts an empty file', () => {
-    expect(AlarmsFile.safeParse({ alarms: [pipeline, pipeline] }).error!.issues[0]!.message).toBe('duplicate alarm id "pipeline-940"');
+    expect(AlarmsFile.safeParse({ alarms: [pipeline, pipeline] }).error!.issues[0]!.message).toBe(
+      'duplicate alarm id "pipeline-940"',
+    );
     expect(AlarmsFile.parse({})).toEqual({ alarms: [] });
   });
 });
@@ -38,11 +59,26 @@ describe('evaluateAlarms', () => {
     ['nothing observed yet: everything waits', {}, T0, []],
     ['pipeline still running', { 'pipeline:*#940': { kind: 'pipeline', status: 'running' } }, T0, []],
     ['pipeline pending', { 'pipeline:*#940': { kind: 'pipeline', status: 'pending' } }, T0, []],
-    ...['success', 'failure', 'killed', 'error', 'declined', 'skipped'].map((status): [string, ObservedTargets, number, string[]] => [
-      `pipeline ${status}`, { 'pipeline:*#940': { kind: 'pipeline', status } }, T0, [`pipeline #940 finished: ${status}`],
-    ]),
-    ['PR merged', { 'pull:acme/app#12': { kind: 'pull', state: 'closed', merged: true } }, T0, ['PR #12 of acme/app merged']],
-    ['PR closed', { 'pull:acme/app#12': { kind: 'pull', state: 'closed', merged: false } }, T0, ['PR #12 of acme/app closed without merging']],
+    ...['success', 'failure', 'killed', 'error', 'declined', 'skipped'].map(
+      (status): [string, ObservedTargets, number, string[]] => [
+        `pipeline ${status}`,
+        { 'pipeline:*#940': { kind: 'pipeline', status } },
+        T0,
+        [`pipeline #940 finished: ${status}`],
+      ],
+    ),
+    [
+      'PR merged',
+      { 'pull:acme/app#12': { kind: 'pull', state: 'closed', merged: true } },
+      T0,
+      ['PR #12 of acme/app merged'],
+    ],
+    [
+      'PR closed',
+      { 'pull:acme/app#12': { kind: 'pull', state: 'closed', merged: false } },
+      T0,
+      ['PR #12 of acme/app closed without merging'],
+    ],
     ['PR open', { 'pull:acme/app#12': { kind: 'pull', state: 'open', merged: false } }, T0, []],
     ['issue closed', { 'issue:acme/app#7': { kind: 'issue', state: 'closed' } }, T0, ['issue #7 of acme/app closed']],
     ['target deleted', { 'issue:acme/app#7': { kind: 'missing' } }, T0, ['issue #7 of acme/app no longer exists']],
@@ -63,7 +99,10 @@ describe('evaluateAlarms', () => {
 
   it('lists each target to look up once', () => {
     const twin = { ...pipeline, id: 'other' };
-    expect(alarmTargets([pipeline, twin, pull, time]).map((t) => t.key)).toEqual(['pipeline:*#940', 'pull:acme/app#12']);
+    expect(alarmTargets([pipeline, twin, pull, time]).map((t) => t.key)).toEqual([
+      'pipeline:*#940',
+      'pull:acme/app#12',
+    ]);
     expect(alarmTargetKey(pull)).toBe('pull:acme/app#12');
   });
 });
@@ -72,9 +111,24 @@ describe('nextWake', () => {
   it.each<[string, Alarm[], number, string]>([
     ['no alarms: the tuned interval', [], T0 + 15 * MIN, 'tuned interval of 15m'],
     ['a pipeline alarm: the alarm poll', [pipeline], T0 + 30_000, '1 alarm polled every 30s'],
-    ['a time alarm before the interval', [{ ...time, at: '2025-03-01T08:05:00Z' }], T0 + 5 * MIN, 'alarm time-0830 at 2025-03-01 08:05 UTC'],
-    ['a time alarm after the interval', [{ ...time, at: '2025-03-01T09:00:00Z' }], T0 + 15 * MIN, 'tuned interval of 15m'],
-    ['an overdue time alarm: now', [{ ...time, at: '2025-03-01T07:00:00Z' }], T0, 'alarm time-0830 at 2025-03-01 07:00 UTC'],
+    [
+      'a time alarm before the interval',
+      [{ ...time, at: '2025-03-01T08:05:00Z' }],
+      T0 + 5 * MIN,
+      'alarm time-0830 at 2025-03-01 08:05 UTC',
+    ],
+    [
+      'a time alarm after the interval',
+      [{ ...time, at: '2025-03-01T09:00:00Z' }],
+      T0 + 15 * MIN,
+      'tuned interval of 15m',
+    ],
+    [
+      'an overdue time alarm: now',
+      [{ ...time, at: '2025-03-01T07:00:00Z' }],
+      T0,
+      'alarm time-0830 at 2025-03-01 07:00 UTC',
+    ],
   ])('%s', (_name, alarms, at, reason) => {
     expect(nextWake(15 * MIN, alarms, 30_000, T0)).toEqual({ at, reason });
   });

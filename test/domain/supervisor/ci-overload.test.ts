@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { CiOverload } from '../../../src/domain/config/supervisor-schema.js';
-import { decideCiOverload, type CiOverloadState, type CiQueueObservation } from '../../../src/domain/supervisor/ci-overload.js';
-import { ciOverloadStateFromHalts, withCiOverloadHalts, CI_OVERLOAD_BY } from '../../../src/domain/supervisor/ci-overload-halts.js';
+import {
+  decideCiOverload,
+  type CiOverloadState,
+  type CiQueueObservation,
+} from '../../../src/domain/supervisor/ci-overload.js';
+import {
+  ciOverloadStateFromHalts,
+  withCiOverloadHalts,
+  CI_OVERLOAD_BY,
+} from '../../../src/domain/supervisor/ci-overload-halts.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T08:00:00Z');
 // review halts at 10 pending or 30m, dev at 20 or 1h, resume below half of each.
 const CFG = CiOverload.parse({});
-const q = (pendingCount: number, oldestMin = 1): CiQueueObservation => ({ pendingCount, oldestPendingAgeMs: oldestMin * MIN });
+const q = (pendingCount: number, oldestMin = 1): CiQueueObservation => ({
+  pendingCount,
+  oldestPendingAgeMs: oldestMin * MIN,
+});
 const FAILED: CiQueueObservation = { error: 'woodpecker: 503 Service Unavailable' };
 
 /** Feeds one observation a minute and returns the halted roles after each. */
@@ -28,9 +39,21 @@ describe('decideCiOverload', () => {
     ['old pending pipeline alone halts review', [q(1, 29), q(1, 30)], ['-', 'review']],
     ['very old pending pipeline halts dev', [q(1, 61)], ['review+dev']],
     // hysteresis: under the limit but above half of it keeps the halt
-    ['no resume between resume threshold and limit', [q(12), q(9), q(6), q(5), q(4)], ['review', 'review', 'review', 'review', '-']],
-    ['resume in reverse order, one level per decision', [q(25), q(15), q(9), q(0), q(0)], ['review+dev', 'review+dev', 'review', '-', '-']],
-    ['oscillating around the limit does not flap', [q(10), q(9), q(10), q(9), q(10), q(9)], ['review', 'review', 'review', 'review', 'review', 'review']],
+    [
+      'no resume between resume threshold and limit',
+      [q(12), q(9), q(6), q(5), q(4)],
+      ['review', 'review', 'review', 'review', '-'],
+    ],
+    [
+      'resume in reverse order, one level per decision',
+      [q(25), q(15), q(9), q(0), q(0)],
+      ['review+dev', 'review+dev', 'review', '-', '-'],
+    ],
+    [
+      'oscillating around the limit does not flap',
+      [q(10), q(9), q(10), q(9), q(10), q(9)],
+      ['review', 'review', 'review', 'review', 'review', 'review'],
+    ],
     ['age must drain too', [q(2, 35), q(2, 20), q(2, 14)], ['review', 'review', '-']],
   ])('%s', (_name, observations, expected) => {
     expect(run(observations).map((r) => r.halted)).toEqual(expected);
@@ -40,7 +63,9 @@ describe('decideCiOverload', () => {
     const r = run([q(12), FAILED, FAILED, q(0), undefined, q(0)]);
     expect(r.map((x) => x.halted)).toEqual(['review', 'review', 'review', '-', '-', '-']);
     expect(r[1]).toMatchObject({ changed: false, missing: true });
-    expect(r[1]!.reason).toBe('CI queue unknown (woodpecker: 503 Service Unavailable): keeping the previous decision, review halted factory-wide');
+    expect(r[1]!.reason).toBe(
+      'CI queue unknown (woodpecker: 503 Service Unavailable): keeping the previous decision, review halted factory-wide',
+    );
     expect(run([q(0), FAILED, undefined]).map((x) => x.halted)).toEqual(['-', '-', '-']);
   });
 
@@ -53,15 +78,23 @@ describe('decideCiOverload', () => {
   it('changes only when the decision changes, with a reason that carries the figures', () => {
     const r = run([q(12, 3), q(11), q(3, 2)]);
     expect(r.map((x) => x.changed)).toEqual([true, false, true]);
-    expect(r[0]!.reason).toBe('CI queue past the review limit (12 pending, the oldest waiting 3m; limit 10 pending or 30m): review halted factory-wide');
-    expect(r[2]!.reason).toBe('CI queue drained (3 pending, the oldest waiting 2m; below 5 pending and 15m): review resumes');
+    expect(r[0]!.reason).toBe(
+      'CI queue past the review limit (12 pending, the oldest waiting 3m; limit 10 pending or 30m): review halted factory-wide',
+    );
+    expect(r[2]!.reason).toBe(
+      'CI queue drained (3 pending, the oldest waiting 2m; below 5 pending and 15m): review resumes',
+    );
   });
 
   it('round-trips through halts.yaml and leaves other halts alone', () => {
     const other = { role: 'dev', node: 'vps2', reason: 'disk', by: 'alice', since: '2025-03-01T07:00:00Z' };
     const d = decideCiOverload(undefined, q(30), CFG, T0);
     const halts = withCiOverloadHalts([other], d.state);
-    expect(halts.map((h) => [h.role, h.by])).toEqual([['dev', 'alice'], ['review', CI_OVERLOAD_BY], ['dev', CI_OVERLOAD_BY]]);
+    expect(halts.map((h) => [h.role, h.by])).toEqual([
+      ['dev', 'alice'],
+      ['review', CI_OVERLOAD_BY],
+      ['dev', CI_OVERLOAD_BY],
+    ]);
     const back = ciOverloadStateFromHalts(halts)!;
     expect(back).toEqual({ level: 2, reason: d.state.reason, since: T0 });
     const resumed = decideCiOverload(back, q(0), CFG, T0 + MIN);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decideLease, nextLeaseLook, parseLease, renderLease, type Lease, type LeaseDecision } from '../../../src/domain/supervisor/lease.js';
+import {
+  decideLease,
+  nextLeaseLook,
+  parseLease,
+  renderLease,
+  type Lease,
+  type LeaseDecision,
+} from '../../../src/domain/supervisor/lease.js';
 
 const SEC = 1000;
 const NOW = Date.parse('2026-03-02T08:00:00Z');
@@ -13,9 +20,9 @@ describe('decideLease: (observed lease, me, now) -> acquire | renew | standby', 
     ['ours, at the renewal margin: due', held('me', 3, 60 * SEC), { action: 'renew', epoch: 3, due: true }],
     ['ours, a second left: due', held('me', 3, SEC), { action: 'renew', epoch: 3, due: true }],
     ['ours but expired: re-taken as a new term', held('me', 3, 0), { action: 'acquire', epoch: 4 }],
-    ['another\'s, valid: stand by', held('vps-b', 7, SEC), { action: 'standby', epoch: 7 }],
-    ['another\'s, expiring this very ms: take it over', held('vps-b', 7, 0), { action: 'acquire', epoch: 8 }],
-    ['another\'s, long expired: take it over', held('vps-b', 7, -3_600 * SEC), { action: 'acquire', epoch: 8 }],
+    ["another's, valid: stand by", held('vps-b', 7, SEC), { action: 'standby', epoch: 7 }],
+    ["another's, expiring this very ms: take it over", held('vps-b', 7, 0), { action: 'acquire', epoch: 8 }],
+    ["another's, long expired: take it over", held('vps-b', 7, -3_600 * SEC), { action: 'acquire', epoch: 8 }],
   ])('%s', (_what, observed, expected) => {
     const d = decideLease(observed, 'me', NOW, POLICY);
     expect(d.action).toBe(expected.action);
@@ -48,7 +55,12 @@ describe('lease.json', () => {
     const l = held('vps-a', 12, 120 * SEC);
     expect(parseLease(renderLease(l))).toEqual(l);
   });
-  it.each([['empty', ''], ['torn', '{"holder":"vps-a","ep'], ['foreign', '{"holder":1,"epoch":2,"expiresAt":"x"}'], ['fractional epoch', '{"holder":"a","epoch":1.5,"expiresAt":"2026-03-02T08:00:00Z"}']])('%s reads as no lease (the CAS still guards the ref)', (_what, text) => {
+  it.each([
+    ['empty', ''],
+    ['torn', '{"holder":"vps-a","ep'],
+    ['foreign', '{"holder":1,"epoch":2,"expiresAt":"x"}'],
+    ['fractional epoch', '{"holder":"a","epoch":1.5,"expiresAt":"2026-03-02T08:00:00Z"}'],
+  ])('%s reads as no lease (the CAS still guards the ref)', (_what, text) => {
     expect(parseLease(text)).toBeUndefined();
   });
 });

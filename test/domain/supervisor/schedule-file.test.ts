@@ -3,12 +3,20 @@ import { parse } from 'yaml';
 import { FactoryConfig } from '../../../src/domain/config/factory-schema.js';
 import { ScheduleFile } from '../../../src/domain/config/schedule-schema.js';
 import { NO_ACTIVITY } from '../../../src/domain/supervisor/activity.js';
-import { renderScheduleYaml, scheduleBounds, scheduleStateFromFile } from '../../../src/domain/supervisor/schedule-file.js';
+import {
+  renderScheduleYaml,
+  scheduleBounds,
+  scheduleStateFromFile,
+} from '../../../src/domain/supervisor/schedule-file.js';
 import { EMPTY_SCHEDULE, tuneSchedule } from '../../../src/domain/supervisor/schedule-tune.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T08:00:00Z');
-const BOUNDS = { dev: { minMs: 2 * MIN, maxMs: 60 * MIN }, supervisor: { minMs: MIN, maxMs: 15 * MIN }, review: { minMs: 90_000, maxMs: 15 * MIN } };
+const BOUNDS = {
+  dev: { minMs: 2 * MIN, maxMs: 60 * MIN },
+  supervisor: { minMs: MIN, maxMs: 15 * MIN },
+  review: { minMs: 90_000, maxMs: 15 * MIN },
+};
 
 describe('schedule.yaml', () => {
   it('round-trips through the schema, state -> text -> state, quiet period included', () => {
@@ -46,7 +54,9 @@ describe('schedule.yaml', () => {
 
   it('reads the bounds of scheduled roles and the supervisor from factory.yaml', () => {
     const config = FactoryConfig.parse({
-      version: 1, name: 'f', nodes: {},
+      version: 1,
+      name: 'f',
+      nodes: {},
       roles: { dev: { schedule: { min: '5m', max: '1h', initial: '10m' } }, other: {} },
       supervisor: { interval: { min: '30s', max: '10m' } },
     });

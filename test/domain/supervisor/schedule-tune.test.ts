@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { NO_ACTIVITY, sumActivity, type Activity } from '../../../src/domain/supervisor/activity.js';
-import { EMPTY_SCHEDULE, tuneSchedule, type RoleBounds, type ScheduleState } from '../../../src/domain/supervisor/schedule-tune.js';
+import {
+  EMPTY_SCHEDULE,
+  tuneSchedule,
+  type RoleBounds,
+  type ScheduleState,
+} from '../../../src/domain/supervisor/schedule-tune.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T08:00:00Z');
@@ -41,7 +46,15 @@ describe('tuneSchedule', () => {
 
   it.each([
     // [quiet minutes, expected review interval]: 10-minute steps, doubling, capped at 15m
-    [0, 1], [9, 1], [10, 2], [19, 2], [20, 4], [30, 8], [40, 15], [60, 15], [600, 15],
+    [0, 1],
+    [9, 1],
+    [10, 2],
+    [19, 2],
+    [20, 4],
+    [30, 8],
+    [40, 15],
+    [60, 15],
+    [600, 15],
   ])('slow decay: after %i quiet minutes review runs every %i minutes', (quiet, expected) => {
     const { state } = simulate(quiet, () => QUIET, tuneSchedule(EMPTY_SCHEDULE, BUSY, BOUNDS, T0 - MIN).state);
     expect(state.roles.review!.intervalMs).toBe(expected * MIN);
@@ -107,21 +120,31 @@ describe('tuneSchedule', () => {
     const quiet = tuneSchedule(start, QUIET, BOUNDS, T0 + MIN).state;
     const r = tuneSchedule(quiet, QUIET, BOUNDS, T0 + 31 * MIN);
     expect(r.state.roles.review!.intervalMs).toBe(8 * MIN);
-    expect(r.changes.find((c) => c.role === 'review')!.reason).toMatch(/^quiet for 30m \(no open PRs, .*\): back off from 1m to 8m, on the way to 15m$/);
+    expect(r.changes.find((c) => c.role === 'review')!.reason).toMatch(
+      /^quiet for 30m \(no open PRs, .*\): back off from 1m to 8m, on the way to 15m$/,
+    );
   });
 
   it('clamps into new bounds and says so', () => {
     const s = simulate(60, () => QUIET).state;
     const r = tuneSchedule(s, QUIET, { ...BOUNDS, dev: { minMs: 2 * MIN, maxMs: 20 * MIN } }, T0 + 61 * MIN);
-    expect(r.changes).toEqual([{ role: 'dev', fromMs: 30 * MIN, toMs: 20 * MIN, reason: 'bounds are now 2m to 20m: 30m becomes 20m' }]);
+    expect(r.changes).toEqual([
+      { role: 'dev', fromMs: 30 * MIN, toMs: 20 * MIN, reason: 'bounds are now 2m to 20m: 30m becomes 20m' },
+    ]);
   });
 
   it('drops roles no longer configured and uses per-role signals when given', () => {
     const s = tuneSchedule(EMPTY_SCHEDULE, QUIET, BOUNDS, T0).state;
     const later = simulate(60, () => QUIET, s).state;
-    const r = tuneSchedule(later, { ...NO_ACTIVITY, readyBacklog: 3 }, { dev: BOUNDS.dev!, review: BOUNDS.review! }, T0 + 61 * MIN, {
-      signals: { review: ['openPulls', 'ciPending', 'ciRunning'] },
-    });
+    const r = tuneSchedule(
+      later,
+      { ...NO_ACTIVITY, readyBacklog: 3 },
+      { dev: BOUNDS.dev!, review: BOUNDS.review! },
+      T0 + 61 * MIN,
+      {
+        signals: { review: ['openPulls', 'ciPending', 'ciRunning'] },
+      },
+    );
     expect(Object.keys(r.state.roles)).toEqual(['dev', 'review']);
     expect(r.state.roles.dev!.intervalMs).toBe(2 * MIN);
     expect(r.state.roles.review!.intervalMs).toBe(15 * MIN);
@@ -129,8 +152,14 @@ describe('tuneSchedule', () => {
   });
 
   it('sums activity over repositories', () => {
-    expect(sumActivity([{ ...BUSY, lastActivityAt: 5 }, { ...NO_ACTIVITY, readyBacklog: 4, lastActivityAt: 9 }, QUIET])).toEqual({
-      openPulls: 2, ciPending: 0, ciRunning: 1, readyBacklog: 4, lastActivityAt: 9,
+    expect(
+      sumActivity([{ ...BUSY, lastActivityAt: 5 }, { ...NO_ACTIVITY, readyBacklog: 4, lastActivityAt: 9 }, QUIET]),
+    ).toEqual({
+      openPulls: 2,
+      ciPending: 0,
+      ciRunning: 1,
+      readyBacklog: 4,
+      lastActivityAt: 9,
     });
   });
 });

@@ -15,18 +15,64 @@ const config = FactoryConfig.parse({
   nodes: { vps1: { roles: ['dev', 'review', 'supervisor'] }, vps2: { roles: ['dev', 'review'] } },
   policy: { sampleInterval: '5s' },
 });
-const decision = (node: string, ageMs: number): NodeDecision => ({ node, level: 1, halted: ['dev'], reason: 'level 1: MemAvailable 900 MB < 2000 MB', since: iso(NOW - 20 * MIN), updatedAt: iso(NOW - ageMs) });
-const haltAll: Override = { role: 'all', action: 'halt', reason: 'maintenance', by: 'alice', since: iso(NOW - 5 * MIN) };
+const decision = (node: string, ageMs: number): NodeDecision => ({
+  node,
+  level: 1,
+  halted: ['dev'],
+  reason: 'level 1: MemAvailable 900 MB < 2000 MB',
+  since: iso(NOW - 20 * MIN),
+  updatedAt: iso(NOW - ageMs),
+});
+const haltAll: Override = {
+  role: 'all',
+  action: 'halt',
+  reason: 'maintenance',
+  by: 'alice',
+  since: iso(NOW - 5 * MIN),
+};
 const sources = (s: Partial<StatusSources>): StatusSources => ({
-  config, overrides: [], halts: [], nodes: [], selfNode: 'vps1', schedule: { roles: {} }, alarms: [], decisions: [], now: NOW, ...s,
+  config,
+  overrides: [],
+  halts: [],
+  nodes: [],
+  selfNode: 'vps1',
+  schedule: { roles: {} },
+  alarms: [],
+  decisions: [],
+  now: NOW,
+  ...s,
 });
 
-describe('STATUS.md rows: every role on every node, by the gate\'s rules', () => {
+describe("STATUS.md rows: every role on every node, by the gate's rules", () => {
   const cases: [string, Partial<StatusSources>, string, string, { state: string; source: string }][] = [
-    ['a live node halts its dev', { nodes: [decision('vps2', 30_000)] }, 'vps2', 'dev', { state: 'halt', source: 'node' }],
-    ['a node silent past its bound (max(10 x 5 s, 2 min)): its halt no longer counts', { nodes: [decision('vps2', 10 * MIN)] }, 'vps2', 'dev', { state: 'run', source: 'default' }],
-    ['... and another node\'s live halt still does', { nodes: [decision('vps1', 30_000), decision('vps2', 10 * MIN)] }, 'vps1', 'dev', { state: 'halt', source: 'node' }],
-    ['halt all: the unmarked supervisor runs', { overrides: [haltAll] }, 'vps1', 'supervisor', { state: 'run', source: 'default' }],
+    [
+      'a live node halts its dev',
+      { nodes: [decision('vps2', 30_000)] },
+      'vps2',
+      'dev',
+      { state: 'halt', source: 'node' },
+    ],
+    [
+      'a node silent past its bound (max(10 x 5 s, 2 min)): its halt no longer counts',
+      { nodes: [decision('vps2', 10 * MIN)] },
+      'vps2',
+      'dev',
+      { state: 'run', source: 'default' },
+    ],
+    [
+      "... and another node's live halt still does",
+      { nodes: [decision('vps1', 30_000), decision('vps2', 10 * MIN)] },
+      'vps1',
+      'dev',
+      { state: 'halt', source: 'node' },
+    ],
+    [
+      'halt all: the unmarked supervisor runs',
+      { overrides: [haltAll] },
+      'vps1',
+      'supervisor',
+      { state: 'run', source: 'default' },
+    ],
     ['halt all: dev halts', { overrides: [haltAll] }, 'vps1', 'dev', { state: 'halt', source: 'override' }],
   ];
   it.each(cases)('%s', (_name, s, node, role, expected) => {
@@ -44,7 +90,9 @@ describe('STATUS.md rows: every role on every node, by the gate\'s rules', () =>
       '| vps1 | dev | **halted** | node | level 1: MemAvailable 900 MB < 2000 MB | 2026-03-02 07:40 UTC |',
       '| vps2 (STALE) | dev | runs | default | no halt in force | - |',
     ]);
-    expect(text).toContain(`- vps2 STALE: node daemon silent since ${iso(NOW - 10 * MIN)}: its decision (level 1, halting dev) is ignored (stale after 120 s)`);
+    expect(text).toContain(
+      `- vps2 STALE: node daemon silent since ${iso(NOW - 10 * MIN)}: its decision (level 1, halting dev) is ignored (stale after 120 s)`,
+    );
     expect(text).not.toMatch(/vps1 \(STALE\)|vps1 STALE/);
   });
 });

@@ -24,11 +24,33 @@ function input(over: Partial<StatusInput> = {}): StatusInput {
     now: NOW,
     roles: [
       { node: 'vps2', role: 'review', state: 'run', reason: 'no pressure', since: NOW - 3 * HOUR, source: 'default' },
-      { node: 'vps1', role: 'dev', state: 'halt', reason: 'CI queue past the review limit | 12 pending', since: NOW - 2 * HOUR, source: 'supervisor' },
+      {
+        node: 'vps1',
+        role: 'dev',
+        state: 'halt',
+        reason: 'CI queue past the review limit | 12 pending',
+        since: NOW - 2 * HOUR,
+        source: 'supervisor',
+      },
       { node: 'vps1', role: 'review', state: 'run', reason: 'no pressure', since: NOW - 3 * HOUR },
     ],
-    schedule: { roles: { supervisor: { intervalMs: MIN, reason: 'work in flight (2 open PRs)', since: NOW - HOUR }, dev: { intervalMs: 90_000, reason: 'quiet', since: NOW - 2 * HOUR } } },
-    alarms: [Alarm.parse({ id: 'pipeline-940', kind: 'pipeline', number: 940, command: 'notify-send done', createdBy: 'alice', createdAt: '2025-03-02T07:00:00Z', note: 'release' })],
+    schedule: {
+      roles: {
+        supervisor: { intervalMs: MIN, reason: 'work in flight (2 open PRs)', since: NOW - HOUR },
+        dev: { intervalMs: 90_000, reason: 'quiet', since: NOW - 2 * HOUR },
+      },
+    },
+    alarms: [
+      Alarm.parse({
+        id: 'pipeline-940',
+        kind: 'pipeline',
+        number: 940,
+        command: 'notify-send done',
+        createdBy: 'alice',
+        createdAt: '2025-03-02T07:00:00Z',
+        note: 'release',
+      }),
+    ],
     decisions: [
       { at: NOW - 2 * HOUR, text: 'halted dev: CI queue past the dev limit' },
       { at: NOW - 10 * MIN, text: 'review interval 2m -> 1m' },
@@ -63,9 +85,14 @@ describe('renderStatus', () => {
   it('shows the schedule, pending alarms and recent decisions, newest first', () => {
     expect(text).toContain('| dev | 90s | 2025-03-02 06:07 UTC | quiet |');
     expect(text).toContain('| supervisor | 1m | 2025-03-02 07:07 UTC | work in flight (2 open PRs) |');
-    expect(text).toContain('| pipeline-940 | pipeline #940 finishes | `notify-send done` | alice, 2025-03-02 07:00 UTC | release |');
+    expect(text).toContain(
+      '| pipeline-940 | pipeline #940 finishes | `notify-send done` | alice, 2025-03-02 07:00 UTC | release |',
+    );
     const decisions = text.split('\n').filter((l) => l.startsWith('- 2025'));
-    expect(decisions).toEqual(['- 2025-03-02 07:57 UTC: review interval 2m -> 1m', '- 2025-03-02 06:07 UTC: halted dev: CI queue past the dev limit']);
+    expect(decisions).toEqual([
+      '- 2025-03-02 07:57 UTC: review interval 2m -> 1m',
+      '- 2025-03-02 06:07 UTC: halted dev: CI queue past the dev limit',
+    ]);
   });
 
   it('draws one well-formed xychart-beta line per node, on 15-minute buckets rounded to 50 MB', () => {
@@ -75,7 +102,10 @@ describe('renderStatus', () => {
       expect(c[1]).toMatch(/^ {2}title "[^"]+"$/);
       expect(c[2]).toMatch(/^ {2}x-axis "15m steps from 2025-03-01 08:15 UTC" 1 --> 96$/);
       expect(c[3]).toMatch(/^ {2}y-axis "MB" 0 --> \d+$/);
-      const points = c[4]!.match(/^ {2}line \[([\d, ]+)\]$/)![1]!.split(', ').map(Number);
+      const points = c[4]!
+        .match(/^ {2}line \[([\d, ]+)\]$/)![1]!
+        .split(', ')
+        .map(Number);
       expect(points).toHaveLength(96);
       for (const p of points) expect(p % 50).toBe(0);
     }
@@ -100,12 +130,14 @@ describe('renderStatus', () => {
   });
 
   it('gives identical bytes when nothing meaningful changed: later in the same bucket, jitter within a 50 MB bucket, input order', () => {
-    const again = renderStatus(input({
-      now: NOW + 7 * MIN,
-      memory: [...day(5).reverse(), { node: 'vps1', at: NOW + 6 * MIN, availableMb: 3245 }],
-      roles: [...input().roles].reverse(),
-      decisions: [...input().decisions].reverse(),
-    }));
+    const again = renderStatus(
+      input({
+        now: NOW + 7 * MIN,
+        memory: [...day(5).reverse(), { node: 'vps1', at: NOW + 6 * MIN, availableMb: 3245 }],
+        roles: [...input().roles].reverse(),
+        decisions: [...input().decisions].reverse(),
+      }),
+    );
     expect(again).toBe(text);
   });
 
@@ -120,7 +152,16 @@ describe('renderStatus', () => {
   });
 
   it('renders an empty factory without charts that Mermaid would refuse', () => {
-    const empty = renderStatus(input({ roles: [], schedule: { roles: {} }, alarms: [], decisions: [], memory: [{ node: 'vps1', at: NOW, availableMb: 100 }], halts: [] }));
+    const empty = renderStatus(
+      input({
+        roles: [],
+        schedule: { roles: {} },
+        alarms: [],
+        decisions: [],
+        memory: [{ node: 'vps1', at: NOW, availableMb: 100 }],
+        halts: [],
+      }),
+    );
     expect(empty).toContain('No node has reported yet.');
     expect(empty).toContain('No halts.');
     expect(empty).toContain('vps1: not enough samples yet.');

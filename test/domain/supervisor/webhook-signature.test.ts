@@ -5,7 +5,9 @@ import { signBody, verifySignature } from '../../../src/domain/supervisor/webhoo
 const SECRET = 's3cret';
 const BODY = '{"action":"closed","number":12}';
 // Computed independently of node:crypto, with openssl, so the test does not check the code against itself.
-const HEX = execFileSync('openssl', ['dgst', '-sha256', '-hmac', SECRET, '-r'], { input: BODY }).toString().split(' ')[0]!;
+const HEX = execFileSync('openssl', ['dgst', '-sha256', '-hmac', SECRET, '-r'], { input: BODY })
+  .toString()
+  .split(' ')[0]!;
 
 describe('verifySignature', () => {
   it.each<[string, Record<string, string | string[] | undefined>]>([
@@ -22,10 +24,22 @@ describe('verifySignature', () => {
 
   it.each<[string, string, string, Record<string, string | undefined>, RegExp]>([
     ['no signature', SECRET, BODY, { 'content-type': 'application/json' }, /^unsigned: none of x-factory-signature/],
-    ['empty header value counts as present but malformed', SECRET, BODY, { 'X-Forgejo-Signature': '' }, /not a hex HMAC-SHA256/],
+    [
+      'empty header value counts as present but malformed',
+      SECRET,
+      BODY,
+      { 'X-Forgejo-Signature': '' },
+      /not a hex HMAC-SHA256/,
+    ],
     ['wrong secret', 'other', BODY, { 'X-Forgejo-Signature': HEX }, /does not match the body/],
     ['altered body', SECRET, `${BODY} `, { 'X-Gitea-Signature': HEX }, /does not match the body/],
-    ['bad signature of the right shape', SECRET, BODY, { 'X-Factory-Signature': `sha256=${'0'.repeat(64)}` }, /does not match/],
+    [
+      'bad signature of the right shape',
+      SECRET,
+      BODY,
+      { 'X-Factory-Signature': `sha256=${'0'.repeat(64)}` },
+      /does not match/,
+    ],
     ['missing sha256= prefix', SECRET, BODY, { 'X-Factory-Signature': HEX }, /must read sha256=<hex>/],
     ['truncated', SECRET, BODY, { 'X-Forgejo-Signature': HEX.slice(0, 40) }, /64 hex digits/],
     ['no secret configured', '', BODY, { 'X-Forgejo-Signature': HEX }, /no webhook secret configured/],

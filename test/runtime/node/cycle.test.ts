@@ -19,8 +19,10 @@ async function drive(h: NodeHarness, steps: Step[]): Promise<CycleReport[]> {
   for (const step of steps) {
     h.clock.now += step.after ?? 5 * S;
     if (step.mem !== undefined) h.sampler.set({ memAvailableMb: step.mem });
-    if (step.haltFiles) h.fail('haltFiles', step.haltFiles === 'fail' ? new Error('ENOSPC: no space left on device') : undefined);
-    if (step.records) h.fail('records', step.records === 'fail' ? new Error('EROFS: read-only file system') : undefined);
+    if (step.haltFiles)
+      h.fail('haltFiles', step.haltFiles === 'fail' ? new Error('ENOSPC: no space left on device') : undefined);
+    if (step.records)
+      h.fail('records', step.records === 'fail' ? new Error('EROFS: read-only file system') : undefined);
     reports.push(await h.daemon.cycle());
     await h.daemon.settle();
   }
@@ -43,7 +45,8 @@ describe('a whole node cycle, with the fake sampler and in-memory mechanisms', (
       },
     },
     {
-      situation: 'memory recovers: held for the resume hold and the stabilisation, then dev resumes and its halt file goes',
+      situation:
+        'memory recovers: held for the resume hold and the stabilisation, then dev resumes and its halt file goes',
       options: {},
       steps: [{ mem: 1800 }, { mem: 6000 }, { mem: 6000 }, { mem: 6000 }, { mem: 6000 }],
       check: (h: NodeHarness, r: CycleReport[]) => {
@@ -54,7 +57,8 @@ describe('a whole node cycle, with the fake sampler and in-memory mechanisms', (
       },
     },
     {
-      situation: "level 3 with stopRunningAtLevel3: the halted roles' sampled agents are stopped, the supervisor and this daemon spared",
+      situation:
+        "level 3 with stopRunningAtLevel3: the halted roles' sampled agents are stopped, the supervisor and this daemon spared",
       options: { policy: { stopRunningAtLevel3: true, stopGrace: '2s' } },
       steps: [{ mem: 300 }],
       check: (h: NodeHarness, r: CycleReport[]) => {
@@ -68,7 +72,8 @@ describe('a whole node cycle, with the fake sampler and in-memory mechanisms', (
       },
     },
     {
-      situation: 'level 3 with stopRunningAtLevel3 in loop mode: the loop runner stops its halted children, nothing else is signalled',
+      situation:
+        'level 3 with stopRunningAtLevel3 in loop mode: the loop runner stops its halted children, nothing else is signalled',
       options: { control: ['loop'], policy: { stopRunningAtLevel3: true, stopGrace: '2s' } } as HarnessOptions,
       steps: [{ mem: 300 }],
       check: (h: NodeHarness) => {
@@ -100,14 +105,25 @@ describe('a whole node cycle, with the fake sampler and in-memory mechanisms', (
       options: {},
       steps: [{}, { haltFiles: 'fail' }, {}, {}, { haltFiles: 'ok' }, {}] as Step[],
       check: (h: NodeHarness, r: CycleReport[]) => {
-        expect(r.map((c) => c.problems)).toEqual([[], ['halt files: ENOSPC: no space left on device'], ['halt files: ENOSPC: no space left on device'], ['halt files: ENOSPC: no space left on device'], [], []]);
-        expect(h.logs.filter((l) => l.startsWith('halt files'))).toEqual(['halt files: ENOSPC: no space left on device', 'halt files: fine again']);
+        expect(r.map((c) => c.problems)).toEqual([
+          [],
+          ['halt files: ENOSPC: no space left on device'],
+          ['halt files: ENOSPC: no space left on device'],
+          ['halt files: ENOSPC: no space left on device'],
+          [],
+          [],
+        ]);
+        expect(h.logs.filter((l) => l.startsWith('halt files'))).toEqual([
+          'halt files: ENOSPC: no space left on device',
+          'halt files: fine again',
+        ]);
         expect(r.map(kinds)).toEqual([[], ['halt'], [], [], ['halt-ok'], []]);
         expect(r.map((c) => c.commit)).toEqual(['change', 'change', false, false, 'change', false]);
       },
     },
     {
-      situation: 'run files unwritable: still halted through the halt files and the crontab, reported once, then fine again',
+      situation:
+        'run files unwritable: still halted through the halt files and the crontab, reported once, then fine again',
       options: { control: ['halt-files', 'crontab'] } as HarnessOptions,
       steps: [{ records: 'fail', mem: 1800 }, { records: 'ok' }] as Step[],
       check: (h: NodeHarness, r: CycleReport[]) => {
@@ -122,7 +138,11 @@ describe('a whole node cycle, with the fake sampler and in-memory mechanisms', (
     },
   ])('$situation', async ({ options, steps, check }) => {
     const h = await nodeHarness(options);
-    h.sampler.setAgents({ dev: [{ pid: 100, tree: [100, 101] }], review: [{ pid: 200, tree: [200] }], supervisor: [{ pid: 300, tree: [300, 301] }] });
+    h.sampler.setAgents({
+      dev: [{ pid: 100, tree: [100, 101] }],
+      review: [{ pid: 200, tree: [200] }],
+      supervisor: [{ pid: 300, tree: [300, 301] }],
+    });
     check(h, await drive(h, steps));
   });
 

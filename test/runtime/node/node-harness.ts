@@ -45,11 +45,20 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
   const sampler = createFakeSampler(now);
   const failures: Record<'haltFiles' | 'records', Error | undefined> = { haltFiles: undefined, records: undefined };
   const h: Omit<NodeHarness, 'daemon'> = {
-    sampler, clock, logs: [], haltPlans: [], crontabs: [], stops: [], runnerCalls: [], commits: [], records: [],
+    sampler,
+    clock,
+    logs: [],
+    haltPlans: [],
+    crontabs: [],
+    stops: [],
+    runnerCalls: [],
+    commits: [],
+    records: [],
     fail: (what, error) => void (failures[what] = error),
   };
   const runner: LoopRunner = {
-    update: (assignments, stateOf) => void h.runnerCalls.push(`update ${assignments.map((a) => `${a.id}:${stateOf(a).state}`).join(' ')}`),
+    update: (assignments, stateOf) =>
+      void h.runnerCalls.push(`update ${assignments.map((a) => `${a.id}:${stateOf(a).state}`).join(' ')}`),
     tick: () => (h.runnerCalls.push('tick'), { started: [] }),
     nextDueAt: () => undefined,
     running: () => [],
@@ -65,13 +74,27 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
     push: async () => ({ ok: true, pending: false }),
   };
   const config = {
-    factory: { ...factory({ default: { roles: ['dev', 'review', 'supervisor'], control: opts.control ?? ['halt-files'] } }), policy: Policy.parse({ sampleInterval: '5s', hold: '0s', resumeHold: '10s', stabilisation: '10s', mounts: ['/'], ...opts.policy }) },
+    factory: {
+      ...factory({ default: { roles: ['dev', 'review', 'supervisor'], control: opts.control ?? ['halt-files'] } }),
+      policy: Policy.parse({
+        sampleInterval: '5s',
+        hold: '0s',
+        resumeHold: '10s',
+        stabilisation: '10s',
+        mounts: ['/'],
+        ...opts.policy,
+      }),
+    },
     repos: [],
     schedule: {},
   };
   const deps: NodeLoopDeps = {
-    dir: '/srv/control', node: 'n1', env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: '/state/f' }, cron: { nodeBin: '/usr/bin/node', cli: '/opt/factoryctl.cjs' },
-    now, log: (line) => void h.logs.push(line),
+    dir: '/srv/control',
+    node: 'n1',
+    env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: '/state/f' },
+    cron: { nodeBin: '/usr/bin/node', cli: '/opt/factoryctl.cjs' },
+    now,
+    log: (line) => void h.logs.push(line),
     repo: {
       hasRemote: async () => opts.pull !== undefined,
       recover: async () => undefined,
@@ -96,14 +119,23 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
     },
     telemetry: {
       createBranch: () => branch,
-      createQueue: () => ({ enqueue: (update, message) => void h.commits.push({ update, message }), retryPush: () => undefined, pending: false, flush: async () => undefined }),
+      createQueue: () => ({
+        enqueue: (update, message) => void h.commits.push({ update, message }),
+        retryPush: () => undefined,
+        pending: false,
+        flush: async () => undefined,
+      }),
     },
     records: {
       write: (_paths, records) => {
         if (failures.records) throw failures.records;
         h.records.push(records);
       },
-      read: () => ({ pressure: h.records.at(-1)?.pressure, decision: h.records.at(-1)?.decision, roles: h.records.at(-1)?.roles }),
+      read: () => ({
+        pressure: h.records.at(-1)?.pressure,
+        decision: h.records.at(-1)?.decision,
+        roles: h.records.at(-1)?.roles,
+      }),
     },
   };
   const daemon = createNodeDaemon(deps);

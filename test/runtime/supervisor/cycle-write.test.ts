@@ -17,7 +17,16 @@ function recordingPlanner(tag: string, onRun: (run: number) => void = () => {}) 
     seen.push(current.get(STATUS));
     onRun(seen.length);
     const text = `${(current.get(STATUS) ?? '').trim()} + ${tag}\n`;
-    return { changes: { [STATUS]: text }, message: `supervisor: ${tag}`, decisions: [], fired: [], schedule: { roles: {} }, intervalMs: 60_000, wake: { at: T0, reason: 'r' }, notes: [`planned on run ${seen.length}`] } satisfies CyclePlan;
+    return {
+      changes: { [STATUS]: text },
+      message: `supervisor: ${tag}`,
+      decisions: [],
+      fired: [],
+      schedule: { roles: {} },
+      intervalMs: 60_000,
+      wake: { at: T0, reason: 'r' },
+      notes: [`planned on run ${seen.length}`],
+    } satisfies CyclePlan;
   };
   return { planOn, seen };
 }
@@ -60,7 +69,11 @@ describe('writePlan: the plan that was written comes back as data, by role', () 
     if ('error' in written) throw new Error(written.error);
     expect(seen).toHaveLength(1);
     expect(written.commit.changed).toBe(false);
-    expect(written.notes).toEqual([expect.stringMatching(/^standby: vps-a leads \(epoch 1\).*observing only, committing nothing \(as leader: supervisor: standby\)$/)]);
+    expect(written.notes).toEqual([
+      expect.stringMatching(
+        /^standby: vps-a leads \(epoch 1\).*observing only, committing nothing \(as leader: supervisor: standby\)$/,
+      ),
+    ]);
     expect(sh(repo.bare, 'git', ['rev-parse', 'main'])).toBe(before);
   });
 

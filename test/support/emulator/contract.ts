@@ -30,11 +30,22 @@ function matchTemplate(spec: LoadedSpec, segments: string[]): string | undefined
   return best?.t;
 }
 
-const fmt = (errs: ErrorObject[] | null | undefined) => (errs ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`).join('; ');
+const fmt = (errs: ErrorObject[] | null | undefined) =>
+  (errs ?? [])
+    .slice(0, 5)
+    .map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    )
+    .join('; ');
 
 function checkScalar(p: SwaggerParam, value: string): string | undefined {
   const type = p.type;
-  if ((type === 'integer' && !/^-?\d+$/.test(value)) || (type === 'number' && Number.isNaN(Number(value))) || (type === 'boolean' && !/^(true|false)$/.test(value)))
+  if (
+    (type === 'integer' && !/^-?\d+$/.test(value)) ||
+    (type === 'number' && Number.isNaN(Number(value))) ||
+    (type === 'boolean' && !/^(true|false)$/.test(value))
+  )
     return `${p.in} parameter ${p.name}=${value} is not ${type}`;
   if (p.enum && !p.enum.includes(value)) return `${p.in} parameter ${p.name}=${value} not in ${JSON.stringify(p.enum)}`;
   return undefined;
@@ -43,28 +54,39 @@ function checkScalar(p: SwaggerParam, value: string): string | undefined {
 function checkParams(op: SwaggerOp, tpl: string, segments: string[], ex: Exchange): string[] {
   const out: string[] = [];
   const params = op.parameters ?? [];
-  tpl.split('/').filter(Boolean).forEach((part, i) => {
-    if (!part.startsWith('{')) return;
-    const p = params.find((x) => x.in === 'path' && x.name === part.slice(1, -1));
-    if (!p) out.push(`path parameter ${part} not declared`);
-    else {
-      const err = checkScalar(p, segments[i] as string);
-      if (err) out.push(err);
-    }
-  });
+  tpl
+    .split('/')
+    .filter(Boolean)
+    .forEach((part, i) => {
+      if (!part.startsWith('{')) return;
+      const p = params.find((x) => x.in === 'path' && x.name === part.slice(1, -1));
+      if (!p) out.push(`path parameter ${part} not declared`);
+      else {
+        const err = checkScalar(p, segments[i] as string);
+        if (err) out.push(err);
+      }
+    });
   for (const [name, values] of Object.entries(ex.query)) {
     const p = params.find((x) => x.in === 'query' && x.name === name);
-    if (!p) { out.push(`query parameter ${name} not in spec`); continue; }
-    const items = p.type === 'array' ? (p.collectionFormat === 'multi' ? values : values.flatMap((v) => v.split(','))) : values;
+    if (!p) {
+      out.push(`query parameter ${name} not in spec`);
+      continue;
+    }
+    const items =
+      p.type === 'array' ? (p.collectionFormat === 'multi' ? values : values.flatMap((v) => v.split(','))) : values;
     if (p.type !== 'array' && values.length > 1) out.push(`query parameter ${name} repeated`);
     for (const v of items) {
-      const err = checkScalar(p.type === 'array' ? ({ ...p, type: p.items?.type, enum: p.items?.enum } as SwaggerParam) : p, v);
+      const err = checkScalar(
+        p.type === 'array' ? ({ ...p, type: p.items?.type, enum: p.items?.enum } as SwaggerParam) : p,
+        v,
+      );
       if (err) out.push(err);
     }
   }
   for (const p of params.filter((x) => x.required)) {
     if (p.in === 'query' && !(p.name in ex.query)) out.push(`required query parameter ${p.name} missing`);
-    if (p.in === 'header' && !(p.name.toLowerCase() in ex.requestHeaders)) out.push(`required header ${p.name} missing`);
+    if (p.in === 'header' && !(p.name.toLowerCase() in ex.requestHeaders))
+      out.push(`required header ${p.name} missing`);
     if (p.in === 'body' && ex.requestBody === undefined) out.push('required body missing');
   }
   return out;
@@ -90,7 +112,8 @@ function checkOne(spec: LoadedSpec, ex: Exchange): string[] {
   const declared = op.responses[String(ex.status)] ?? op.responses.default;
   if (declared) {
     if (declared.schema) {
-      if (!ex.responseContentType?.startsWith('application/json')) out.push(`response ${ex.status} is ${ex.responseContentType ?? 'empty'}, spec has a JSON schema`);
+      if (!ex.responseContentType?.startsWith('application/json'))
+        out.push(`response ${ex.status} is ${ex.responseContentType ?? 'empty'}, spec has a JSON schema`);
       const v = spec.validator(declared.schema);
       if (!v(ex.responseBody)) out.push(`response ${ex.status} body: ${fmt(v.errors)}`);
     } else if (ex.responseBody !== undefined && ex.responseBody !== '' && spec.api === 'forgejo') {
@@ -115,7 +138,10 @@ export async function checkExchanges(exchanges: readonly Exchange[]): Promise<Co
     let spec = specs.get(ex.api);
     if (!spec) specs.set(ex.api, (spec = await loadSpec(ex.api)));
     report.checked++;
-    for (const p of checkOne(spec, ex)) report.problems.push(`[${ex.api}] ${ex.method} ${ex.path}${ex.status !== undefined ? ` -> ${ex.status}` : ''}: ${p}`);
+    for (const p of checkOne(spec, ex))
+      report.problems.push(
+        `[${ex.api}] ${ex.method} ${ex.path}${ex.status !== undefined ? ` -> ${ex.status}` : ''}: ${p}`,
+      );
     covered.add(`${ex.api} ${ex.route ?? ex.method + ' ' + ex.path} ${ex.status ?? 'hang'}`);
   }
   report.covered = [...covered].sort();
@@ -126,6 +152,9 @@ export async function checkExchanges(exchanges: readonly Exchange[]): Promise<Co
 export async function assertAllExchangesMatchSpec(emu: Pick<Emulator, 'exchanges' | 'bugs'>): Promise<ContractReport> {
   const report = await checkExchanges(emu.exchanges);
   const problems = [...emu.bugs.map((b) => `emulator bug: ${b.stack ?? b.message}`), ...report.problems];
-  if (problems.length > 0) throw new Error(`${problems.length} exchange(s) do not match the API specs:\n${[...new Set(problems)].slice(0, 40).join('\n')}`);
+  if (problems.length > 0)
+    throw new Error(
+      `${problems.length} exchange(s) do not match the API specs:\n${[...new Set(problems)].slice(0, 40).join('\n')}`,
+    );
   return report;
 }

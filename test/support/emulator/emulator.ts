@@ -56,7 +56,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const common = { faults, exchanges, bugs, ...(opts.onLine ? { onLine: opts.onLine } : {}) };
 
   const fj = await startApiServer({
-    ...common, api: 'forgejo', basePath: '/api/v1', routes: forgejoRoutes(forgejo, () => urls.forgejo, now), errorResponse: forgejoError,
+    ...common,
+    api: 'forgejo',
+    basePath: '/api/v1',
+    routes: forgejoRoutes(forgejo, () => urls.forgejo, now),
+    errorResponse: forgejoError,
     authorize(req, repo) {
       if (repo === undefined) return undefined;
       const expected = forgejo.repos.get(repo)?.token ?? forgejoToken;
@@ -64,7 +68,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
   });
   const wp = await startApiServer({
-    ...common, api: 'woodpecker', basePath: '/api', routes: woodpeckerRoutes(woodpecker, () => urls.forgejo), errorResponse: woodpeckerError,
+    ...common,
+    api: 'woodpecker',
+    basePath: '/api',
+    routes: woodpeckerRoutes(woodpecker, () => urls.forgejo),
+    errorResponse: woodpeckerError,
     authorize(req, repo, route) {
       if (route.template === '/version') return undefined;
       const expected = (repo !== undefined ? woodpecker.repos.get(Number(repo))?.token : undefined) ?? woodpeckerToken;
@@ -75,11 +83,29 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   urls.woodpecker = wp.url;
 
   return {
-    forgejoUrl: fj.url, woodpeckerUrl: wp.url, forgejoToken, woodpeckerToken, forgejo, woodpecker, faults, exchanges, bugs,
+    forgejoUrl: fj.url,
+    woodpeckerUrl: wp.url,
+    forgejoToken,
+    woodpeckerToken,
+    forgejo,
+    woodpecker,
+    faults,
+    exchanges,
+    bugs,
     count: (f = {}) =>
-      exchanges.filter((e) => (!f.api || e.api === f.api) && (f.writes === undefined || (e.method !== 'GET') === f.writes) && (!f.route || e.route === f.route)).length,
+      exchanges.filter(
+        (e) =>
+          (!f.api || e.api === f.api) &&
+          (f.writes === undefined || (e.method !== 'GET') === f.writes) &&
+          (!f.route || e.route === f.route),
+      ).length,
     formatLog: () =>
-      exchanges.map((e) => `[${e.api}] ${e.method} ${e.path} -> ${e.status ?? '(no answer)'}${e.fault ? ` fault ${e.fault}` : ''}${e.ms !== undefined ? ` ${e.ms}ms` : ''}`).join('\n'),
+      exchanges
+        .map(
+          (e) =>
+            `[${e.api}] ${e.method} ${e.path} -> ${e.status ?? '(no answer)'}${e.fault ? ` fault ${e.fault}` : ''}${e.ms !== undefined ? ` ${e.ms}ms` : ''}`,
+        )
+        .join('\n'),
     close: async () => void (await Promise.all([fj.close(), wp.close()])),
   };
 }

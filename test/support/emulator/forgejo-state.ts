@@ -2,18 +2,46 @@
 
 export type StatusState = 'pending' | 'success' | 'error' | 'failure' | 'warning';
 
-export interface LabelRec { id: number; name: string; color: string; description: string; exclusive: boolean; isArchived: boolean }
-export interface StatusRec { id: number; state: StatusState; context: string; description: string; targetUrl: string; createdAt: number }
+export interface LabelRec {
+  id: number;
+  name: string;
+  color: string;
+  description: string;
+  exclusive: boolean;
+  isArchived: boolean;
+}
+export interface StatusRec {
+  id: number;
+  state: StatusState;
+  context: string;
+  description: string;
+  targetUrl: string;
+  createdAt: number;
+}
 export interface IssueRec {
-  number: number; title: string; body: string; state: 'open' | 'closed'; labelIds: number[]; createdAt: number; updatedAt: number; closedAt?: number;
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labelIds: number[];
+  createdAt: number;
+  updatedAt: number;
+  closedAt?: number;
   pull?: { headRef: string; headSha: string; baseRef: string; merged: boolean; mergedAt?: number };
 }
 /** Stored with the spec's snake_case field names, so PATCH merges and responses stay faithful. */
 export type ProtectionRec = Record<string, unknown> & { rule_name: string; created_at: string; updated_at: string };
 export interface RepoRec {
-  id: number; owner: string; name: string; token: string; defaultBranch: string;
-  labels: Map<number, LabelRec>; protections: Map<string, ProtectionRec>; issues: Map<number, IssueRec>;
-  statuses: Map<string, StatusRec[]>; nextIndex: number;
+  id: number;
+  owner: string;
+  name: string;
+  token: string;
+  defaultBranch: string;
+  labels: Map<number, LabelRec>;
+  protections: Map<string, ProtectionRec>;
+  issues: Map<number, IssueRec>;
+  statuses: Map<string, StatusRec[]>;
+  nextIndex: number;
 }
 
 export const STATUS_STATES: readonly StatusState[] = ['pending', 'success', 'error', 'failure', 'warning'];
@@ -37,10 +65,24 @@ export function createForgejoState(now: () => number, defaultToken: string) {
   };
   const touch = (i: IssueRec) => void (i.updatedAt = now());
   const labelIdsByName = (r: RepoRec, names: string[]) =>
-    names.map((n) => [...r.labels.values()].find((l) => l.name === n)?.id ?? createLabel(r.owner + '/' + r.name, { name: n, color: 'ededed' }).id);
+    names.map(
+      (n) =>
+        [...r.labels.values()].find((l) => l.name === n)?.id ??
+        createLabel(r.owner + '/' + r.name, { name: n, color: 'ededed' }).id,
+    );
 
-  function createLabel(fullName: string, l: { name: string; color: string; description?: string; exclusive?: boolean }): LabelRec {
-    const rec: LabelRec = { id: ids.label++, name: l.name, color: l.color.replace(/^#/, '').toLowerCase(), description: l.description ?? '', exclusive: l.exclusive ?? false, isArchived: false };
+  function createLabel(
+    fullName: string,
+    l: { name: string; color: string; description?: string; exclusive?: boolean },
+  ): LabelRec {
+    const rec: LabelRec = {
+      id: ids.label++,
+      name: l.name,
+      color: l.color.replace(/^#/, '').toLowerCase(),
+      description: l.description ?? '',
+      exclusive: l.exclusive ?? false,
+      isArchived: false,
+    };
     repo(fullName).labels.set(rec.id, rec);
     return rec;
   }
@@ -53,17 +95,40 @@ export function createForgejoState(now: () => number, defaultToken: string) {
     createRepo(fullName: string, opts: { token?: string; defaultBranch?: string } = {}): RepoRec {
       const [owner, name] = fullName.split('/');
       if (!owner || !name) throw new Error(`emulator: repo must be owner/name, got ${fullName}`);
-      const rec: RepoRec = { id: ids.repo++, owner, name, token: opts.token ?? defaultToken, defaultBranch: opts.defaultBranch ?? 'main', labels: new Map(), protections: new Map(), issues: new Map(), statuses: new Map(), nextIndex: 1 };
+      const rec: RepoRec = {
+        id: ids.repo++,
+        owner,
+        name,
+        token: opts.token ?? defaultToken,
+        defaultBranch: opts.defaultBranch ?? 'main',
+        labels: new Map(),
+        protections: new Map(),
+        issues: new Map(),
+        statuses: new Map(),
+        nextIndex: 1,
+      };
       repos.set(fullName, rec);
       return rec;
     },
     setToken: (fullName: string, token: string) => void (repo(fullName).token = token),
-    createPull(fullName: string, p: { title: string; head?: string; base?: string; headSha?: string; body?: string }): number {
+    createPull(
+      fullName: string,
+      p: { title: string; head?: string; base?: string; headSha?: string; body?: string },
+    ): number {
       const r = repo(fullName);
       const n = r.nextIndex++;
       const t = now();
       const headSha = p.headSha ?? (shaCounter++).toString(16).padStart(40, '0');
-      r.issues.set(n, { number: n, title: p.title, body: p.body ?? '', state: 'open', labelIds: [], createdAt: t, updatedAt: t, pull: { headRef: p.head ?? `branch-${n}`, headSha, baseRef: p.base ?? r.defaultBranch, merged: false } });
+      r.issues.set(n, {
+        number: n,
+        title: p.title,
+        body: p.body ?? '',
+        state: 'open',
+        labelIds: [],
+        createdAt: t,
+        updatedAt: t,
+        pull: { headRef: p.head ?? `branch-${n}`, headSha, baseRef: p.base ?? r.defaultBranch, merged: false },
+      });
       return n;
     },
     pushToPull(fullName: string, n: number, sha: string) {
@@ -89,12 +154,24 @@ export function createForgejoState(now: () => number, defaultToken: string) {
       else delete i.closedAt;
       touch(i);
     },
-    createIssue(fullName: string, p: { title: string; body?: string; labels?: string[]; labelIds?: number[]; closed?: boolean }): number {
+    createIssue(
+      fullName: string,
+      p: { title: string; body?: string; labels?: string[]; labelIds?: number[]; closed?: boolean },
+    ): number {
       const r = repo(fullName);
       const n = r.nextIndex++;
       const t = now();
       const labelIds = [...(p.labelIds ?? []), ...labelIdsByName(r, p.labels ?? [])];
-      r.issues.set(n, { number: n, title: p.title, body: p.body ?? '', state: p.closed ? 'closed' : 'open', labelIds, createdAt: t, updatedAt: t, ...(p.closed ? { closedAt: t } : {}) });
+      r.issues.set(n, {
+        number: n,
+        title: p.title,
+        body: p.body ?? '',
+        state: p.closed ? 'closed' : 'open',
+        labelIds,
+        createdAt: t,
+        updatedAt: t,
+        ...(p.closed ? { closedAt: t } : {}),
+      });
       return n;
     },
     setIssueLabels(fullName: string, n: number, names: string[]) {
@@ -102,9 +179,20 @@ export function createForgejoState(now: () => number, defaultToken: string) {
       i.labelIds = labelIdsByName(repo(fullName), names);
       touch(i);
     },
-    setStatus(fullName: string, sha: string, s: { state: StatusState; context?: string; description?: string; targetUrl?: string }): StatusRec {
+    setStatus(
+      fullName: string,
+      sha: string,
+      s: { state: StatusState; context?: string; description?: string; targetUrl?: string },
+    ): StatusRec {
       const r = repo(fullName);
-      const rec: StatusRec = { id: ids.status++, state: s.state, context: s.context ?? 'default', description: s.description ?? '', targetUrl: s.targetUrl ?? '', createdAt: now() };
+      const rec: StatusRec = {
+        id: ids.status++,
+        state: s.state,
+        context: s.context ?? 'default',
+        description: s.description ?? '',
+        targetUrl: s.targetUrl ?? '',
+        createdAt: now(),
+      };
       r.statuses.set(sha, [...(r.statuses.get(sha) ?? []), rec]);
       return rec;
     },

@@ -56,17 +56,33 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     const body = await readBody(req);
     const query: Record<string, string[]> = {};
     for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
-    const ex: Exchange = { api: o.api, method: req.method ?? 'GET', path: url.pathname, query, requestHeaders: redactHeaders(req.headers), requestBody: body, startedAt: started };
+    const ex: Exchange = {
+      api: o.api,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      requestHeaders: redactHeaders(req.headers),
+      requestBody: body,
+      startedAt: started,
+    };
     o.exchanges.push(ex);
 
     const send = (r: EmuResponse) => {
       const type = r.type ?? (r.body === undefined ? undefined : 'json');
       const payload = r.body === undefined ? '' : type === 'json' ? JSON.stringify(r.body) : String(r.body);
       const headers: Record<string, string> = { ...r.headers };
-      if (type) headers['content-type'] = type === 'json' ? 'application/json;charset=utf-8' : 'text/plain;charset=utf-8';
+      if (type)
+        headers['content-type'] = type === 'json' ? 'application/json;charset=utf-8' : 'text/plain;charset=utf-8';
       res.writeHead(r.status, headers).end(payload);
-      Object.assign(ex, { status: r.status, responseContentType: headers['content-type'], responseBody: type === 'json' ? JSON.parse(payload) : r.body, ms: Date.now() - started });
-      o.onLine?.(`[${o.api}] ${ex.method} ${url.pathname}${url.search} -> ${r.status}${ex.fault ? ` (fault ${ex.fault})` : ''}`);
+      Object.assign(ex, {
+        status: r.status,
+        responseContentType: headers['content-type'],
+        responseBody: type === 'json' ? JSON.parse(payload) : r.body,
+        ms: Date.now() - started,
+      });
+      o.onLine?.(
+        `[${o.api}] ${ex.method} ${url.pathname}${url.search} -> ${r.status}${ex.fault ? ` (fault ${ex.fault})` : ''}`,
+      );
     };
 
     if (!url.pathname.startsWith(`${o.basePath}/`)) return send(o.errorResponse(404, 'not found'));
@@ -89,7 +105,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
       if (fault.status !== undefined) {
         const r = o.errorResponse(fault.status, `injected ${fault.status}`);
-        return send({ ...r, headers: { ...r.headers, ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}) } });
+        return send({
+          ...r,
+          headers: { ...r.headers, ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}) },
+        });
       }
     }
     const denied = o.authorize(emuReq, repo, m.route);

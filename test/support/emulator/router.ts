@@ -6,7 +6,11 @@ export interface Match {
   params: Record<string, string>;
 }
 
-export function matchRoute(routes: readonly Route[], method: string, segments: string[]): Match | 'method-not-allowed' | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  segments: string[],
+): Match | 'method-not-allowed' | undefined {
   let best: { match: Match; literals: number } | undefined;
   let pathMatched = false;
   for (const route of routes) {

@@ -10,8 +10,22 @@ export const SPEC_FILES: Record<ApiName, string> = {
   woodpecker: sharedPath('specs', 'woodpecker-swagger.json'),
 };
 
-export interface SwaggerParam { name: string; in: 'path' | 'query' | 'header' | 'body' | 'formData'; required?: boolean; type?: string; items?: { type?: string; enum?: unknown[] }; enum?: unknown[]; collectionFormat?: string; schema?: object }
-export interface SwaggerOp { operationId?: string; parameters?: SwaggerParam[]; responses: Record<string, { schema?: object }>; produces?: string[] }
+export interface SwaggerParam {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'body' | 'formData';
+  required?: boolean;
+  type?: string;
+  items?: { type?: string; enum?: unknown[] };
+  enum?: unknown[];
+  collectionFormat?: string;
+  schema?: object;
+}
+export interface SwaggerOp {
+  operationId?: string;
+  parameters?: SwaggerParam[];
+  responses: Record<string, { schema?: object }>;
+  produces?: string[];
+}
 export interface LoadedSpec {
   api: ApiName;
   basePath: string;
@@ -37,10 +51,15 @@ function closeObjects(node: unknown, seen = new Set<unknown>()): void {
 }
 
 export async function loadSpec(api: ApiName): Promise<LoadedSpec> {
-  const raw = (await SwaggerParser.parse(SPEC_FILES[api])) as unknown as { definitions: Record<string, object>; responses?: Record<string, object> };
+  const raw = (await SwaggerParser.parse(SPEC_FILES[api])) as unknown as {
+    definitions: Record<string, object>;
+    responses?: Record<string, object>;
+  };
   const definitions = structuredClone(raw.definitions);
   // Cycles (Repository.parent -> Repository) stay as "#/definitions/X" refs; ajv resolves them against `defs` below.
-  const doc = (await SwaggerParser.dereference(structuredClone(raw) as never, { dereference: { circular: 'ignore' } })) as unknown as {
+  const doc = (await SwaggerParser.dereference(structuredClone(raw) as never, {
+    dereference: { circular: 'ignore' },
+  })) as unknown as {
     basePath: string;
     paths: LoadedSpec['paths'];
   };

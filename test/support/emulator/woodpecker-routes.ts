@@ -2,15 +2,66 @@
 import type { CiRepoRec, PipelineRec, WoodpeckerState } from './woodpecker-state.js';
 import type { EmuResponse, Route } from './types.js';
 
-export const woodpeckerError = (status: number, message: string): EmuResponse => ({ status, body: message, type: 'text' });
+export const woodpeckerError = (status: number, message: string): EmuResponse => ({
+  status,
+  body: message,
+  type: 'text',
+});
 
 export function renderCiRepo(forge: string, r: CiRepoRec) {
   const full = `${r.owner}/${r.name}`;
-  return { id: r.id, forge_id: 1, forge_remote_id: String(r.id), owner: r.owner, name: r.name, full_name: full, avatar_url: '', forge_url: `${forge}/${full}`, clone_url: `${forge}/${full}.git`, default_branch: 'main', private: false, visibility: 'public', active: true, allow_pr: true, allow_deploy: false, config_file: '', timeout: 60, netrc_trusted: [], require_approval: 'forks', approval_allowed_users: [] };
+  return {
+    id: r.id,
+    forge_id: 1,
+    forge_remote_id: String(r.id),
+    owner: r.owner,
+    name: r.name,
+    full_name: full,
+    avatar_url: '',
+    forge_url: `${forge}/${full}`,
+    clone_url: `${forge}/${full}.git`,
+    default_branch: 'main',
+    private: false,
+    visibility: 'public',
+    active: true,
+    allow_pr: true,
+    allow_deploy: false,
+    config_file: '',
+    timeout: 60,
+    netrc_trusted: [],
+    require_approval: 'forks',
+    approval_allowed_users: [],
+  };
 }
 
 export function renderPipeline(forge: string, r: CiRepoRec, p: PipelineRec) {
-  return { id: p.id, number: p.number, parent: 0, event: p.event, status: p.status, created: p.created, updated: p.updated, started: p.started, finished: p.finished, timestamp: p.created, commit: p.commit, branch: p.branch, ref: p.ref, refspec: '', message: p.message, author: p.author, author_avatar: '', author_email: '', sender: p.author, forge_url: `${forge}/${r.owner}/${r.name}/commit/${p.commit}`, reviewed_by: '', reviewed: 0, errors: [], workflows: [], changed_files: [] };
+  return {
+    id: p.id,
+    number: p.number,
+    parent: 0,
+    event: p.event,
+    status: p.status,
+    created: p.created,
+    updated: p.updated,
+    started: p.started,
+    finished: p.finished,
+    timestamp: p.created,
+    commit: p.commit,
+    branch: p.branch,
+    ref: p.ref,
+    refspec: '',
+    message: p.message,
+    author: p.author,
+    author_avatar: '',
+    author_email: '',
+    sender: p.author,
+    forge_url: `${forge}/${r.owner}/${r.name}/commit/${p.commit}`,
+    reviewed_by: '',
+    reviewed: 0,
+    errors: [],
+    workflows: [],
+    changed_files: [],
+  };
 }
 
 export function woodpeckerRoutes(st: WoodpeckerState, forge: () => string): Route[] {
@@ -20,30 +71,57 @@ export function woodpeckerRoutes(st: WoodpeckerState, forge: () => string): Rout
     return r ? f(r) : woodpeckerError(404, 'Not Found');
   };
   return [
-    { method: 'GET', template: '/version', handle: () => ({ status: 200, body: { source: 'https://github.com/woodpecker-ci/woodpecker', version: '3.17.0' } }) },
+    {
+      method: 'GET',
+      template: '/version',
+      handle: () => ({
+        status: 200,
+        body: { source: 'https://github.com/woodpecker-ci/woodpecker', version: '3.17.0' },
+      }),
+    },
     { method: 'GET', template: '/queue/info', handle: () => ({ status: 200, body: st.queue() }) },
     {
-      method: 'GET', template: '/repos/lookup/{repo_full_name}',
+      method: 'GET',
+      template: '/repos/lookup/{repo_full_name}',
       repoOf: (p) => (p.repo_full_name ? String(st.byFullName(p.repo_full_name)?.id ?? p.repo_full_name) : undefined),
-      handle: ({ params }) => { const r = st.byFullName(params.repo_full_name ?? ''); return r ? { status: 200, body: renderCiRepo(forge(), r) } : woodpeckerError(404, 'Not Found'); },
-    },
-    { method: 'GET', template: '/repos/{repo_id}', repoOf, handle: ({ params }) => withRepo(params.repo_id, (r) => ({ status: 200, body: renderCiRepo(forge(), r) })) },
-    {
-      method: 'GET', template: '/repos/{repo_id}/pipelines', repoOf,
-      handle: ({ params, req }) => withRepo(params.repo_id, (r) => {
-        const perPage = Math.max(1, Number(req.query.get('perPage') ?? 50) || 50);
-        const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
-        const status = req.query.get('status');
-        const list = [...r.pipelines.values()].filter((p) => !status || p.status === status).sort((a, b) => b.number - a.number);
-        return { status: 200, body: list.slice((page - 1) * perPage, page * perPage).map((p) => renderPipeline(forge(), r, p)) };
-      }),
+      handle: ({ params }) => {
+        const r = st.byFullName(params.repo_full_name ?? '');
+        return r ? { status: 200, body: renderCiRepo(forge(), r) } : woodpeckerError(404, 'Not Found');
+      },
     },
     {
-      method: 'GET', template: '/repos/{repo_id}/pipelines/{pipeline_number}', repoOf,
-      handle: ({ params }) => withRepo(params.repo_id, (r) => {
-        const p = r.pipelines.get(Number(params.pipeline_number));
-        return p ? { status: 200, body: renderPipeline(forge(), r, p) } : woodpeckerError(404, 'Not Found');
-      }),
+      method: 'GET',
+      template: '/repos/{repo_id}',
+      repoOf,
+      handle: ({ params }) => withRepo(params.repo_id, (r) => ({ status: 200, body: renderCiRepo(forge(), r) })),
+    },
+    {
+      method: 'GET',
+      template: '/repos/{repo_id}/pipelines',
+      repoOf,
+      handle: ({ params, req }) =>
+        withRepo(params.repo_id, (r) => {
+          const perPage = Math.max(1, Number(req.query.get('perPage') ?? 50) || 50);
+          const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
+          const status = req.query.get('status');
+          const list = [...r.pipelines.values()]
+            .filter((p) => !status || p.status === status)
+            .sort((a, b) => b.number - a.number);
+          return {
+            status: 200,
+            body: list.slice((page - 1) * perPage, page * perPage).map((p) => renderPipeline(forge(), r, p)),
+          };
+        }),
+    },
+    {
+      method: 'GET',
+      template: '/repos/{repo_id}/pipelines/{pipeline_number}',
+      repoOf,
+      handle: ({ params }) =>
+        withRepo(params.repo_id, (r) => {
+          const p = r.pipelines.get(Number(params.pipeline_number));
+          return p ? { status: 200, body: renderPipeline(forge(), r, p) } : woodpeckerError(404, 'Not Found');
+        }),
     },
   ];
 }

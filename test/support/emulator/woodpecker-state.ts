@@ -1,15 +1,41 @@
 // The emulated CI: repos and pipelines whose status the tests move (pending -> running -> success/failure).
 
-export type PipelineStatus = 'pending' | 'running' | 'success' | 'failure' | 'killed' | 'error' | 'blocked' | 'declined' | 'skipped' | 'canceled';
-const FINISHED: ReadonlySet<PipelineStatus> = new Set(['success', 'failure', 'killed', 'error', 'declined', 'skipped', 'canceled']);
+export type PipelineStatus =
+  'pending' | 'running' | 'success' | 'failure' | 'killed' | 'error' | 'blocked' | 'declined' | 'skipped' | 'canceled';
+const FINISHED: ReadonlySet<PipelineStatus> = new Set([
+  'success',
+  'failure',
+  'killed',
+  'error',
+  'declined',
+  'skipped',
+  'canceled',
+]);
 
 export interface PipelineRec {
-  id: number; number: number; status: PipelineStatus; event: 'push' | 'pull_request' | 'manual' | 'cron' | 'tag';
-  ref: string; branch: string; commit: string; message: string; author: string;
+  id: number;
+  number: number;
+  status: PipelineStatus;
+  event: 'push' | 'pull_request' | 'manual' | 'cron' | 'tag';
+  ref: string;
+  branch: string;
+  commit: string;
+  message: string;
+  author: string;
   /** unix seconds, 0 = not yet */
-  created: number; started: number; finished: number; updated: number;
+  created: number;
+  started: number;
+  finished: number;
+  updated: number;
 }
-export interface CiRepoRec { id: number; owner: string; name: string; token?: string; pipelines: Map<number, PipelineRec>; nextNumber: number }
+export interface CiRepoRec {
+  id: number;
+  owner: string;
+  name: string;
+  token?: string;
+  pipelines: Map<number, PipelineRec>;
+  nextNumber: number;
+}
 
 export function createWoodpeckerState(now: () => number) {
   const repos = new Map<number, CiRepoRec>();
@@ -37,18 +63,49 @@ export function createWoodpeckerState(now: () => number) {
     createRepo(fullName: string, opts: { token?: string } = {}): CiRepoRec {
       const [owner, name] = fullName.split('/');
       if (!owner || !name) throw new Error(`emulator: repo must be owner/name, got ${fullName}`);
-      const rec: CiRepoRec = { id: ids.repo++, owner, name, pipelines: new Map(), nextNumber: 1, ...(opts.token ? { token: opts.token } : {}) };
+      const rec: CiRepoRec = {
+        id: ids.repo++,
+        owner,
+        name,
+        pipelines: new Map(),
+        nextNumber: 1,
+        ...(opts.token ? { token: opts.token } : {}),
+      };
       repos.set(rec.id, rec);
       return rec;
     },
     /** a new pipeline, pending; its number is returned */
-    createPipeline(repoId: number, p: { ref?: string; branch?: string; commit?: string; event?: PipelineRec['event']; message?: string; number?: number } = {}): number {
+    createPipeline(
+      repoId: number,
+      p: {
+        ref?: string;
+        branch?: string;
+        commit?: string;
+        event?: PipelineRec['event'];
+        message?: string;
+        number?: number;
+      } = {},
+    ): number {
       const r = repo(repoId);
       const number = p.number ?? r.nextNumber;
       r.nextNumber = Math.max(r.nextNumber, number + 1);
       const branch = p.branch ?? 'main';
       const t = secs();
-      r.pipelines.set(number, { id: ids.pipeline++, number, status: 'pending', event: p.event ?? 'push', ref: p.ref ?? `refs/heads/${branch}`, branch, commit: p.commit ?? number.toString(16).padStart(40, 'a'), message: p.message ?? `pipeline ${number}`, author: r.owner, created: t, started: 0, finished: 0, updated: t });
+      r.pipelines.set(number, {
+        id: ids.pipeline++,
+        number,
+        status: 'pending',
+        event: p.event ?? 'push',
+        ref: p.ref ?? `refs/heads/${branch}`,
+        branch,
+        commit: p.commit ?? number.toString(16).padStart(40, 'a'),
+        message: p.message ?? `pipeline ${number}`,
+        author: r.owner,
+        created: t,
+        started: 0,
+        finished: 0,
+        updated: t,
+      });
       return number;
     },
     setPipelineStatus(repoId: number, n: number, status: PipelineStatus) {
@@ -65,10 +122,39 @@ export function createWoodpeckerState(now: () => number) {
     setWorkerCount: (n: number) => void (workers = n),
     /** Woodpecker's queue: one task per workflow; the emulator runs one workflow per pipeline */
     queue() {
-      const task = ({ r, p }: { r: CiRepoRec; p: PipelineRec }) => ({ id: String(p.id), pid: 0, name: `${r.owner}/${r.name}#${p.number}`, created: p.created, repo_id: r.id, pipeline_id: p.id, pipeline_number: p.number, labels: { repo: `${r.owner}/${r.name}` }, dependencies: [], run_on: [], dep_status: {}, agent_id: 0 });
-      const pending = all().filter((x) => x.p.status === 'pending').sort((a, b) => a.p.created - b.p.created).map(task);
-      const running = all().filter((x) => x.p.status === 'running').map((x, i) => ({ ...task(x), agent_id: (i % Math.max(1, workers)) + 1 }));
-      return { pending, running, waiting_on_deps: [], paused: false, stats: { worker_count: workers, pending_count: pending.length, running_count: running.length, waiting_on_deps_count: 0 } };
+      const task = ({ r, p }: { r: CiRepoRec; p: PipelineRec }) => ({
+        id: String(p.id),
+        pid: 0,
+        name: `${r.owner}/${r.name}#${p.number}`,
+        created: p.created,
+        repo_id: r.id,
+        pipeline_id: p.id,
+        pipeline_number: p.number,
+        labels: { repo: `${r.owner}/${r.name}` },
+        dependencies: [],
+        run_on: [],
+        dep_status: {},
+        agent_id: 0,
+      });
+      const pending = all()
+        .filter((x) => x.p.status === 'pending')
+        .sort((a, b) => a.p.created - b.p.created)
+        .map(task);
+      const running = all()
+        .filter((x) => x.p.status === 'running')
+        .map((x, i) => ({ ...task(x), agent_id: (i % Math.max(1, workers)) + 1 }));
+      return {
+        pending,
+        running,
+        waiting_on_deps: [],
+        paused: false,
+        stats: {
+          worker_count: workers,
+          pending_count: pending.length,
+          running_count: running.length,
+          waiting_on_deps_count: 0,
+        },
+      };
     },
   };
 }
