@@ -189,7 +189,7 @@ describe('upgradeIfNeeded', () => {
     // Builds fine, but the new CLI cannot answer `--version` as a factoryctl should.
     commitEdit(dir, 'src/cli.ts', (t) =>
       t.replace(
-        /process\.stdout\.write\(global\.json [^\n]*\);\n(\s*)return EXIT\.OK;/,
+        /process\.stdout\.write\(\s*global\.json [^;]*\);\n(\s*)return EXIT\.OK;/,
         "process.stdout.write('oops\\n');\n$1return EXIT.SOFTWARE;",
       ),
     );
