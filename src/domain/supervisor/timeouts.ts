@@ -13,12 +13,13 @@ export interface SupervisorTimeouts {
 }
 
 /**
- * The pull of main is bounded by gate.pullTimeout, as the gate's and the node's are; the reads of
- * other refs (the lease, every telemetry branch) by three pulls and at least 10 s, the bound the
- * node puts on its telemetry push. Before any config is known (a first pull), the schema's default.
+ * From gate.pullTimeout, the agents' bound: the supervisor is not on an agent's hot path, and a
+ * pull or read cut short costs it a whole cycle, so each of its reads of the control remote (main,
+ * the lease, every telemetry branch) gets three pulls' time and at least 10 s, the bound the node
+ * puts on its telemetry push. Before any config is known (a first pull), the schema's default.
  */
 export function supervisorTimeouts(factory: Pick<FactoryConfig, 'gate'> | undefined): SupervisorTimeouts {
-  const pullMs = parseDuration(factory?.gate.pullTimeout ?? GateConfig.parse({}).pullTimeout);
-  const refsMs = Math.max(3 * pullMs, 10_000);
-  return { pullMs, telemetryFetchMs: refsMs, leaseReadMs: refsMs };
+  const gatePullMs = parseDuration(factory?.gate.pullTimeout ?? GateConfig.parse({}).pullTimeout);
+  const refsMs = Math.max(3 * gatePullMs, 10_000);
+  return { pullMs: refsMs, telemetryFetchMs: refsMs, leaseReadMs: refsMs };
 }
