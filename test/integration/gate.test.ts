@@ -5,6 +5,8 @@ import { factoryctl } from '../support/cli.js';
 import { IDENTITY, makeControlRepo, sh, shAsync, type ControlRepoFixture } from '../support/control-repo.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 
+/** Eight writers on one branch retry each other's rejections: on a busy 2-core machine that takes a while. */
+const CONTENDED = 150_000;
 const FAST_GATE = (yaml: string) => yaml.replace('pullTimeout: 5s', 'pullTimeout: 1s');
 
 describe('gate, halt and resume through a real git server on loopback', () => {
@@ -123,8 +125,14 @@ describe('gate, halt and resume through a real git server on loopback', () => {
 
   it('lands every one of many concurrent halts from two clones, with no merge commit', async () => {
     const jobs = ['a', 'b', 'c', 'd'].flatMap((n) => [
-      factoryctl(['halt', 'dev', '--repo', `team/${n}`, '--reason', `human ${n}`], { cwd: human }),
-      factoryctl(['halt', 'review', '--repo', `team/${n}`, '--reason', `agent ${n}`], { cwd: agent }),
+      factoryctl(['halt', 'dev', '--repo', `team/${n}`, '--reason', `human ${n}`], {
+        cwd: human,
+        timeoutMs: CONTENDED,
+      }),
+      factoryctl(['halt', 'review', '--repo', `team/${n}`, '--reason', `agent ${n}`], {
+        cwd: agent,
+        timeoutMs: CONTENDED,
+      }),
     ]);
     const results = await Promise.all(jobs);
     for (const r of results) expect(r.code, r.stderr).toBe(0);

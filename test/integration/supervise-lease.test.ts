@@ -79,7 +79,8 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
   it('when the leader stops renewing, the standby takes over after expiry (new epoch) and decides', async () => {
     for (const n of pipelines) fx.emu.woodpecker.setPipelineStatus(fx.ciRepoId, n, 'success');
     const expiry = Date.parse(lease().expiresAt);
-    const early = await supervise(b, 'vps-b', expiry - SEC);
+    // Well inside the term: the --now clock runs on at real speed while the run starts.
+    const early = await supervise(b, 'vps-b', expiry - 30 * SEC);
     expect(early.stdout).toMatch(/^standby/);
     expect(halts()).toEqual(['review']);
 
