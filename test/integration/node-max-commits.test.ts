@@ -26,7 +26,7 @@ describe('factoryctl node compacts its telemetry branch at telemetry.maxCommits'
           const s = sh(dir, 'git', ['log', '--format=%s', branch, '--']);
           return s.split('\n').find((line) => line.includes('compacted'));
         },
-        30_000,
+        120_000,
       );
       expect(subject).toContain('11 commits > 10');
       expect(Number(sh(dir, 'git', ['rev-list', '--count', branch]))).toBeLessThanOrEqual(10);

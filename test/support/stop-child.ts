@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 export async function stopChild(
   child: ChildProcess,
   exited: Promise<number | null>,
-  graceMs = 15_000,
+  graceMs = 60_000,
 ): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return exited;
   child.kill('SIGTERM');
