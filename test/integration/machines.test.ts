@@ -93,6 +93,17 @@ describe('several machines on one box: namespaces, cgroups, sshd, a git server t
     }
   });
 
+  it("reaches one node's sshd from another over the bridge (a supervisor on one node kicks the others)", async () => {
+    const a = machines.node('a');
+    const b = machines.node('b');
+    const args = [...b.sshd.sshArgs.slice(1), '-o', 'ConnectTimeout=10', '-p', String(b.sshd.port)];
+    const result = await a.exec('ssh', [...args, `${b.sshd.user}@${b.address}`, 'ip -o -4 addr show dev eth0'], {
+      timeoutMs: 60_000,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`inet ${b.address}/24`);
+  });
+
   it("bounds each node's processes by its own memory limit", async () => {
     const limit = 'cat "/sys/fs/cgroup/memory$(grep :memory: /proc/self/cgroup | cut -d: -f3)/memory.limit_in_bytes"';
     const a = await machines.node('a').exec('sh', ['-c', limit]);
@@ -137,6 +148,22 @@ describe('several machines on one box: namespaces, cgroups, sshd, a git server t
     expect(linkNames().filter((l) => l.includes(run))).toEqual([]);
     for (const c of cgroups) expect(existsSync(c)).toBe(false);
     expect(readdirSync(RECORDS_DIR).filter((f) => f.startsWith(run) || readClaim(f) === run)).toEqual([]);
+  });
+});
+
+describe('the machines harness without its tools', () => {
+  it('fails loudly, naming what to install, when `ip` is missing', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(startMachines({ nodes: [{ name: 'a', memLimitMb: 300 }] })).rejects.toThrow(/iproute2/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it('fails loudly when the cgroup v1 memory controller is missing', () => {
+    expect(() => ownMemoryCgroupDir('/nonexistent')).toThrow(/no cgroup v1 memory controller/);
   });
 });
 

@@ -19,13 +19,13 @@ export interface NodeCgroup {
 export const MEMORY_ROOT = '/sys/fs/cgroup/memory';
 
 /** The memory cgroup this process is in, as a cgroupfs folder; throws (loudly) without cgroup v1 memory. */
-export function ownMemoryCgroupDir(): string {
-  if (!existsSync(join(MEMORY_ROOT, 'memory.limit_in_bytes')))
-    throw new Error(`no cgroup v1 memory controller at ${MEMORY_ROOT}: the machines harness needs one`);
+export function ownMemoryCgroupDir(memoryRoot = MEMORY_ROOT): string {
+  if (!existsSync(join(memoryRoot, 'memory.limit_in_bytes')))
+    throw new Error(`no cgroup v1 memory controller at ${memoryRoot}: the machines harness needs one`);
   const line = readFileSync('/proc/self/cgroup', 'utf8')
     .split('\n')
     .find((l) => l.split(':')[1]?.split(',').includes('memory'));
-  return join(MEMORY_ROOT, line?.split(':')[2] ?? '/');
+  return join(memoryRoot, line?.split(':')[2] ?? '/');
 }
 
 export function createNodeCgroup(name: string, limitBytes: number, parentDir = ownMemoryCgroupDir()): NodeCgroup {
