@@ -13,6 +13,9 @@ export interface SshServer {
   sshCommand: string;
   /** `sshCommand` as words, for spawning ssh without a shell (then `-p PORT USER@HOST COMMAND`) */
   sshArgs: string[];
+  /** the client key's file, and the authorized_keys file sshd reads (a test may bind the key to a forced command) */
+  clientKey: string;
+  authorizedKeys: string;
   /** ssh://USER@HOST:PORT/ABSOLUTE/PATH */
   url(absolutePath: string): string;
   stop(): Promise<void>;
@@ -97,6 +100,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshServer> {
       user,
       sshCommand: [...base, ...reuse].map(shellQuote).join(' '),
       sshArgs: [...base, ...reuse],
+      clientKey: join(dir, 'client_key'),
+      authorizedKeys: join(dir, 'authorized_keys'),
       url: (path) => `ssh://${user}@${host}:${port}${path}`,
       async stop() {
         // The persisted master holds a session open on the server: close it before the server goes.
