@@ -10,6 +10,7 @@ export interface TestMemoryCgroup {
   /** The cgroup's directory. */
   path: string;
   version: 'cgroup-v1' | 'cgroup-v2';
+  /** Moves a running process in. A sampler it already made keeps the cgroup it found at its start: prefer spawn. */
   addPid(pid: number): void;
   /** Pids in the cgroup now. */
   pids(): number[];

@@ -28,7 +28,7 @@ const HOG = `const b = Buffer.alloc(${HOG_MB * MIB}); b.fill(1); console.log('al
 process.stdin.on('data', () => process.exit(0)); process.stdin.on('end', () => process.exit(0));`;
 
 let dir: string;
-let cgroup: TestMemoryCgroup;
+let cgroup: TestMemoryCgroup | undefined;
 const children: ChildProcess[] = [];
 
 /** A line-reading view of a child's stdout: the next line, or a loud failure after `ms`. */
@@ -64,7 +64,6 @@ beforeAll(async () => {
     logLevel: 'warning',
   });
   writeFileSync(join(dir, 'child.mjs'), CHILD);
-  cgroup = createMemoryCgroup(LIMIT_MB * MIB); // throws (fails the file) when cgroups are not writable
 });
 
 afterAll(async () => {
@@ -79,6 +78,7 @@ afterAll(async () => {
 
 describe('the sampler inside a memory cgroup (real cgroup, real processes)', () => {
   it('measures against the 200 MiB limit, and sees 100 MiB taken in the cgroup by another process', async () => {
+    cgroup = createMemoryCgroup(LIMIT_MB * MIB); // throws, failing the test, when cgroups are not writable
     const sampler = cgroup.spawn(process.execPath, [join(dir, 'child.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
     children.push(sampler);
     const next = lines(sampler);
