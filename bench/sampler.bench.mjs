@@ -5,7 +5,7 @@
 // From bench/run.mjs: `const { runSamplerBench, formatRows } = await import('./sampler.bench.mjs')`.
 import { build } from 'esbuild';
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function loadSampler() {
   const result = await build({
-    entryPoints: [join(root, 'src/adapters/node/sampler.ts')],
+    stdin: {
+      contents:
+        "export * from './src/adapters/node/sampler.ts'; export { parseCgroupMounts } from './src/adapters/node/cgroup-parse.ts'; export * from './src/adapters/node/cgroup-memory.ts';",
+      resolveDir: root,
+      loader: 'ts',
+    },
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -67,8 +72,33 @@ function startFakeAgent() {
   };
 }
 
+/**
+ * Moves this process into a fresh memory cgroup with a 1 GiB limit for the duration of `body`, so
+ * the sampler reads limit, usage and memory.stat as a daemon in a container does; undefined when
+ * no memory hierarchy is writable here (not root), and the row says so.
+ */
+async function insideMemoryCgroup(parseCgroupMounts, body) {
+  const mount = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')).find((m) => m.version === 'cgroup-v1');
+  if (!mount) return undefined; // a v2-only host: the v2 reads are the same count of files
+  const home = readFileSync('/proc/self/cgroup', 'utf8').match(/^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(.*)$/m)?.[1];
+  const dir = join(mount.mountPoint, `factoryctl-bench-${process.pid}`);
+  try {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'memory.limit_in_bytes'), String(1024 ** 3));
+    writeFileSync(join(dir, 'cgroup.procs'), String(process.pid));
+  } catch {
+    return undefined;
+  }
+  try {
+    return await body();
+  } finally {
+    writeFileSync(join(home ? join(mount.mountPoint, home) : mount.mountPoint, 'cgroup.procs'), String(process.pid));
+    rmdirSync(dir);
+  }
+}
+
 export async function runSamplerBench({ samples = 1000 } = {}) {
-  const { createProcSampler } = await loadSampler();
+  const { createProcSampler, parseCgroupMounts, findMemoryCgroup, readMemoryCgroup } = await loadSampler();
   const agent = startFakeAgent();
   try {
     const plain = createProcSampler({ mounts: ['/'] });
@@ -80,7 +110,29 @@ export async function runSamplerBench({ samples = 1000 } = {}) {
     const siSample = () => Promise.all([si.mem(), si.fsSize(), si.currentLoad()]);
     const procCount = readFileSync('/proc/loadavg', 'utf8').split(' ')[3].split('/')[1];
     return [
-      await measure('/proc + statfs (mem, swap, load, cpu, disk /)', samples, () => plain.sample()),
+      await measure('/proc + statfs (mem incl. memory cgroup, swap, load, cpu, disk /)', samples, () => plain.sample()),
+      ...((await insideMemoryCgroup(parseCgroupMounts, async () => {
+        const limited = createProcSampler({ mounts: ['/'] });
+        const probe = await limited.sample();
+        if (probe.memLimit?.source === 'meminfo') throw new Error('the sampler did not see the 1 GiB cgroup limit');
+        const cgroup = findMemoryCgroup('/proc');
+        return [
+          await measure('the same, inside a 1 GiB memory cgroup (v1)', samples, () => limited.sample()),
+          await measure(
+            `of which the cgroup reads (${cgroup.dirs.length} levels: limits; usage + memory.stat where limited)`,
+            samples,
+            async () => readMemoryCgroup(cgroup, []),
+          ),
+        ];
+      })) ?? [
+        {
+          name: 'inside a memory cgroup: not measured (no writable memory cgroup)',
+          samples: 0,
+          cpuMsPerSample: NaN,
+          wallMsPerSample: NaN,
+          percentOfCoreAt5s: NaN,
+        },
+      ]),
       await measure(`the same + agents of 2 roles (scan of ${procCount} tasks)`, samples, () => withAgents.sample()),
       await measure(
         'systeminformation: mem() + fsSize() + currentLoad()',

@@ -4,10 +4,14 @@
  * against 0.8 ms for si.mem(), statfs 0.003 ms against 8 ms and 3 child processes for
  * si.fsSize(), and si.processes() takes 90 ms; its own cost is part of the product (target:
  * under 0.2% of one core at a 5 s interval, see bench/sampler.bench.mjs). Linux only, by design.
+ * Memory is measured against the lower of the machine and the daemon's memory cgroup limit: in a
+ * container, an LXC or a limited systemd slice, /proc/meminfo shows the host's memory.
  */
 import { readdirSync, readFileSync, statfsSync } from 'node:fs';
 import type { AgentProcess } from '../../domain/node/agent-stop.js';
 import type { DiskSample, Sample } from '../../domain/pressure/sample.js';
+import { findMemoryCgroup, readMemoryCgroup } from './cgroup-memory.js';
+import { effectiveMemory } from './cgroup-parse.js';
 import {
   agentMatchKey,
   argvMatches,
@@ -36,6 +40,8 @@ export interface ProcSamplerOptions {
   now?: () => number;
   /** Another /proc, for tests on recorded trees. */
   procRoot?: string;
+  /** Prefix of the cgroup mount points /proc/self/mountinfo names, for tests on recorded trees. */
+  cgroupFsRoot?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -51,6 +57,8 @@ export function createProcSampler(options: ProcSamplerOptions): Sampler {
   // The previous /proc/stat reading: CPU busy is a difference between two samples.
   let previousCpu: CpuTimes | undefined;
   let lastAgents: Record<string, AgentProcess[]> = {};
+  // Found once: the cgroup files themselves are read on every sample.
+  const cgroup = findMemoryCgroup(proc, options.cgroupFsRoot);
 
   return {
     async sample() {
@@ -66,9 +74,13 @@ export function createProcSampler(options: ProcSamplerOptions): Sampler {
       const at = now();
       const meminfo = read('meminfo');
       const parsed = meminfo === undefined ? undefined : parseMeminfo(meminfo);
+      const bound = effectiveMemory(
+        { memTotalMb: parsed?.memTotalMb ?? NaN, memAvailableMb: parsed?.memAvailableMb ?? NaN },
+        cgroup === undefined ? [] : readMemoryCgroup(cgroup, problems),
+      );
       const mem = {
-        memTotalMb: round(parsed?.memTotalMb ?? NaN),
-        memAvailableMb: round(parsed?.memAvailableMb ?? NaN),
+        memTotalMb: round(bound.memTotalMb),
+        memAvailableMb: round(bound.memAvailableMb),
         swapUsedMb: round(parsed?.swapUsedMb ?? NaN),
       };
       const loadavg = read('loadavg');
@@ -83,6 +95,10 @@ export function createProcSampler(options: ProcSamplerOptions): Sampler {
         disks,
         load1: loadavg === undefined ? NaN : parseLoad1(loadavg),
         cores: cpu?.cores ?? NaN,
+        memLimit:
+          bound.memLimit.source === 'meminfo'
+            ? bound.memLimit
+            : { ...bound.memLimit, limitMb: round(bound.memLimit.limitMb) },
       };
       if (busy !== undefined) sample.cpuBusyPercent = round(busy);
       if (keys.length > 0) {

@@ -11,4 +11,4 @@ export {
 export { rolesHaltedAtLevel } from './roles-halted.js';
 // The one protected-role rule lives with the roles; re-exported for the node loop's stop rule.
 export { isProtectedRole } from '../roles/protected.js';
-export { isMeasured, type DiskSample, type Sample } from './sample.js';
+export { isMeasured, type DiskSample, type MemLimitSource, type Sample } from './sample.js';

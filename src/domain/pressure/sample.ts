@@ -15,9 +15,19 @@ export interface Sample {
   cpuBusyPercent?: number;
   /** Per role: running agent runs (process trees) and the resident memory of those trees. */
   agents?: Record<string, { count: number; rssMb: number }>;
+  /**
+   * What bound memTotalMb and memAvailableMb: /proc/meminfo, or the memory cgroup limit (its
+   * directory and size) when the daemon runs in a container, an LXC or a slice with a lower one.
+   * Absent from samplers that predate it.
+   */
+  memLimit?: MemLimitSource;
   /** What the sampler failed to read, for the telemetry; the figures above are NaN or absent. */
   problems?: string[];
 }
+
+export type MemLimitSource =
+  | { source: 'meminfo' }
+  | { source: 'cgroup-v1' | 'cgroup-v2'; /** the cgroup directory whose limit binds */ path: string; limitMb: number };
 
 export interface DiskSample {
   mount: string;

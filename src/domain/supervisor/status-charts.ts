@@ -23,7 +23,7 @@ export function memoryChart(series: MemorySeries, win: ChartWindow): string | un
   return [
     '```mermaid',
     'xychart-beta',
-    `  title ${quoted(`${series.node}: available memory, lowest of each ${formatSpan(win.bucketMs)}`)}`,
+    `  title ${quoted(`${series.node}: available memory${series.limit ? ` (of its ${series.limit})` : ''}, lowest of each ${formatSpan(win.bucketMs)}`)}`,
     `  x-axis ${quoted(`${formatSpan(win.bucketMs)} steps from ${formatMinute(series.start)}`)} 1 --> ${series.points.length}`,
     `  y-axis "MB" 0 --> ${top}`,
     `  line [${series.points.join(', ')}]`,

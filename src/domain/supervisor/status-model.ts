@@ -16,6 +16,8 @@ export interface MemorySample {
   node: string;
   at: number;
   availableMb: number;
+  /** What bounds the node's memory when it is not the machine's: "cgroup-v1 limit 200 MB". */
+  limit?: string;
 }
 /** A halt over time; `to` absent while it lasts. `node` absent for a factory-wide halt. */
 export interface HaltSpan {
@@ -61,6 +63,8 @@ export interface MemorySeries {
   node: string;
   start: number;
   points: number[];
+  /** The limit of the node's latest reading that carries one (see MemorySample.limit). */
+  limit?: string;
 }
 export interface HaltBar {
   role: string;
@@ -84,8 +88,11 @@ export function chartWindow(now: number, opts: StatusOptions): ChartWindow {
 /** Buckets samples so that new samples that change nothing visible leave the series identical. */
 export function memorySeries(samples: readonly MemorySample[], win: ChartWindow, bucketMb: number): MemorySeries[] {
   const byNode = new Map<string, Map<number, number>>();
+  const limits = new Map<string, { at: number; limit: string }>();
   for (const s of samples) {
     if (s.at < win.start || s.at >= win.end) continue;
+    if (s.limit !== undefined && s.at >= (limits.get(s.node)?.at ?? -Infinity))
+      limits.set(s.node, { at: s.at, limit: s.limit });
     const slot = Math.floor((s.at - win.start) / win.bucketMs);
     const node = byNode.get(s.node) ?? new Map<number, number>();
     node.set(slot, Math.min(node.get(slot) ?? Infinity, s.availableMb));
@@ -103,7 +110,8 @@ export function memorySeries(samples: readonly MemorySample[], win: ChartWindow,
       carry = slots.get(slot) ?? carry;
       points.push(Math.max(0, Math.floor(carry / bucketMb) * bucketMb));
     }
-    series.push({ node, start: win.start + first * win.bucketMs, points });
+    const limit = limits.get(node)?.limit;
+    series.push({ node, start: win.start + first * win.bucketMs, points, ...(limit === undefined ? {} : { limit }) });
   }
   return series;
 }

@@ -50,8 +50,19 @@ export function memorySamples(t: NodeTelemetryTexts): MemorySample[] {
   const sample = parseObject(t.sample);
   const at = time(sample?.at);
   const mem = num(sample?.memAvailableMb);
-  if (at !== undefined && mem !== undefined) out.push({ node: t.node, at, availableMb: mem });
+  const limit = cgroupLimitCaption(sample?.memLimit);
+  if (at !== undefined && mem !== undefined)
+    out.push({ node: t.node, at, availableMb: mem, ...(limit === undefined ? {} : { limit }) });
   return out;
+}
+
+/** "cgroup-v1 limit 200 MB" when the sample was measured against a memory cgroup, not the machine. */
+function cgroupLimitCaption(memLimit: unknown): string | undefined {
+  const l = memLimit as { source?: unknown; limitMb?: unknown } | undefined;
+  const mb = num(l?.limitMb);
+  return (l?.source === 'cgroup-v1' || l?.source === 'cgroup-v2') && mb !== undefined
+    ? `${l.source} limit ${Math.round(mb)} MB`
+    : undefined;
 }
 
 /**

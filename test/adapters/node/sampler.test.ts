@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, tmpdir } from 'node:os';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProcSampler } from '../../../src/adapters/node/sampler.js';
@@ -61,6 +61,9 @@ describe('createProcSampler on this machine', () => {
     expect(s.cores).toBe(cpus().length);
     expect(s.load1).toBeGreaterThanOrEqual(0);
     expect(s.problems).toBeUndefined();
+    // This suite runs in an unlimited memory cgroup: the machine's figures, and the sampler says so.
+    expect(s.memLimit).toEqual({ source: 'meminfo' });
+    expect(Math.abs(s.memTotalMb - totalmem() / MIB)).toBeLessThan(1);
     expect(s.agents).toBeUndefined(); // no role commands: no process scan at all
     const dfUse = Number(/(\d+)%/.exec(execFileSync('df', ['-P', '/'], { encoding: 'utf8' }).split('\n')[1]!)![1]);
     expect(s.disks).toHaveLength(1);

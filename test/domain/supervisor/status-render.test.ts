@@ -151,6 +151,13 @@ describe('renderStatus', () => {
     expect(statusChangedMeaningfully(undefined, text)).toBe(true);
   });
 
+  it("titles a node's memory chart with the cgroup limit it is measured against", () => {
+    const limited = day().map((s) => (s.node === 'vps2' ? { ...s, limit: 'cgroup-v2 limit 4096 MB' } : s));
+    const page = renderStatus(input({ memory: limited }));
+    expect(page).toContain('title "vps2: available memory (of its cgroup-v2 limit 4096 MB), lowest of each');
+    expect(page).toContain('title "vps1: available memory, lowest of each');
+  });
+
   it('renders an empty factory without charts that Mermaid would refuse', () => {
     const empty = renderStatus(
       input({

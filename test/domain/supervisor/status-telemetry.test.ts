@@ -57,6 +57,19 @@ describe('memorySamples: history.jsonl and sample.json -> readings', () => {
   });
 });
 
+describe('memorySamples: the memory cgroup a node measured against', () => {
+  it('carries a cgroup limit from sample.json as a caption; meminfo or no memLimit (an older node) carries none', () => {
+    const sample = (memLimit?: object) =>
+      JSON.stringify({ at: T('08:20'), memAvailableMb: 150, memTotalMb: 200, ...(memLimit ? { memLimit } : {}) });
+    const limited = sample({ source: 'cgroup-v1', path: '/sys/fs/cgroup/memory/node-a', limitMb: 200 });
+    expect(memorySamples({ node: 'a', sample: limited })).toEqual([
+      { node: 'a', at: T('08:20'), availableMb: 150, limit: 'cgroup-v1 limit 200 MB' },
+    ]);
+    expect(memorySamples({ node: 'a', sample: sample({ source: 'meminfo' }) })[0]).not.toHaveProperty('limit');
+    expect(memorySamples({ node: 'a', sample: sample() })[0]).not.toHaveProperty('limit');
+  });
+});
+
 describe('journalHaltSpans: role-halted .. role-resumed -> spans', () => {
   it.each<[string, string[], Partial<HaltSpan>[]]>([
     [
