@@ -49,6 +49,8 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     env: ctx.env,
     node: ctx.node,
     now: clock(values.now, ctx.now),
+    // Lease ages: the system's monotonic clock, or under --now the simulated one (it runs at real speed).
+    mono: values.now !== undefined ? clock(values.now, ctx.now) : () => Number(process.hrtime.bigint() / 1_000_000n),
     log: (line) => ctx.err(`factoryctl supervise: ${line}`),
   };
 
@@ -60,7 +62,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
       if (outcome.kind === 'ok') for (const note of outcome.notes) deps.log(`note: ${note}`);
       ctx.out(describeOutcome(outcome));
     }
-    return outcome.kind === 'ok' ? EXIT.OK : outcome.kind === 'terminal' ? EXIT.CONFIG : EXIT.TEMPFAIL;
+    return outcome.kind === 'ok' || outcome.kind === 'watching' ? EXIT.OK : outcome.kind === 'terminal' ? EXIT.CONFIG : EXIT.TEMPFAIL;
   }
 
   const loaded = await loadSupervisorConfig(dir);
