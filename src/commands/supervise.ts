@@ -62,7 +62,11 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
       if (outcome.kind === 'ok') for (const note of outcome.notes) deps.log(`note: ${note}`);
       ctx.out(describeOutcome(outcome));
     }
-    return outcome.kind === 'ok' || outcome.kind === 'watching' ? EXIT.OK : outcome.kind === 'terminal' ? EXIT.CONFIG : EXIT.TEMPFAIL;
+    return outcome.kind === 'ok' || outcome.kind === 'watching'
+      ? EXIT.OK
+      : outcome.kind === 'terminal'
+        ? EXIT.CONFIG
+        : EXIT.TEMPFAIL;
   }
 
   const loaded = await loadSupervisorConfig(dir);

@@ -79,6 +79,9 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
   it('when the leader stops renewing, the standby takes over after expiry (new epoch) and decides', async () => {
     for (const n of pipelines) fx.emu.woodpecker.setPipelineStatus(fx.ciRepoId, n, 'success');
     const expiry = Date.parse(lease().expiresAt);
+    // The standby sees the renewal land: the lease's age is the time since it saw it change, on its
+    // own clock (--now sets it too), not the holder's expiry against its clock. Its term ends 120 s later.
+    await supervise(b, 'vps-b', expiry - 135 * SEC);
     // Well inside the term: the --now clock runs on at real speed while the run starts.
     const early = await supervise(b, 'vps-b', expiry - 30 * SEC);
     expect(early.stdout).toMatch(/^standby/);
@@ -96,11 +99,14 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
 
   it("fencing: a deposed leader's atomic push of a decision is rejected, and nothing of it lands on main", async () => {
     // vps-a leads again once vps-b's term is over...
-    let now = Date.parse(lease().expiresAt) + SEC;
+    // (a term after it last saw vps-b's lease change, on its own clock: its look at 'expiry + 2 s' above)
+    let now = Date.parse(lease().expiresAt) + 30 * SEC;
     const leader = await takeLead(a, 'origin', 'vps-a', () => now, POLICY);
     expect(leader.kind).toBe('leader');
     const term = lease();
     expect(term).toMatchObject({ holder: 'vps-a', epoch: 3 });
+    // vps-b sees that term begin, and counts it on its own clock
+    expect((await takeLead(b, 'origin', 'vps-b', () => now, POLICY)).kind).toBe('standby');
     // ...then stalls past its expiry (a long GC pause, a slow disk) while vps-b takes over,
     now += POLICY.durationMs + SEC;
     const usurper = await takeLead(b, 'origin', 'vps-b', () => now, POLICY);

@@ -17,7 +17,11 @@ export interface LeaseWatch {
  * have landed just now: assuming it older could take a live lease). A `since` in the future (a
  * restart of the monotonic clock: a reboot) starts again at zero too, which only waits longer.
  */
-export function watchLease(prev: LeaseWatch | undefined, seen: { sha?: string; lease?: Lease }, mono: number): LeaseWatch {
+export function watchLease(
+  prev: LeaseWatch | undefined,
+  seen: { sha?: string; lease?: Lease },
+  mono: number,
+): LeaseWatch {
   const since = prev && prev.sha === seen.sha && prev.since <= mono ? prev.since : mono;
   return { ...(seen.sha !== undefined ? { sha: seen.sha } : {}), since, ...(seen.lease ? { lease: seen.lease } : {}) };
 }

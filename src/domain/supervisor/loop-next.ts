@@ -90,7 +90,13 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
     next.watching = watched(state.watching, o.alarms, log);
   }
   // Polls keep their cadence: counted from the poll's start.
-  next.pollAt = pollAfter('error' in o ? [] : o.alarms, state.fullAt, o.startedAt, policy.alarmPollMs, state.clockOffsetMs);
+  next.pollAt = pollAfter(
+    'error' in o ? [] : o.alarms,
+    state.fullAt,
+    o.startedAt,
+    policy.alarmPollMs,
+    state.clockOffsetMs,
+  );
   return { state: next, log, record: recorded(next, tuned(next)) };
 }
 

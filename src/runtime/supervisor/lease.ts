@@ -37,7 +37,12 @@ export async function takeLead(
   const d = decideLease(view, me, now(), policy);
   if (d.action === 'standby') return standbyRole(d);
   if (d.action === 'renew')
-    return holdLease(access, { sha: observed.sha, lease: observed.lease ?? d.lease, view: view ?? d.lease }, false, d.reason);
+    return holdLease(
+      access,
+      { sha: observed.sha, lease: observed.lease ?? d.lease, view: view ?? d.lease },
+      false,
+      d.reason,
+    );
   const startedMono = mono();
   const sha = await leaseCommit(dir, d.lease);
   const pushed = acquireVerdict(await pushLease(dir, remote, observed.sha, sha));
