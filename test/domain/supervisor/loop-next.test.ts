@@ -39,6 +39,7 @@ const STANDBY: LeaseRole = {
   expiresAt: T + 90 * SEC,
   note: 'vps-b leads (epoch 7)',
 };
+const LEADER = { kind: 'leader' as const, lease: { holder: 'me', epoch: 2, expiresAt: T }, acquired: false, note: '' };
 const LAPSED: LeaseRole = {
   kind: 'standby',
   holder: 'me',
@@ -248,7 +249,7 @@ describe('nextLoopState: (loop state, what the step found) -> next state, log li
       took({
         kind: 'lease',
         error: 'cannot read the lease',
-        role: { ...leader(), lease: { ...leader().lease, expiresAt: END + 3 * SEC } } as LeaseRole,
+        role: { ...LEADER, lease: { ...LEADER.lease, expiresAt: END + 3 * SEC } },
       }),
       { leaseAt: END + 3 * SEC, leading: true, fullAt: T + 5 * MIN },
       ['lease: cannot read the lease (transient: looked at again in a few seconds)'],
