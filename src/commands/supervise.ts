@@ -30,7 +30,11 @@ missing data: it never backs a schedule off and never resumes a halted role.
 With a remote, supervisors on several nodes elect one leader through branch control/lease
 (holder, epoch, expiry; supervisor.lease): only the leader commits, each push to main carrying a
 lease renewal in the same atomic push, so a deposed leader's decisions cannot land. The others
-observe, log "standby", commit nothing, and take over once the lease expires. Without a remote
+observe, log "standby", commit nothing, and take over once the lease expires: once it has not
+changed for a whole term on the standby's own monotonic clock (holders' wall clocks are never
+compared). A daemon standby looks at the lease and nothing else (no forge call, no alarm). A leader
+that cannot renew within its term reports "standby (lease lapsed at ...)" and decides nothing.
+Time alarms fire by the forge's clock (its Date header); status shows the measured offset. Without a remote
 (the embedded default) there is no lease: this supervisor is the leader.
 
 Without --once it runs until SIGTERM, sleeping until its next wake: the tuned interval, or sooner
