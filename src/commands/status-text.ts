@@ -41,9 +41,22 @@ export function describeSupervisorStats(s: SupervisorStats, now: number, ago: (m
     `  call budget (supervisor.budget): ${budget}`,
     `  next wake ${new Date(s.nextWake.at).toISOString()} (${wake}): ${s.nextWake.reason}`,
   ];
-  if (s.lease)
+  if (s.lease?.lapsedAt !== undefined)
+    lines.push(`  lease: standby (lease lapsed at ${new Date(s.lease.lapsedAt).toISOString()}): ${s.lease.note ?? ''}`);
+  else if (s.lease)
     lines.push(
       `  lease: ${s.lease.role}${s.lease.holder ? `, held by ${s.lease.holder}` : ''}${s.lease.epoch !== undefined ? ` (epoch ${s.lease.epoch})` : ''}${s.lease.expiresAt ? ` until ${new Date(s.lease.expiresAt).toISOString()}` : ''}${s.lease.note ? `: ${s.lease.note}` : ''}`,
     );
+  lines.push(
+    s.clockOffsetMs === undefined
+      ? '  clock: offset from the forge not measured yet (time alarms fire by this clock)'
+      : `  clock: the forge's Date header puts this clock ${formatOffset(s.clockOffsetMs)}; time alarms fire by the forge's clock`,
+  );
   return lines;
+}
+
+/** "60.2 s ahead" when the forge is behind us (a negative offset), "3.0 s behind" when it is ahead. */
+function formatOffset(offsetMs: number): string {
+  const s = (Math.abs(offsetMs) / 1000).toFixed(1);
+  return offsetMs <= 0 ? `${s} s ahead (at most)` : `${s} s behind (at least)`;
 }

@@ -30,7 +30,11 @@ missing data: it never backs a schedule off and never resumes a halted role.
 With a remote, supervisors on several nodes elect one leader through branch control/lease
 (holder, epoch, expiry; supervisor.lease): only the leader commits, each push to main carrying a
 lease renewal in the same atomic push, so a deposed leader's decisions cannot land. The others
-observe, log "standby", commit nothing, and take over once the lease expires. Without a remote
+observe, log "standby", commit nothing, and take over once the lease expires: once it has not
+changed for a whole term on the standby's own monotonic clock (holders' wall clocks are never
+compared). A daemon standby looks at the lease and nothing else (no forge call, no alarm). A leader
+that cannot renew within its term reports "standby (lease lapsed at ...)" and decides nothing.
+Time alarms fire by the forge's clock (its Date header); status shows the measured offset. Without a remote
 (the embedded default) there is no lease: this supervisor is the leader.
 
 Without --once it runs until SIGTERM, sleeping until its next wake: the tuned interval, or sooner
@@ -49,6 +53,8 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     env: ctx.env,
     node: ctx.node,
     now: clock(values.now, ctx.now),
+    // Lease ages: the system's monotonic clock, or under --now the simulated one (it runs at real speed).
+    mono: values.now !== undefined ? clock(values.now, ctx.now) : () => Number(process.hrtime.bigint() / 1_000_000n),
     log: (line) => ctx.err(`factoryctl supervise: ${line}`),
   };
 
@@ -60,7 +66,11 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
       if (outcome.kind === 'ok') for (const note of outcome.notes) deps.log(`note: ${note}`);
       ctx.out(describeOutcome(outcome));
     }
-    return outcome.kind === 'ok' ? EXIT.OK : outcome.kind === 'terminal' ? EXIT.CONFIG : EXIT.TEMPFAIL;
+    return outcome.kind === 'ok' || outcome.kind === 'watching'
+      ? EXIT.OK
+      : outcome.kind === 'terminal'
+        ? EXIT.CONFIG
+        : EXIT.TEMPFAIL;
   }
 
   const loaded = await loadSupervisorConfig(dir);

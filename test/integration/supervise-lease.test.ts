@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factoryctl } from '../support/cli.js';
 import { sh, shAsync } from '../support/control-repo.js';
 import { startDaemon, startSuperviseFixture, until, type SuperviseFixture } from '../support/supervise-fixture.js';
+import { writeFileSync } from 'node:fs';
 import { commitStateFiles } from '../../src/adapters/control-repo/state-commit.js';
+import { readSupervisorStats } from '../../src/adapters/control-repo/supervisor-stats.js';
+import { renderAlarmsYaml } from '../../src/domain/supervisor/alarms-file.js';
 import { LeaseLostError, takeLead } from '../../src/runtime/supervisor/lease.js';
 
 const SEC = 1000;
@@ -79,6 +82,9 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
   it('when the leader stops renewing, the standby takes over after expiry (new epoch) and decides', async () => {
     for (const n of pipelines) fx.emu.woodpecker.setPipelineStatus(fx.ciRepoId, n, 'success');
     const expiry = Date.parse(lease().expiresAt);
+    // The standby sees the renewal land: the lease's age is the time since it saw it change, on its
+    // own clock (--now sets it too), not the holder's expiry against its clock. Its term ends 120 s later.
+    await supervise(b, 'vps-b', expiry - 135 * SEC);
     // Well inside the term: the --now clock runs on at real speed while the run starts.
     const early = await supervise(b, 'vps-b', expiry - 30 * SEC);
     expect(early.stdout).toMatch(/^standby/);
@@ -96,11 +102,14 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
 
   it("fencing: a deposed leader's atomic push of a decision is rejected, and nothing of it lands on main", async () => {
     // vps-a leads again once vps-b's term is over...
-    let now = Date.parse(lease().expiresAt) + SEC;
+    // (a term after it last saw vps-b's lease change, on its own clock: its look at 'expiry + 2 s' above)
+    let now = Date.parse(lease().expiresAt) + 30 * SEC;
     const leader = await takeLead(a, 'origin', 'vps-a', () => now, POLICY);
     expect(leader.kind).toBe('leader');
     const term = lease();
     expect(term).toMatchObject({ holder: 'vps-a', epoch: 3 });
+    // vps-b sees that term begin, and counts it on its own clock
+    expect((await takeLead(b, 'origin', 'vps-b', () => now, POLICY)).kind).toBe('standby');
     // ...then stalls past its expiry (a long GC pause, a slow disk) while vps-b takes over,
     now += POLICY.durationMs + SEC;
     const usurper = await takeLead(b, 'origin', 'vps-b', () => now, POLICY);
@@ -185,6 +194,120 @@ describe('leader lease on control/lease with fencing: two supervisors on two clo
       await da.stop();
       await db?.stop();
     }
+  });
+
+  /** a time alarm in factory-state/alarms.yaml of `dir`, committed (and pushed when it has a remote) */
+  const setTimeAlarm = async (dir: string, id: string, at: number, push: boolean) => {
+    const alarm = { id, kind: 'time' as const, at: new Date(at).toISOString(), createdBy: 'tester' };
+    writeFileSync(
+      `${dir}/factory-state/alarms.yaml`,
+      renderAlarmsYaml([{ ...alarm, createdAt: new Date(at - 3_600 * SEC).toISOString() }]),
+    );
+    sh(dir, 'git', ['add', 'factory-state/alarms.yaml']);
+    sh(dir, 'git', ['commit', '-qm', `alarm ${id}`]);
+    if (push) await shAsync(dir, 'git', ['push', '-q']);
+  };
+  const leaseSha = () => sh(fx.repo.bare, 'git', ['rev-parse', 'control/lease']);
+
+  it('a standby a minute ahead, an alarm overdue by its clock: it watches the lease only (no forge request, no cycle) and does not take it while the leader renews; after kill -9 of the leader it takes over a term later; cut off, it stops saying it leads', async () => {
+    fx.clock.at = undefined; // the forge on the wall clock
+    await shAsync(fx.humanDir, 'git', ['pull', '-q']);
+    // (factory.yaml still has the 4 s lease of the test above)
+    const da = startDaemon(a, [], { ...fx.env, FACTORY_NODE: 'vps-a' });
+    let db: ReturnType<typeof startDaemon> | undefined;
+    try {
+      await da.waitFor(/^factoryctl supervise: leader: /, 60_000);
+      // 45 s away: overdue on the standby's clock, which runs a minute ahead; not yet on the leader's
+      await setTimeAlarm(fx.humanDir, 'standup', Date.now() + 45 * SEC, true);
+      // The standby's own tokens: every request it makes is refused (401), so the forge's log tells them apart.
+      const before = fx.emu.exchanges.length;
+      db = startDaemon(b, ['--now', new Date(Date.now() + 60 * SEC).toISOString()], {
+        ...fx.env,
+        FORGE_TOKEN: 'the-standby-token',
+        WP_TOKEN: 'the-standby-token',
+        FACTORY_NODE: 'vps-b',
+      });
+      await db.waitFor(/^factoryctl supervise: standby: vps-a leads /, 60_000);
+      // A window of three renewals by the leader, as the git server sees them (no sleep: observed).
+      const seen = new Map<string, string>([[leaseSha(), lease().holder]]);
+      await until(
+        () => {
+          const sha = leaseSha();
+          if (!seen.has(sha)) seen.set(sha, lease().holder);
+          return seen.size > 3 || undefined;
+        },
+        120_000,
+        'three lease renewals by vps-a',
+      );
+      expect(new Set(seen.values())).toEqual(new Set(['vps-a']));
+      const standbyRequests = fx.emu.exchanges.slice(before).filter((e) => e.status === 401);
+      expect(standbyRequests.map((e) => `${e.method} ${e.path}`)).toEqual([]);
+      // its one cycle stopped at the lease; since then, looks at the lease and nothing else
+      expect(db.lines.filter((l) => /supervise: cycle \(/.test(l))).toHaveLength(1);
+      expect(db.lines.join('\n')).toMatch(/standby, vps-a leads .*watching the lease only, no API call/);
+      expect(db.lines.filter((l) => /supervise: leader: |committed [0-9a-f]+|alarm standup/.test(l))).toEqual([]);
+      const stats = readSupervisorStats(b);
+      expect(stats).toMatchObject({ calls: 0, budgets: {}, lease: { role: 'standby', holder: 'vps-a' } });
+      expect(stats?.lease?.checks).toBeGreaterThan(0);
+      expect(stats?.nextWake.reason).toMatch(/standby: a look at the lease/);
+
+      // kill -9: no goodbye. The standby takes over once the lease has not changed for a term on its clock.
+      const epoch = lease().epoch;
+      da.child.kill('SIGKILL');
+      await db.waitFor(/^factoryctl supervise: cycle \(took over the lease: .*vps-a's lease/, 60_000);
+      expect(lease()).toMatchObject({ holder: 'vps-b', epoch: epoch + 1 });
+      await db.waitFor(/^factoryctl supervise: leader: /, 10_000);
+      await until(() => readSupervisorStats(b)?.lease?.role === 'leader' || undefined, 60_000, "vps-b's stats: leader");
+
+      // Cut off from the control remote: it cannot renew, and once its term has passed on its own clock it says so.
+      sh(b, 'git', ['remote', 'set-url', 'origin', 'http://127.0.0.1:9/control.git']);
+      const cut = db.lines.length;
+      await db.waitFor(/^factoryctl supervise: lease: cannot/, 60_000, cut);
+      const lapsed = await until(
+        () => {
+          const s = readSupervisorStats(b);
+          return s?.lease?.role === 'standby' ? s : undefined;
+        },
+        60_000,
+        "vps-b's stats: no longer leader",
+      );
+      expect(lapsed.value.lease).toMatchObject({ holder: 'vps-b', lapsedAt: expect.any(Number) });
+      await db.waitFor(/^factoryctl supervise: standby: lease lapsed at .*deciding nothing/, 10_000, cut);
+      const status = await factoryctl(['status', '--no-pull'], { cwd: b, env: { ...fx.env, FACTORY_NODE: 'vps-b' } });
+      expect(status.stdout).toMatch(/lease: standby \(lease lapsed at \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
+      expect(status.stdout).not.toMatch(/lease: leader/);
+      sh(b, 'git', ['remote', 'set-url', 'origin', `${fx.git.url}control.git`]);
+    } finally {
+      da.child.kill('SIGKILL');
+      await da.stop();
+      await db?.stop();
+    }
+  });
+
+  it("a time alarm fires by the forge's clock (its Date header), not by a supervisor's clock a minute ahead; status shows the offset", async () => {
+    const local = await fx.repo.clone('ahead', `${fx.git.url}control.git`);
+    sh(local, 'git', ['remote', 'remove', 'origin']);
+    const forgeAt = Date.parse('2026-03-03T10:00:00Z');
+    await setTimeAlarm(local, 'review-window', forgeAt + 30 * SEC, false);
+    const once = async (forge: number, ours: number) => {
+      fx.clock.at = forge;
+      const r = await factoryctl(['supervise', '--once', '--json', '--now', new Date(ours).toISOString()], {
+        cwd: local,
+        env: { ...fx.env, FACTORY_NODE: 'vps-c' },
+      });
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      return JSON.parse(r.stdout) as { fired: { id: string }[] };
+    };
+    // due by our clock (a minute ahead), not by the forge's: it waits
+    expect((await once(forgeAt, forgeAt + 60 * SEC)).fired).toEqual([]);
+    expect(sh(local, 'git', ['show', 'HEAD:factory-state/alarms.yaml'])).toContain('review-window');
+    const status = await factoryctl(['status'], { cwd: local, env: { ...fx.env, FACTORY_NODE: 'vps-c' } });
+    expect(status.stdout).toMatch(/clock: the forge's Date header puts this clock 6\d\.\d s ahead/);
+    // the forge's clock past it: fired
+    expect((await once(forgeAt + 31 * SEC, forgeAt + 91 * SEC)).fired).toEqual([
+      { id: 'review-window', reason: expect.any(String) },
+    ]);
+    expect(sh(local, 'git', ['show', 'HEAD:factory-state/alarms.yaml'])).not.toContain('review-window');
   });
 
   it('without a remote (the embedded default) there is no lease: the one supervisor leads and commits locally', async () => {

@@ -12,6 +12,8 @@ export const PRIVATE_FILES = {
   supervisorLastGood: 'supervisor-last-good.json',
   /** the supervisor's figures for `status` (control-repo/supervisor-stats.ts) */
   supervisorStats: 'supervisor-stats.json',
+  /** since when, on the supervisor's monotonic clock, control/lease has been at the sha it last saw (control-repo/lease-watch.ts) */
+  leaseWatch: 'lease-watch.json',
   /** its mtime is the last good sync with the remote (a pull, or a push of ours) */
   lastSync: 'last-sync',
 } as const;

@@ -18,7 +18,20 @@ export interface SupervisorStats {
   budgets: Record<string, BudgetStatus>;
   nextWake: { at: number; reason: string };
   /** Leadership (see src/domain/supervisor/lease.ts); absent without a remote: the one supervisor leads. */
-  lease?: { role: 'leader' | 'standby'; holder?: string; epoch?: number; expiresAt?: number; note?: string };
+  lease?: {
+    role: 'leader' | 'standby';
+    holder?: string;
+    epoch?: number;
+    /** on this supervisor's own clock: when the term as it judges it ends (a renewal it has not seen yet may extend it) */
+    expiresAt?: number;
+    note?: string;
+    /** a leader that could not renew within its term: when its lease lapsed (it decides nothing since) */
+    lapsedAt?: number;
+    /** looks at the lease between cycles by this daemon: a standby does nothing else */
+    checks?: number;
+  };
+  /** the forge's clock less ours, as its Date headers bound it: time alarms fire by the forge's clock */
+  clockOffsetMs?: number;
 }
 
 export const statsFile = (dir: string) => privatePath(dir, 'supervisorStats');

@@ -25,6 +25,8 @@ export interface ServerClients {
   /** Requests sent so far through these clients. */
   calls(): number;
   budgets(): Record<string, BudgetStatus>;
+  /** the servers' clocks less ours as their Date headers bound it: the least of them (the one that says "not yet" longest); undefined: none measured */
+  clockOffset(): number | undefined;
 }
 
 /**
@@ -87,6 +89,10 @@ export function createServerClients(
     onlyCi: () => only(Object.keys(factory.ci), 'CI server', (n) => ci(n)),
     calls: () => [...cache.values()].reduce((sum, c) => sum + c.stats().reads + c.stats().writes, 0),
     budgets: () => Object.fromEntries([...cache.entries()].map(([k, c]) => [k, c.stats().budget])),
+    clockOffset: () => {
+      const seen = [...cache.values()].flatMap((c) => c.stats().clockOffsetMs ?? []);
+      return seen.length > 0 ? Math.min(...seen) : undefined;
+    },
   };
 }
 

@@ -34,6 +34,8 @@ export interface HttpClientOptions {
   budget?: CallBudget | { limit: number; windowMs?: number };
   timing?: Partial<HttpTiming>;
   log?: (e: HttpLogEvent) => void;
+  /** the caller's clock, that servers' Date headers are measured against (default timing.now) */
+  clock?: () => number;
 }
 
 export interface HttpStats {
@@ -44,6 +46,12 @@ export interface HttpStats {
   retries: number;
   failures: number;
   budget: BudgetStatus;
+  /**
+   * The server's clock less ours, bounded from below by its Date headers (whole seconds, stamped
+   * before the answer reached us, so the server's time is never earlier than the header): the
+   * largest such bound of the last answers. undefined: no answer carried a Date.
+   */
+  clockOffsetMs?: number;
 }
 
 export interface HttpClient {
@@ -71,6 +79,14 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       ? opts.budget
       : createCallBudget(opts.budget?.limit ?? 400, opts.budget?.windowMs);
   const counts = { reads: 0, writes: 0, retries: 0, failures: 0 };
+  const clock = opts.clock ?? (() => timing.now());
+  const offsets: number[] = [];
+  const noteDate = (response: Response) => {
+    const at = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isNaN(at)) return;
+    offsets.push(at - clock());
+    if (offsets.length > 16) offsets.shift();
+  };
 
   async function attemptOnce(
     url: string,
@@ -85,6 +101,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
     const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
     try {
       const response = await transport(url, { ...init, signal });
+      noteDate(response);
       return { outcome: { status: response.status }, response };
     } catch (cause) {
       if (init.signal?.aborted) throw cause; // the caller gave up: not ours to retry
@@ -132,6 +149,10 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
 
   return {
     fetch: call as typeof fetch,
-    stats: () => ({ ...counts, budget: budget.status(timing.now()) }),
+    stats: () => ({
+      ...counts,
+      budget: budget.status(timing.now()),
+      ...(offsets.length > 0 ? { clockOffsetMs: Math.max(...offsets) } : {}),
+    }),
   };
 }

@@ -49,6 +49,8 @@ export interface CycleInput {
   selfNode: string;
   /** The loop's own memory of the CI state (keeps how long the queue has been draining). */
   prevCi?: CiOverloadState;
+  /** The forge's clock less ours (its Date headers): time alarms fire by the forge's clock, not by ours. */
+  clockOffsetMs?: number;
 }
 export interface CyclePlan {
   /** path -> new text, only for files that change */
@@ -95,7 +97,7 @@ export function planCycle(input: CycleInput): CyclePlan {
   let fired: FiredAlarm[] = [];
   if (state.alarms === undefined) notes.push(`${STATE_PATHS.alarms} is unreadable: alarms are not evaluated`);
   else {
-    const evaluated = evaluateAlarms(state.alarms, observed.targets, now);
+    const evaluated = evaluateAlarms(state.alarms, observed.targets, now + (input.clockOffsetMs ?? 0));
     fired = evaluated.fired;
     alarms = evaluated.remaining;
     if (fired.length > 0) changes[STATE_PATHS.alarms] = renderAlarmsYaml(alarms);
@@ -127,7 +129,7 @@ export function planCycle(input: CycleInput): CyclePlan {
   if (due.write) changes[STATE_PATHS.status] = status;
 
   const intervalMs = schedule.state.roles[SUPERVISOR_ROLE]?.intervalMs ?? parseDuration(config.supervisor.interval.min);
-  const wake = nextWake(intervalMs, alarms, parseDuration(config.supervisor.alarmPoll), now);
+  const wake = nextWake(intervalMs, alarms, parseDuration(config.supervisor.alarmPoll), now, input.clockOffsetMs);
   const plan: CyclePlan = {
     changes,
     message: commitMessage(decisions, due.write ? due.why : undefined),

@@ -1,6 +1,7 @@
 // A supervisor's role in one look at the lease, and every turn of its term (a push that lands,
 // loses a race or fails; a fence that finds the lease moved), as data: the runtime only reads and pushes.
-import { lookAgainAt, type Lease, type LeaseDecision, type LeasePolicy } from './lease.js';
+import { lookAgainAt, renewMargin, type Lease, type LeaseDecision, type LeasePolicy } from './lease.js';
+import { leaseAge, leaseAsObserved, type LeaseWatch } from './lease-watch.js';
 
 export interface LeaderRole {
   kind: 'leader';
@@ -15,6 +16,8 @@ export interface StandbyRole {
   epoch: number;
   expiresAt: number;
   note: string;
+  /** it led, and could not renew within its term: when its lease lapsed on its own clock */
+  lapsedAt?: number;
 }
 /** solo: no remote, so no lease: the one supervisor leads. */
 export type LeaseRole = { kind: 'solo' } | LeaderRole | StandbyRole;
@@ -80,10 +83,53 @@ export function renewedLease(held: Lease, me: string, now: number, policy: Lease
   return { holder: me, epoch: held.epoch, expiresAt: Math.max(now + policy.durationMs, held.expiresAt + 1) };
 }
 
-/** When the loop must look at the lease again, whatever its tuned interval: to renew it, or to take it over. */
-export function leaseLookAt(role: LeaseRole, policy: LeasePolicy): number {
+/**
+ * When the loop must look at the lease again, whatever its tuned interval: a leader before it must
+ * renew; a standby at least every half renewal margin (a renewal is seen soon after it lands, so
+ * its age is not overstated by much: takeover comes at most that much after a term), and when the
+ * term as it judges it runs out. Never before `now`.
+ */
+export function leaseLookAt(role: LeaseRole, policy: LeasePolicy, now: number): number {
   if (role.kind === 'solo') return Infinity;
-  return role.kind === 'standby'
-    ? lookAgainAt(role.expiresAt, false, policy)
-    : lookAgainAt(role.lease.expiresAt, true, policy);
+  const at =
+    role.kind === 'standby'
+      ? Math.min(lookAgainAt(role.expiresAt, false, policy), now + renewMargin(policy) / 2)
+      : lookAgainAt(role.lease.expiresAt, true, policy);
+  return Math.max(now, at);
+}
+
+/**
+ * The role when the lease could not be read or renewed (the remote unreachable), judged on this
+ * supervisor's own clock from what it last saw: a leader stays leader only while its last renewal
+ * is less than a term old; after that it is a standby that decides nothing, whatever it held.
+ * undefined: nothing was ever seen, nothing to say.
+ */
+export function roleUnseen(
+  w: LeaseWatch | undefined,
+  me: string,
+  mono: number,
+  now: number,
+  policy: LeasePolicy,
+): LeaderRole | StandbyRole | undefined {
+  if (!w?.lease) return undefined;
+  const view = leaseAsObserved(w.lease, leaseAge(w, mono), now, policy);
+  if (view.holder !== me)
+    return {
+      kind: 'standby',
+      holder: view.holder,
+      epoch: view.epoch,
+      expiresAt: view.expiresAt,
+      note: `${view.holder} leads (epoch ${view.epoch}) as last seen; the lease cannot be read`,
+    };
+  if (view.expiresAt > now)
+    return { kind: 'leader', lease: view, acquired: false, note: `leader (epoch ${view.epoch}), renewal failing` };
+  const lapsed = new Date(view.expiresAt).toISOString();
+  return {
+    kind: 'standby',
+    holder: me,
+    epoch: view.epoch,
+    expiresAt: view.expiresAt,
+    lapsedAt: view.expiresAt,
+    note: `lease lapsed at ${lapsed}: not renewed within its term, deciding nothing`,
+  };
 }

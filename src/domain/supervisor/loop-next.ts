@@ -8,10 +8,19 @@ import { nextWake, type Wake } from './next-wake.js';
 
 /** What a step found. */
 export type StepFinding =
-  | { kind: 'cycle'; ok: true; intervalMs: number; alarms: readonly Alarm[]; role: LeaseRole }
+  | {
+      kind: 'cycle';
+      ok: true;
+      intervalMs: number;
+      alarms: readonly Alarm[];
+      role: LeaseRole;
+      /** the forge's clock less ours: time alarms are due by the forge's clock */
+      clockOffsetMs?: number;
+    }
   | { kind: 'cycle'; ok: false; failure: 'transient' | 'terminal' }
   | { kind: 'lease'; role: LeaseRole }
-  | { kind: 'lease'; error: string }
+  /** `role`: as this supervisor's own clock judges what it last saw (lease-term.ts roleUnseen) */
+  | { kind: 'lease'; error: string; role?: LeaseRole }
   | { kind: 'poll'; due: readonly string[]; alarms: readonly Alarm[] }
   | { kind: 'poll'; error: string };
 /** ... and when: `startedAt` and `endedAt` are the loop's clock around the step's I/O. */
@@ -25,6 +34,7 @@ export interface LoopNext {
 
 export const BACKOFF_BASE_MS = 5_000;
 export const POLL_WAKE_REASON = 'pending alarms or new ones looked at (supervisor.alarmPoll)';
+export const WATCH_WAKE_REASON = 'standby: a look at the lease, nothing else';
 
 export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPolicy): LoopNext {
   const log: string[] = [];
@@ -37,12 +47,13 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
       failures: 0,
       intervalMs: o.intervalMs,
       fullAt,
-      pollAt: pollAfter(o.alarms, fullAt, o.endedAt, policy.alarmPollMs),
-      leaseAt: leaseLookAt(o.role, policy.lease),
+      pollAt: pollAfter(o.alarms, fullAt, o.endedAt, policy.alarmPollMs, o.clockOffsetMs),
+      leaseAt: leaseLookAt(o.role, policy.lease, o.endedAt),
     };
+    if (o.clockOffsetMs !== undefined) next.clockOffsetMs = o.clockOffsetMs;
     next.watching = watched(state.watching, o.alarms, log);
     setLeading(next, o.role, log);
-    return { state: next, log, record: recorded(next, tuned(next)) };
+    return { state: watchOnly(next, o.role), log, record: recorded(watchOnly(next, o.role), tuned(next)) };
   }
   if (o.kind === 'cycle') {
     const { wake: _done, ...rest } = state;
@@ -57,15 +68,20 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
     };
   }
   if (o.kind === 'lease') {
-    if ('error' in o)
-      return {
-        state: { ...state, leaseAt: o.endedAt + BACKOFF_BASE_MS },
-        log: [`lease: ${o.error} (transient: looked at again in a few seconds)`],
-      };
-    const next: LoopState = { ...state, leaseAt: leaseLookAt(o.role, policy.lease) };
+    if ('error' in o) {
+      log.push(`lease: ${o.error} (transient: looked at again in a few seconds)`);
+      // A leader that cannot renew looks again by the time its term would lapse, so that it says so then.
+      const lapse = o.role?.kind === 'leader' ? Math.max(o.endedAt, o.role.lease.expiresAt) : Infinity;
+      const next: LoopState = { ...state, leaseAt: Math.min(o.endedAt + BACKOFF_BASE_MS, lapse) };
+      if (!o.role) return { state: next, log };
+      setLeading(next, o.role, log);
+      return { state: watchOnly(next, o.role), log, record: recorded(watchOnly(next, o.role), tuned(next)) };
+    }
+    const next: LoopState = { ...state, leaseAt: leaseLookAt(o.role, policy.lease, o.endedAt) };
     if (o.role.kind === 'leader' && o.role.acquired) next.wake = `took over the lease: ${o.role.note}`;
+    else if (o.role.kind === 'leader' && state.fullAt === Infinity) next.wake = `leading again: ${o.role.note}`;
     setLeading(next, o.role, log);
-    return { state: next, log };
+    return { state: watchOnly(next, o.role), log, record: recorded(watchOnly(next, o.role), tuned(next)) };
   }
   const next: LoopState = { ...state };
   if ('error' in o) log.push(`alarm poll failed (transient, next poll as usual): ${o.error}`);
@@ -74,7 +90,13 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
     next.watching = watched(state.watching, o.alarms, log);
   }
   // Polls keep their cadence: counted from the poll's start.
-  next.pollAt = pollAfter('error' in o ? [] : o.alarms, state.fullAt, o.startedAt, policy.alarmPollMs);
+  next.pollAt = pollAfter(
+    'error' in o ? [] : o.alarms,
+    state.fullAt,
+    o.startedAt,
+    policy.alarmPollMs,
+    state.clockOffsetMs,
+  );
   return { state: next, log, record: recorded(next, tuned(next)) };
 }
 
@@ -82,12 +104,30 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
  * Pending alarms are looked at every alarmPoll. With none pending the control repo alone is
  * pulled (no API call) every 4 polls, to see alarms added meanwhile; a push webhook is instant.
  */
-export function pollAfter(alarms: readonly Alarm[], nextFull: number, now: number, pollMs: number): number {
-  const wake = nextWake(Math.max(0, nextFull - now), alarms, pollMs, now).at;
+export function pollAfter(
+  alarms: readonly Alarm[],
+  nextFull: number,
+  now: number,
+  pollMs: number,
+  clockOffsetMs?: number,
+): number {
+  const wake = nextWake(Math.max(0, nextFull - now), alarms, pollMs, now, clockOffsetMs).at;
   return alarms.length > 0 ? wake : Math.min(wake, now + 4 * pollMs);
 }
 
+/**
+ * A standby watches the lease and nothing else: no full cycle, no alarm poll (only the leader
+ * fires alarms; a standby that polled one overdue by its clock would cycle without end), no
+ * request to a forge, until a look at the lease makes it the leader.
+ */
+function watchOnly(s: LoopState, role: LeaseRole): LoopState {
+  if (role.kind !== 'standby') return s;
+  const { wake: _dropped, ...rest } = s;
+  return { ...rest, fullAt: Infinity, pollAt: Infinity };
+}
+
 function recorded(s: LoopState, fullReason: string): Wake {
+  if (s.fullAt === Infinity && s.pollAt === Infinity) return { at: s.leaseAt, reason: WATCH_WAKE_REASON };
   const at = Math.min(s.fullAt, s.pollAt);
   return { at, reason: at === s.fullAt ? fullReason : POLL_WAKE_REASON };
 }

@@ -21,6 +21,8 @@ export interface LoopState {
   watching: string;
   /** the role as last logged: undefined before any lease was seen, or without one */
   leading?: boolean;
+  /** the forge's clock less ours, as last measured: time alarms are due by the forge's clock */
+  clockOffsetMs?: number;
 }
 export interface LoopPolicy {
   alarmPollMs: number;
@@ -43,12 +45,17 @@ export function loopPolicy(supervisor: SupervisorConfig | undefined): LoopPolicy
   return { alarmPollMs: parseDuration(s.alarmPoll), lease: leasePolicy(s) };
 }
 
+/** A standby heeds no webhook or signal: it watches the lease and nothing else (loop-next.ts watchOnly). */
+export function heedsWakes(state: LoopState): boolean {
+  return state.leading !== false;
+}
+
 /**
  * The next step: a cycle someone asked for (the loop itself first, then a webhook or a signal),
  * a cycle that is due, a look at the lease, a poll of pending alarms, or a sleep until the first of them.
  */
 export function decideLoopStep(state: LoopState, now: number, woken?: string): LoopStep {
-  const reason = state.wake ?? woken;
+  const reason = state.wake ?? (heedsWakes(state) ? woken : undefined);
   if (reason !== undefined) return { kind: 'cycle', reason };
   if (now >= state.fullAt) return { kind: 'cycle', reason: `tuned interval of ${formatSpan(state.intervalMs)}` };
   if (now >= state.leaseAt) return { kind: 'lease' };

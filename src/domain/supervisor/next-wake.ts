@@ -8,9 +8,16 @@ export interface Wake {
 
 /**
  * When the supervisor looks next: its tuned interval, unless an alarm needs it sooner (a time
- * alarm at its time, any alarm on a pipeline, PR or issue within one alarm-poll period).
+ * alarm at its time by the forge's clock, `clockOffsetMs` ahead of ours; any alarm on a pipeline,
+ * PR or issue within one alarm-poll period).
  */
-export function nextWake(tunedIntervalMs: number, alarms: readonly Alarm[], alarmPollMs: number, now: number): Wake {
+export function nextWake(
+  tunedIntervalMs: number,
+  alarms: readonly Alarm[],
+  alarmPollMs: number,
+  now: number,
+  clockOffsetMs = 0,
+): Wake {
   let wake: Wake = { at: now + tunedIntervalMs, reason: `tuned interval of ${formatSpan(tunedIntervalMs)}` };
   const consider = (candidate: Wake) => {
     if (candidate.at < wake.at) wake = candidate;
@@ -24,7 +31,7 @@ export function nextWake(tunedIntervalMs: number, alarms: readonly Alarm[], alar
   }
   for (const a of alarms) {
     if (a.kind !== 'time' || a.at === undefined) continue;
-    const at = Math.max(now, Date.parse(a.at));
+    const at = Math.max(now, Date.parse(a.at) - clockOffsetMs);
     consider({ at, reason: `alarm ${a.id} at ${formatMinute(Date.parse(a.at))}` });
   }
   return wake;

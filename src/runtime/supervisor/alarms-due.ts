@@ -21,7 +21,15 @@ export async function alarmsDue(
   }
   const alarms = readStateSnapshot(await readFilesAt(deps.dir, 'HEAD', STATE_PATH_LIST)).alarms ?? [];
   if (alarms.length === 0 || !memory.lastGood) return { due: [], alarms };
-  const clients = createServerClients(memory.lastGood.factory, deps.env, deps.http, memory.httpCache);
+  const clients = createServerClients(
+    memory.lastGood.factory,
+    deps.env,
+    { clock: deps.now, ...deps.http },
+    memory.httpCache,
+  );
   const targets = await observeTargets(clients, memory.lastGood.repos, alarmTargets(alarms));
-  return { due: evaluateAlarms(alarms, targets, deps.now()).fired.map((f) => f.alarm.id), alarms };
+  memory.clockOffsetMs = clients.clockOffset() ?? memory.clockOffsetMs;
+  // Time alarms are due by the forge's clock (its Date headers), not by ours.
+  const now = deps.now() + (memory.clockOffsetMs ?? 0);
+  return { due: evaluateAlarms(alarms, targets, now).fired.map((f) => f.alarm.id), alarms };
 }

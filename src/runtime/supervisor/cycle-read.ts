@@ -13,7 +13,8 @@ import { pullFastForward } from '../../adapters/git/pull.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
-import type { SupervisorDeps, SupervisorMemory } from './deps.js';
+import type { StandbyRole } from '../../domain/supervisor/lease-term.js';
+import { monoOf, type SupervisorDeps, type SupervisorMemory } from './deps.js';
 import { takeLead, type Leadership } from './lease.js';
 
 export interface CycleRead {
@@ -26,6 +27,13 @@ export interface CycleRead {
   clients: ServerClients;
   calls: number;
   now: number;
+  /** the forge's clock less ours (its Date headers): time alarms fire by the forge's clock */
+  clockOffsetMs?: number;
+}
+/** The daemon as a standby: it looked at the lease and nothing else (no telemetry, no forge, no plan). */
+export interface WatchingOnly {
+  kind: 'watching';
+  lead: StandbyRole;
 }
 export type CycleFailure =
   /** retry soon with backoff: the forge's git or the push failed */
@@ -33,7 +41,12 @@ export type CycleFailure =
   /** a human must fix the config; nothing was decided */
   | { kind: 'terminal'; error: string };
 
-export async function readCycle(deps: SupervisorDeps, memory: SupervisorMemory): Promise<CycleRead | CycleFailure> {
+/** `standbyWatches`: the daemon's cycles, where a standby stops at the lease; a --once standby observes and says what it would do. */
+export async function readCycle(
+  deps: SupervisorDeps,
+  memory: SupervisorMemory,
+  standbyWatches = false,
+): Promise<CycleRead | CycleFailure | WatchingOnly> {
   const { dir } = deps;
   const remote = await controlRemote(dir);
   if (remote) {
@@ -52,16 +65,23 @@ export async function readCycle(deps: SupervisorDeps, memory: SupervisorMemory):
   const limits = supervisorTimeouts(factory);
 
   const lead = remote
-    ? await takeLead(dir, remote, deps.node, deps.now, leasePolicy(factory.supervisor), limits.leaseReadMs).catch(
-        (e: Error) => e,
-      )
+    ? await takeLead(
+        dir,
+        remote,
+        deps.node,
+        deps.now,
+        leasePolicy(factory.supervisor),
+        limits.leaseReadMs,
+        monoOf(deps),
+      ).catch((e: Error) => e)
     : { kind: 'solo' as const };
   if (lead instanceof Error) return { kind: 'transient', error: `lease: ${lead.message}` };
+  if (standbyWatches && lead.kind === 'standby') return { kind: 'watching', lead };
   if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs)))
     notes.push('could not fetch telemetry branches: node decisions may be old');
   const telemetry = [...(await readTelemetry(dir, remote)).values()];
   const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
-  const clients = createServerClients(factory, deps.env, deps.http, memory.httpCache);
+  const clients = createServerClients(factory, deps.env, { clock: deps.now, ...deps.http }, memory.httpCache);
   const now = deps.now();
   const seen = await observeForges(clients, repos, alarmTargets(head.alarms ?? []), {
     readyLabel: factory.supervisor.readyLabel,
@@ -79,5 +99,18 @@ export async function readCycle(deps: SupervisorDeps, memory: SupervisorMemory):
     telemetry,
     ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}),
   };
-  return { kind: 'read', factory, repos, lead, observed, notes, clients, calls: seen.calls, now };
+  const clockOffsetMs = clients.clockOffset();
+  if (clockOffsetMs !== undefined) memory.clockOffsetMs = clockOffsetMs;
+  return {
+    kind: 'read',
+    factory,
+    repos,
+    lead,
+    observed,
+    notes,
+    clients,
+    calls: seen.calls,
+    now,
+    ...(memory.clockOffsetMs !== undefined ? { clockOffsetMs: memory.clockOffsetMs } : {}),
+  };
 }

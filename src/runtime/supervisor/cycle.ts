@@ -6,7 +6,7 @@ import type { StateCommitResult } from '../../adapters/control-repo/state-commit
 import { writeSupervisorStats, type SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { runFiredCommands } from './alarm-commands.js';
-import { readCycle, type CycleFailure } from './cycle-read.js';
+import { readCycle, type CycleFailure, type WatchingOnly } from './cycle-read.js';
 import { writePlan, type PlanOn } from './cycle-write.js';
 import type { SupervisorDeps, SupervisorMemory } from './deps.js';
 import { cycleStats } from './describe.js';
@@ -28,10 +28,16 @@ export type CycleOutcome =
       stats: SupervisorStats;
       lead: Leadership;
     }
-  | CycleFailure;
+  | CycleFailure
+  | WatchingOnly;
 
-export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): Promise<CycleOutcome> {
-  const read = await readCycle(deps, memory);
+/** `standbyWatches`: the daemon, whose standby looks at the lease and nothing else (see readCycle). */
+export async function runCycle(
+  deps: SupervisorDeps,
+  memory: SupervisorMemory,
+  standbyWatches = false,
+): Promise<CycleOutcome> {
+  const read = await readCycle(deps, memory, standbyWatches);
   if (read.kind !== 'read') return read;
   const { factory, now, observed } = read;
   const prevCi = memory.prevCi;
@@ -43,6 +49,7 @@ export async function runCycle(deps: SupervisorDeps, memory: SupervisorMemory): 
       now,
       selfNode: deps.node,
       ...(prevCi ? { prevCi } : {}),
+      ...(read.clockOffsetMs !== undefined ? { clockOffsetMs: read.clockOffsetMs } : {}),
     });
   const written = await writePlan(deps.dir, read.lead, planOn, now);
   if ('error' in written) return { kind: 'transient', error: written.error };

@@ -1,5 +1,6 @@
 // What a supervisor cycle is given (its I/O seams), and what the loop carries from one cycle to the next.
 import type { CiOverloadState } from '../../domain/supervisor/ci-overload.js';
+import type { LeaseRole } from '../../domain/supervisor/lease-term.js';
 import type { HttpClient, HttpClientOptions } from '../../adapters/http/client.js';
 import type { SupervisorConfigView } from '../../adapters/control-repo/supervisor-config.js';
 import type { SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
@@ -9,6 +10,8 @@ export interface SupervisorDeps {
   env: NodeJS.ProcessEnv;
   node: string;
   now(): number;
+  /** a monotonic clock for lease ages (default: `now`); never compared with another machine's */
+  mono?(): number;
   log(line: string): void;
   /** seams for tests and bench: HTTP timing, fetch */
   http?: Partial<HttpClientOptions>;
@@ -20,8 +23,18 @@ export interface SupervisorMemory {
   prevCi?: CiOverloadState;
   /** the last good cycle's figures, which the loop's wakes update for `status` */
   stats?: SupervisorStats;
+  /** looks at the lease between cycles, for `status` (a standby does nothing else) */
+  leaseChecks: number;
+  /** the role as the last step found it, for `status` */
+  role?: LeaseRole;
+  /** the forge's clock less ours, as its Date headers bound it (adapters/http/client.ts); undefined: not measured */
+  clockOffsetMs?: number;
+}
+
+export function monoOf(deps: Pick<SupervisorDeps, 'now' | 'mono'>): () => number {
+  return deps.mono ? () => deps.mono!() : deps.now;
 }
 
 export function newMemory(): SupervisorMemory {
-  return { httpCache: new Map() };
+  return { httpCache: new Map(), leaseChecks: 0 };
 }

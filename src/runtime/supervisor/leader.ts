@@ -1,6 +1,8 @@
 // A lease held for one cycle: its renewal fenced into the decisions' atomic push, or pushed alone when due.
 import { renewDue, type Lease, type LeasePolicy } from '../../domain/supervisor/lease.js';
 import { fenceVerdict, renewedLease, renewVerdict, type LeaderRole } from '../../domain/supervisor/lease-term.js';
+import { pushedWatch } from '../../domain/supervisor/lease-watch.js';
+import { writeLeaseWatch } from '../../adapters/control-repo/lease-watch.js';
 import {
   leaseCommit,
   leaseRefUpdate,
@@ -25,28 +27,39 @@ export interface LeaseAccess {
   remote: string;
   me: string;
   now: () => number;
+  /** the supervisor's monotonic clock: lease ages are measured on it (domain/supervisor/lease-watch.ts) */
+  mono: () => number;
   policy: LeasePolicy;
   readTimeoutMs?: number;
 }
 
-/** The term as held: `sha` the lease commit on the remote now, `lease` what it says. */
+/**
+ * The term as held: `sha` the lease commit on the remote now, `lease` what it says, `view` the same
+ * with its expiry on this supervisor's own clock (what renewals are timed by, and what `lease` reports).
+ */
 export function holdLease(
   at: LeaseAccess,
-  held: { sha: string | undefined; lease: Lease },
+  held: { sha: string | undefined; lease: Lease; view: Lease },
   acquired: boolean,
   note: string,
 ): Leader {
-  let { sha, lease } = held;
-  let pending: { sha: string; lease: Lease } | undefined;
+  let { sha, lease, view } = held;
+  let pending: { sha: string; lease: Lease; startedMono: number } | undefined;
   let retry = false;
   const renewal = async () => {
+    const startedMono = at.mono();
     const next = renewedLease(lease, at.me, at.now(), at.policy);
-    return { sha: await leaseCommit(at.dir, next), lease: next };
+    return { sha: await leaseCommit(at.dir, next), lease: next, startedMono };
+  };
+  const landed = (next: { sha: string; lease: Lease; startedMono: number }) => {
+    ({ sha, lease } = next);
+    view = { ...next.lease, expiresAt: at.now() - (at.mono() - next.startedMono) + at.policy.durationMs };
+    writeLeaseWatch(at.dir, pushedWatch(next.sha, next.lease, next.startedMono));
   };
   return {
     kind: 'leader',
     get lease() {
-      return lease;
+      return view;
     },
     acquired,
     note,
@@ -62,18 +75,18 @@ export function holdLease(
     },
     async confirm() {
       if (!pending) return;
-      const landed = pending;
+      const next = pending;
       pending = undefined;
-      ({ sha, lease } = landed);
-      await noteLeasePushed(at.dir, at.remote, landed.sha);
+      landed(next);
+      await noteLeasePushed(at.dir, at.remote, next.sha);
     },
     async renewIfDue() {
-      if (!renewDue(lease, at.now(), at.policy)) return;
+      if (!renewDue(view, at.now(), at.policy)) return;
       const next = await renewal();
       const pushed = renewVerdict(await pushLease(at.dir, at.remote, sha, next.sha));
       if (pushed.kind === 'lost') throw new LeaseLostError(pushed.note);
       if (pushed.kind === 'failed') throw new Error(pushed.error);
-      ({ sha, lease } = next);
+      landed(next);
     },
   };
 }

@@ -8,14 +8,20 @@ import {
   type LeaseRole,
   type StandbyRole,
 } from '../../domain/supervisor/lease-term.js';
-import { leaseCommit, pushLease, readLease } from '../../adapters/control-repo/lease.js';
+import { leaseAge, leaseAsObserved, pushedWatch, watchLease } from '../../domain/supervisor/lease-watch.js';
+import { leaseCommit, pushLease, readLease, type ObservedLease } from '../../adapters/control-repo/lease.js';
+import { readLeaseWatch, writeLeaseWatch } from '../../adapters/control-repo/lease-watch.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { holdLease, type Leader } from './leader.js';
 
 export { LeaseLostError, type Leader } from './leader.js';
 export type Leadership = { kind: 'solo' } | Leader | StandbyRole;
 
-/** Reads the lease and takes or keeps it; throws UnavailableError when it cannot be read. */
+/**
+ * Reads the lease and takes or keeps it; throws UnavailableError when it cannot be read. Its age is
+ * the time since this clone saw the branch change, on `mono` (the supervisor's monotonic clock; tests
+ * pass their simulated clock, which is then both): a holder's wall-clock expiry is never trusted.
+ */
 export async function takeLead(
   dir: string,
   remote: string,
@@ -23,18 +29,36 @@ export async function takeLead(
   now: () => number,
   policy: LeasePolicy,
   readTimeoutMs?: number,
+  mono: () => number = now,
 ): Promise<Leader | StandbyRole> {
-  const access = { dir, remote, me, now, policy, ...(readTimeoutMs !== undefined ? { readTimeoutMs } : {}) };
+  const access = { dir, remote, me, now, mono, policy, ...(readTimeoutMs !== undefined ? { readTimeoutMs } : {}) };
   const observed = await readLease(dir, remote, readTimeoutMs);
-  const d = decideLease(observed.lease, me, now(), policy);
+  const view = observe(dir, observed, now, mono, policy);
+  const d = decideLease(view, me, now(), policy);
   if (d.action === 'standby') return standbyRole(d);
   if (d.action === 'renew')
-    return holdLease(access, { sha: observed.sha, lease: observed.lease ?? d.lease }, false, d.reason);
+    return holdLease(
+      access,
+      { sha: observed.sha, lease: observed.lease ?? d.lease, view: view ?? d.lease },
+      false,
+      d.reason,
+    );
+  const startedMono = mono();
   const sha = await leaseCommit(dir, d.lease);
   const pushed = acquireVerdict(await pushLease(dir, remote, observed.sha, sha));
   if (pushed.kind === 'failed') throw new Error(pushed.error);
-  if (pushed.kind === 'lost') return lostRace((await readLease(dir, remote, readTimeoutMs)).lease, d.lease);
-  return holdLease(access, { sha, lease: d.lease }, true, d.reason);
+  if (pushed.kind === 'lost')
+    return lostRace(observe(dir, await readLease(dir, remote, readTimeoutMs), now, mono, policy), d.lease);
+  writeLeaseWatch(dir, pushedWatch(sha, d.lease, startedMono));
+  return holdLease(access, { sha, lease: d.lease, view: d.lease }, true, d.reason);
+}
+
+/** Records this look at the branch, and returns the lease with its expiry judged on our own clock. */
+function observe(dir: string, seen: ObservedLease, now: () => number, mono: () => number, policy: LeasePolicy) {
+  const at = mono();
+  const watch = watchLease(readLeaseWatch(dir), seen, at);
+  writeLeaseWatch(dir, watch);
+  return seen.lease && leaseAsObserved(seen.lease, leaseAge(watch, at), now(), policy);
 }
 
 /**
@@ -47,10 +71,11 @@ export async function leaseTick(
   now: () => number,
   policy: LeasePolicy,
   readTimeoutMs?: number,
+  mono: () => number = now,
 ): Promise<Leadership> {
   const remote = await controlRemote(dir);
   if (!remote) return { kind: 'solo' };
-  const lead = await takeLead(dir, remote, me, now, policy, readTimeoutMs);
+  const lead = await takeLead(dir, remote, me, now, policy, readTimeoutMs, mono);
   if (lead.kind === 'leader') await lead.renewIfDue();
   return lead;
 }

@@ -1,9 +1,11 @@
 // Runs one step the loop's policy chose, and reports what it found as data for the reducer.
 import { loopPolicy, type LoopStep } from '../../domain/supervisor/loop-step.js';
 import type { StepFinding, StepOutcome } from '../../domain/supervisor/loop-next.js';
+import { roleUnseen } from '../../domain/supervisor/lease-term.js';
 import { supervisorTimeouts } from '../../domain/supervisor/timeouts.js';
+import { readLeaseWatch } from '../../adapters/control-repo/lease-watch.js';
 import { alarmsDue, describeOutcome, runCycle } from './cycle.js';
-import type { SupervisorDeps, SupervisorMemory } from './deps.js';
+import { monoOf, type SupervisorDeps, type SupervisorMemory } from './deps.js';
 import { leaseTick, roleOf } from './lease.js';
 
 type Run = Exclude<LoopStep, { kind: 'sleep' }>;
@@ -16,15 +18,21 @@ export async function runStep(step: Run, deps: SupervisorDeps, memory: Superviso
 
 async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): Promise<StepFinding> {
   if (step.kind === 'lease') {
+    memory.leaseChecks++;
     const policy = loopPolicy(memory.lastGood?.factory.supervisor).lease;
+    const mono = monoOf(deps);
     const lead = await leaseTick(
       deps.dir,
       deps.node,
       deps.now,
       policy,
       supervisorTimeouts(memory.lastGood?.factory).leaseReadMs,
+      mono,
     ).catch((e: Error) => e);
-    return lead instanceof Error ? { kind: 'lease', error: lead.message } : { kind: 'lease', role: roleOf(lead) };
+    if (!(lead instanceof Error)) return { kind: 'lease', role: roleOf(lead) };
+    // Unreadable: what this supervisor last saw, aged on its own clock (a leader's term runs out).
+    const role = roleUnseen(readLeaseWatch(deps.dir), deps.node, mono(), deps.now(), policy);
+    return { kind: 'lease', error: lead.message, ...(role ? { role } : {}) };
   }
   if (step.kind === 'poll') {
     const check = await alarmsDue(deps, memory).catch((e: Error) => ({ error: e.message }));
@@ -33,11 +41,12 @@ async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): 
       : { kind: 'poll', due: check.due, alarms: check.alarms };
   }
   deps.log(`cycle (${step.reason})`);
-  const outcome = await runCycle(deps, memory).catch((e: Error) => ({
+  const outcome = await runCycle(deps, memory, true).catch((e: Error) => ({
     kind: 'transient' as const,
     error: `unexpected: ${e.stack ?? e.message}`,
   }));
   deps.log(describeOutcome(outcome));
+  if (outcome.kind === 'watching') return { kind: 'lease', role: outcome.lead };
   if (outcome.kind !== 'ok') return { kind: 'cycle', ok: false, failure: outcome.kind };
   for (const note of outcome.notes) deps.log(`note: ${note}`);
   return {
@@ -46,5 +55,6 @@ async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): 
     intervalMs: outcome.plan.intervalMs,
     alarms: outcome.alarms,
     role: roleOf(outcome.lead),
+    ...(outcome.stats.clockOffsetMs !== undefined ? { clockOffsetMs: outcome.stats.clockOffsetMs } : {}),
   };
 }

@@ -111,7 +111,7 @@ describe('the standbys a term can end in', () => {
       expiresAt: NOW,
       note: 'lease lost to vps-b (epoch 4)',
     });
-    expect(leaseLookAt(role, POLICY)).toBe(NOW);
+    expect(leaseLookAt(role, POLICY, NOW)).toBe(NOW);
   });
 });
 
@@ -129,10 +129,16 @@ describe('leaseLookAt: when the loop looks at the lease again', () => {
   it.each<[string, LeaseRole, typeof POLICY, number]>([
     ['solo: never', { kind: 'solo' }, POLICY, Infinity],
     [
-      'standby: when the lease expires',
+      'standby: when the lease expires, if that comes before half a renewal margin',
+      { kind: 'standby', holder: 'vps-b', epoch: 2, expiresAt: NOW + 25 * SEC, note: '' },
+      POLICY,
+      NOW + 25 * SEC,
+    ],
+    [
+      'standby: every half renewal margin, to see a renewal soon after it lands',
       { kind: 'standby', holder: 'vps-b', epoch: 2, expiresAt: NOW + 45 * SEC, note: '' },
       POLICY,
-      NOW + 45 * SEC,
+      NOW + 30 * SEC,
     ],
     [
       'leader: at its renewal margin',
@@ -147,6 +153,6 @@ describe('leaseLookAt: when the loop looks at the lease again', () => {
       NOW + 60 * SEC,
     ],
   ])('%s', (_what, role, policy, at) => {
-    expect(leaseLookAt(role, policy)).toBe(at);
+    expect(leaseLookAt(role, policy, NOW)).toBe(at);
   });
 });

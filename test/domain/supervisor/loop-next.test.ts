@@ -4,10 +4,16 @@ import type { LeaseRole } from '../../../src/domain/supervisor/lease-term.js';
 import {
   nextLoopState,
   POLL_WAKE_REASON,
+  WATCH_WAKE_REASON,
   type LoopNext,
   type StepOutcome,
 } from '../../../src/domain/supervisor/loop-next.js';
-import { decideLoopStep, initialLoopState, type LoopState } from '../../../src/domain/supervisor/loop-step.js';
+import {
+  decideLoopStep,
+  heedsWakes,
+  initialLoopState,
+  type LoopState,
+} from '../../../src/domain/supervisor/loop-step.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -32,6 +38,15 @@ const STANDBY: LeaseRole = {
   epoch: 7,
   expiresAt: T + 90 * SEC,
   note: 'vps-b leads (epoch 7)',
+};
+const LEADER = { kind: 'leader' as const, lease: { holder: 'me', epoch: 2, expiresAt: T }, acquired: false, note: '' };
+const LAPSED: LeaseRole = {
+  kind: 'standby',
+  holder: 'me',
+  epoch: 2,
+  expiresAt: T + SEC,
+  lapsedAt: T + SEC,
+  note: 'lease lapsed at 2026-03-02T08:00:01.000Z: not renewed within its term, deciding nothing',
 };
 const pipelineAlarm = (id: string): Alarm => ({
   id,
@@ -138,12 +153,12 @@ describe('nextLoopState: (loop state, what the step found) -> next state, log li
       { at: END + 2 * MIN, reason: POLL_WAKE_REASON },
     ],
     [
-      'standby: the lease looked at when it expires',
+      'deposed in its cycle: a standby watches the lease only, every half renewal margin (no cycle, no poll)',
       after({ leading: true }),
       ok(5 * MIN, STANDBY),
-      { leaseAt: T + 90 * SEC, leading: false },
+      { leaseAt: END + 30 * SEC, fullAt: Infinity, pollAt: Infinity, leading: false },
       ['standby: vps-b leads (epoch 7); observing only, committing nothing until the lease expires'],
-      { at: END + 2 * MIN, reason: POLL_WAKE_REASON },
+      { at: END + 30 * SEC, reason: WATCH_WAKE_REASON },
     ],
     [
       'a first failure: retry in 5 s',
@@ -202,7 +217,7 @@ describe('nextLoopState: (loop state, what the step found) -> next state, log li
       took({ kind: 'lease', role: leader(true) }),
       { leaseAt: T + 60 * SEC, wake: 'took over the lease: leader (epoch 2)', leading: true },
       ['leader: leader (epoch 2)'],
-      undefined,
+      { at: T, reason: POLL_WAKE_REASON },
     ],
     [
       'lease renewed: no cycle',
@@ -210,15 +225,46 @@ describe('nextLoopState: (loop state, what the step found) -> next state, log li
       took({ kind: 'lease', role: leader() }),
       { leaseAt: T + 60 * SEC, leading: true },
       [],
-      undefined,
+      { at: T, reason: POLL_WAKE_REASON },
     ],
     [
-      'still standing by: looked at again at expiry',
+      'still standing by: looked at again after half a renewal margin, nothing else',
       after({ ...waiting, leading: false }),
       took({ kind: 'lease', role: STANDBY }),
-      { leaseAt: T + 90 * SEC },
+      { leaseAt: END + 30 * SEC, fullAt: Infinity, pollAt: Infinity },
       [],
-      undefined,
+      { at: END + 30 * SEC, reason: WATCH_WAKE_REASON },
+    ],
+    [
+      'still standing by, the term as judged on its own clock ending sooner: looked at then',
+      after({ ...waiting, leading: false }),
+      took({ kind: 'lease', role: { ...STANDBY, expiresAt: END + 10 * SEC } }),
+      { leaseAt: END + 10 * SEC },
+      [],
+      { at: END + 10 * SEC, reason: WATCH_WAKE_REASON },
+    ],
+    [
+      'a leader that cannot renew, its term not over: looked at again by the time it would lapse',
+      after({ ...waiting, leading: true }),
+      took({
+        kind: 'lease',
+        error: 'cannot read the lease',
+        role: { ...LEADER, lease: { ...LEADER.lease, expiresAt: END + 3 * SEC } },
+      }),
+      { leaseAt: END + 3 * SEC, leading: true, fullAt: T + 5 * MIN },
+      ['lease: cannot read the lease (transient: looked at again in a few seconds)'],
+      { at: T, reason: POLL_WAKE_REASON },
+    ],
+    [
+      'a leader whose term lapsed unrenewed: a standby that says so and decides nothing',
+      after({ ...waiting, leading: true }),
+      took({ kind: 'lease', error: 'cannot read the lease', role: LAPSED }),
+      { leaseAt: END + 5 * SEC, leading: false, fullAt: Infinity, pollAt: Infinity },
+      [
+        'lease: cannot read the lease (transient: looked at again in a few seconds)',
+        'standby: lease lapsed at 2026-03-02T08:00:01.000Z: not renewed within its term, deciding nothing; observing only, committing nothing until the lease expires',
+      ],
+      { at: END + 5 * SEC, reason: WATCH_WAKE_REASON },
     ],
     [
       'the remote went away: no lease to look at',
@@ -226,7 +272,7 @@ describe('nextLoopState: (loop state, what the step found) -> next state, log li
       took({ kind: 'lease', role: SOLO }),
       { leaseAt: Infinity },
       [],
-      undefined,
+      { at: T, reason: POLL_WAKE_REASON },
     ],
     [
       'poll: an alarm due runs a full cycle at once',
@@ -314,7 +360,16 @@ describe("the loop's policy driven step by step (decide, then reduce), as the ru
         ).state;
     }
     // the new leader's next look is its renewal margin: 60 s after the cycle at 90 s
-    expect(steps).toEqual(['sleep 90s', 'lease', 'cycle (took over the lease: epoch 8)', 'sleep 150s']);
+    // a standby looks every half renewal margin (30 s); the new leader's next look is its renewal margin
+    expect(steps).toEqual(['sleep 32s', 'lease', 'cycle (took over the lease: epoch 8)', 'sleep 92s']);
+  });
+
+  it('a standby heeds no webhook or signal: it watches the lease and nothing else', () => {
+    const standby = nextLoopState(initialLoopState(T), ok(5 * MIN, STANDBY), POLICY).state;
+    expect(heedsWakes(standby)).toBe(false);
+    expect(decideLoopStep(standby, END, 'webhook push')).toEqual({ kind: 'sleep', until: END + 30 * SEC });
+    const leading = nextLoopState(initialLoopState(T), ok(5 * MIN, leader()), POLICY).state;
+    expect(decideLoopStep(leading, END, 'webhook push')).toEqual({ kind: 'cycle', reason: 'webhook push' });
   });
 
   it('failures back off 5 s, 10 s, 20 s, then a good cycle returns to the tuned interval', () => {

@@ -81,6 +81,8 @@ describe('writePlan: the plan that was written comes back as data, by role', () 
     let now = T0 + 200 * SEC;
     const stale = await takeLead(a, 'origin', 'vps-a', () => now, POLICY);
     expect(stale).toMatchObject({ kind: 'leader', acquired: true });
+    // vps-b sees the new term land; a term later on its own clock, unchanged, it is over
+    expect(await takeLead(b, 'origin', 'vps-b', () => now, POLICY)).toMatchObject({ kind: 'standby' });
     now += POLICY.durationMs + SEC;
     expect(await takeLead(b, 'origin', 'vps-b', () => now, POLICY)).toMatchObject({ kind: 'leader', acquired: true });
     const before = sh(repo.bare, 'git', ['rev-parse', 'main']);

@@ -53,7 +53,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const forgejo = createForgejoState(now, forgejoToken);
   const woodpecker = createWoodpeckerState(now);
   const urls = { forgejo: '', woodpecker: '' };
-  const common = { faults, exchanges, bugs, ...(opts.onLine ? { onLine: opts.onLine } : {}) };
+  const common = { faults, exchanges, bugs, now, ...(opts.onLine ? { onLine: opts.onLine } : {}) };
 
   const fj = await startApiServer({
     ...common,

@@ -15,6 +15,8 @@ export interface ApiServerOptions {
   authorize(req: EmuRequest, repo: string | undefined, route: Route): EmuResponse | undefined;
   errorResponse(status: number, message: string): EmuResponse;
   onLine?: (line: string) => void;
+  /** the emulated server's clock: its Date header (RFC 9110, whole seconds), which clients measure their offset by */
+  now?: () => number;
   /** handler exceptions are emulator bugs: collected so the tests can fail on them */
   bugs: Error[];
 }
@@ -70,7 +72,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     const send = (r: EmuResponse) => {
       const type = r.type ?? (r.body === undefined ? undefined : 'json');
       const payload = r.body === undefined ? '' : type === 'json' ? JSON.stringify(r.body) : String(r.body);
-      const headers: Record<string, string> = { ...r.headers };
+      const headers: Record<string, string> = { date: new Date((o.now ?? Date.now)()).toUTCString(), ...r.headers };
       if (type)
         headers['content-type'] = type === 'json' ? 'application/json;charset=utf-8' : 'text/plain;charset=utf-8';
       res.writeHead(r.status, headers).end(payload);
