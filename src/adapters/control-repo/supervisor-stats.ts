@@ -1,6 +1,7 @@
 // The supervisor's own figures for `status` (call budget, next wake, leadership): local to its
 // clone, never committed, since they change every cycle and main must stay quiet.
 import { readFileSync } from 'node:fs';
+import type { CiAgentView } from '../../domain/supervisor/ci-agents.js';
 import type { BudgetStatus } from '../http/budget.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { privatePath } from './private-dir.js';
@@ -19,6 +20,8 @@ export interface SupervisorStats {
   nextWake: { at: number; reason: string };
   /** Leadership (see src/domain/supervisor/lease.ts); absent without a remote: the one supervisor leads. */
   lease?: { role: 'leader' | 'standby'; holder?: string; epoch?: number; expiresAt?: number; note?: string };
+  /** each node's Woodpecker agent and its no_schedule after the last cycle; absent when no node names one */
+  ciAgents?: CiAgentView[];
 }
 
 export const statsFile = (dir: string) => privatePath(dir, 'supervisorStats');
