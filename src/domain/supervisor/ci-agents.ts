@@ -73,8 +73,14 @@ function combine(wants: Want[]): Want {
   return { want: false, why: wants.map((w) => (w as { why: string }).why).join('; ') };
 }
 
+/** As Woodpecker's filter matches a workflow label: the agent's `key` or required `!key`, its value, `*` or a comma list. */
+function agentHas(agent: CiAgent, key: string, value: string): boolean {
+  const theirs = agent.customLabels[key] ?? agent.customLabels[`!${key}`];
+  return theirs !== undefined && theirs.split(',').some((v) => v === '*' || v === value);
+}
+
 function labelNote(n: CiAgentNode, agent: CiAgent): string | undefined {
-  const missing = Object.entries(n.labels ?? {}).filter(([k, v]) => agent.customLabels[k] !== v);
+  const missing = Object.entries(n.labels ?? {}).filter(([k, v]) => !agentHas(agent, k, v));
   if (missing.length === 0) return undefined;
   const env = missing.map(([k, v]) => `${k}=${v}`).join(',');
   return `node ${n.node}'s labels ${env} are not on its Woodpecker agent ${agent.id} (${agent.name}): the API cannot set them; start that agent with WOODPECKER_AGENT_LABELS=${env} so workflows with those labels run there`;

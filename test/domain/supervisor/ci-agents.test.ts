@@ -95,7 +95,9 @@ describe('planCiAgents: the PATCHes that make each agent match its node', () => 
     const labels = { mem: 'large', disk: 'ssd' };
     const off = planCiAgents([node(decision(0), { labels })], seen({ agent: agent(false, { disk: 'ssd' }) }), NOW);
     expect(off.notes).toEqual([expect.stringContaining('start that agent with WOODPECKER_AGENT_LABELS=mem=large')]);
-    const on = planCiAgents([node(decision(0), { labels })], seen({ agent: agent(false, labels) }), NOW);
-    expect(on.notes).toEqual([]);
+    for (const theirs of [labels, { '!mem': 'large', disk: '*' }, { mem: 'small,large', disk: 'ssd' }]) {
+      const on = planCiAgents([node(decision(0), { labels })], seen({ agent: agent(false, theirs) }), NOW);
+      expect(on.notes).toEqual([]);
+    }
   });
 });
