@@ -161,6 +161,40 @@ describe('Woodpecker subset, served and checked against woodpecker-swagger.json'
     expect((await ci.queueInfo()).stats).toMatchObject({ pendingCount: 0, runningCount: 0 });
   });
 
+  it('agents: listed, read, and paused then resumed by PATCH, keeping their name; unknown ids answer 404', async () => {
+    const small = emu.woodpecker.createAgent('runner-small', { labels: { mem: 'small' } });
+    const large = emu.woodpecker.createAgent('runner-large', { labels: { mem: 'large' }, capacity: 4 });
+    const ci = createWoodpeckerClient({ baseUrl: emu.woodpeckerUrl, tokenEnv: 'WP', env: env(), http: http() });
+    expect((await ci.listAgents()).map((a) => [a.id, a.name, a.noSchedule, a.customLabels])).toEqual([
+      [small.id, 'runner-small', false, { mem: 'small' }],
+      [large.id, 'runner-large', false, { mem: 'large' }],
+    ]);
+    expect(await ci.patchAgent(small.id, { name: 'runner-small', noSchedule: true })).toMatchObject({
+      id: small.id,
+      name: 'runner-small',
+      noSchedule: true,
+    });
+    expect(await ci.getAgent(small.id)).toMatchObject({
+      name: 'runner-small',
+      noSchedule: true,
+      lastContact: expect.any(Number),
+    });
+    expect((await ci.patchAgent(small.id, { name: 'runner-small', noSchedule: false })).noSchedule).toBe(false);
+    expect(await ci.getAgent(999)).toBeUndefined();
+    await expect(ci.patchAgent(999, { name: 'x', noSchedule: true })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('PATCH /agents/{id} writes name and no_schedule from the body as Woodpecker does: a body without the name blanks it', async () => {
+    const a = emu.woodpecker.createAgent('runner-blank');
+    const res = await fetch(`${emu.woodpeckerUrl}/api/agents/${a.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${emu.woodpeckerToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ no_schedule: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ name: '', no_schedule: true });
+  });
+
   it('refuses a wrong token with 401', async () => {
     const ci = createWoodpeckerClient({ baseUrl: emu.woodpeckerUrl, tokenEnv: 'BAD', env: env(), http: http() });
     await expect(ci.queueInfo()).rejects.toBeInstanceOf(HttpError);

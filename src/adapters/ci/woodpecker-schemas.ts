@@ -22,3 +22,12 @@ export const QueueInfoWire = z.object({
 });
 
 export const RepoWire = z.object({ id: z.number(), full_name: z.string() });
+
+/** GET/PATCH /agents/{id}: the server's JSON always carries every field; a missing one reads as Go's zero value. */
+export const AgentWire = z.object({
+  id: z.number(),
+  name: z.string().nullish(),
+  no_schedule: z.boolean().nullish(),
+  custom_labels: z.record(z.string(), z.string()).nullish(),
+  last_contact: optNum,
+});

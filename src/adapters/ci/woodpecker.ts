@@ -1,10 +1,10 @@
 // CiClient over the Woodpecker REST API (v3, Bearer token); HTTP concerns live in the HttpClient passed in.
 import type { z } from 'zod';
-import type { CiClient, PipelineSummary } from '../../domain/ports/forge.js';
+import type { CiAgent, CiClient, PipelineSummary } from '../../domain/ports/forge.js';
 import { readToken } from '../forge/token-env.js';
 import type { HttpClient } from '../http/client.js';
 import { isNotFound } from '../http/errors.js';
-import { PipelineWire, QueueInfoWire, RepoWire } from './woodpecker-schemas.js';
+import { AgentWire, PipelineWire, QueueInfoWire, RepoWire } from './woodpecker-schemas.js';
 
 export interface WoodpeckerClientOptions {
   /** the server URL, e.g. https://ci.codeberg.org (the API is under /api) */
@@ -32,6 +32,18 @@ const toPipeline = (p: z.infer<typeof PipelineWire>): PipelineSummary => {
   };
 };
 
+const toAgent = (a: z.infer<typeof AgentWire>): CiAgent => ({
+  id: a.id,
+  name: a.name ?? '',
+  noSchedule: a.no_schedule ?? false,
+  customLabels: a.custom_labels ?? {},
+  ...(a.last_contact ? { lastContact: a.last_contact } : {}),
+});
+
+/** Woodpecker's page size for /agents; more pages than this many agents' worth is a runaway, not a factory. */
+const AGENTS_PER_PAGE = 50;
+const AGENT_PAGES_MAX = 20;
+
 export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
   const token = readToken(o.env ?? process.env, o.tokenEnv);
   const base = `${o.baseUrl.replace(/\/+$/, '')}/api`;
@@ -39,6 +51,14 @@ export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
   async function get(path: string): Promise<unknown> {
     const res = await o.http.fetch(`${base}${path}`, {
       headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+    });
+    return res.json();
+  }
+  async function patch(path: string, body: unknown): Promise<unknown> {
+    const res = await o.http.fetch(`${base}${path}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
     });
     return res.json();
   }
@@ -83,6 +103,24 @@ export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
       if (data === undefined) return undefined;
       const r = RepoWire.parse(data);
       return { id: r.id, fullName: r.full_name };
+    },
+    async getAgent(id) {
+      const data = await getOrUndefined(`/agents/${id}`);
+      return data === undefined ? undefined : toAgent(AgentWire.parse(data));
+    },
+    async listAgents() {
+      const out: CiAgent[] = [];
+      for (let page = 1; page <= AGENT_PAGES_MAX; page++) {
+        const batch = AgentWire.array().parse((await get(`/agents?page=${page}&perPage=${AGENTS_PER_PAGE}`)) ?? []);
+        out.push(...batch.map(toAgent));
+        if (batch.length < AGENTS_PER_PAGE) break;
+      }
+      return out;
+    },
+    async patchAgent(id, to) {
+      // PatchAgent copies name and no_schedule from the body (Go zero values when absent): an agent
+      // patched with no_schedule alone would lose its name, so both are always sent.
+      return toAgent(AgentWire.parse(await patch(`/agents/${id}`, { name: to.name, no_schedule: to.noSchedule })));
     },
   };
 }

@@ -1,6 +1,7 @@
 // The supervisor's own figures for `status` (call budget, next wake, leadership): local to its
 // clone, never committed, since they change every cycle and main must stay quiet.
 import { readFileSync } from 'node:fs';
+import type { CiAgentView } from '../../domain/supervisor/ci-agents.js';
 import type { BudgetStatus } from '../http/budget.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { privatePath } from './private-dir.js';
@@ -32,6 +33,8 @@ export interface SupervisorStats {
   };
   /** the forge's clock less ours, as its Date headers bound it: time alarms fire by the forge's clock */
   clockOffsetMs?: number;
+  /** each node's Woodpecker agent and its no_schedule after the last cycle; absent when no node names one */
+  ciAgents?: CiAgentView[];
 }
 
 export const statsFile = (dir: string) => privatePath(dir, 'supervisorStats');

@@ -19,5 +19,11 @@ export const NodeConfig = z.strictObject({
     .describe('drop-in files <stateDir>/.<role>-active (FACTORY_STATE_DIR wins); default .factoryctl/state'),
   control: z.array(ControlMode).default(['halt-files']).describe('how halts reach the agents'),
   policy: PolicyOverride.optional().describe('per-node overrides of the resource policy'),
+  woodpeckerAgent: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("this machine's Woodpecker agent id: its no_schedule is set while the node is at level 2 or above"),
 });
 export type NodeConfig = z.infer<typeof NodeConfig>;

@@ -74,9 +74,26 @@ export interface QueueInfo {
   stats: { pendingCount: number; runningCount: number; workerCount: number };
 }
 
+/** A Woodpecker agent as the server reports it (GET /agents, admin only). */
+export interface CiAgent {
+  id: number;
+  name: string;
+  /** set: the server hands this agent no new workflows (those running finish) */
+  noSchedule: boolean;
+  /** WOODPECKER_AGENT_LABELS as the agent reported them; read-only through the API */
+  customLabels: Record<string, string>;
+  /** unix seconds of the agent's last contact; absent when it never connected */
+  lastContact?: number;
+}
+
 export interface CiClient {
   listPipelines(repoId: number, opts?: { perPage?: number }): Promise<PipelineSummary[]>;
   getPipeline(repoId: number, n: number): Promise<PipelineSummary | undefined>;
   queueInfo(): Promise<QueueInfo>;
   lookupRepo(fullName: string): Promise<{ id: number; fullName: string } | undefined>;
+  /** undefined when the server knows no such agent */
+  getAgent(id: number): Promise<CiAgent | undefined>;
+  listAgents(): Promise<CiAgent[]>;
+  /** PATCH /agents/{id}: the server writes both fields, so `name` must be the agent's current one */
+  patchAgent(id: number, to: { name: string; noSchedule: boolean }): Promise<CiAgent>;
 }

@@ -40,6 +40,8 @@ export interface Observed {
   nodes: NodeDecision[];
   /** The nodes' telemetry files, for the status page's charts. */
   telemetry?: NodeTelemetryTexts[];
+  /** Woodpecker agents already changed this cycle (runtime/supervisor/ci-agents.ts), for the journal. */
+  ciAgentChanges?: string[];
 }
 export interface CycleInput {
   config: FactoryConfig;
@@ -73,6 +75,7 @@ export function planCycle(input: CycleInput): CyclePlan {
   const decisions: DecisionRecord[] = [];
   const changes: Record<string, string> = {};
 
+  for (const text of observed.ciAgentChanges ?? []) decisions.push({ at: now, text });
   const schedule = tune(state.schedule, observed.repos, config, now);
   for (const c of schedule.changes) decisions.push({ at: now, text: describeChange(c) });
   if (schedule.changes.length > 0) changes[STATE_PATHS.schedule] = renderScheduleYaml(schedule.state);

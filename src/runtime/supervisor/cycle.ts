@@ -6,6 +6,7 @@ import type { StateCommitResult } from '../../adapters/control-repo/state-commit
 import { writeSupervisorStats, type SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { runFiredCommands } from './alarm-commands.js';
+import { ensureCiAgents } from './ci-agents.js';
 import { readCycle, type CycleFailure, type WatchingOnly } from './cycle-read.js';
 import { writePlan, type PlanOn } from './cycle-write.js';
 import type { SupervisorDeps, SupervisorMemory } from './deps.js';
@@ -39,7 +40,9 @@ export async function runCycle(
 ): Promise<CycleOutcome> {
   const read = await readCycle(deps, memory, standbyWatches);
   if (read.kind !== 'read') return read;
-  const { factory, now, observed } = read;
+  const agents = await ensureCiAgents(read);
+  const { factory, now } = read;
+  const observed = agents.changes.length > 0 ? { ...read.observed, ciAgentChanges: agents.changes } : read.observed;
   const prevCi = memory.prevCi;
   const planOn: PlanOn = (current) =>
     planCycle({
@@ -57,7 +60,10 @@ export async function runCycle(
   const { plan, commit, lead } = written;
   if (plan.ci) memory.prevCi = plan.ci.state;
   const alarms = readStateSnapshot(await readFilesAt(deps.dir, 'HEAD', STATE_PATH_LIST)).alarms ?? [];
-  const stats = cycleStats(read, deps.node, plan, lead);
+  const stats = {
+    ...cycleStats(read, deps.node, plan, lead),
+    ...(agents.views.length ? { ciAgents: agents.views } : {}),
+  };
   writeSupervisorStats(deps.dir, stats);
   memory.stats = stats;
   if (commit.changed) await runFiredCommands(deps, factory.supervisor, plan.fired);
@@ -67,7 +73,7 @@ export async function runCycle(
     commit,
     calls: read.calls,
     repos: read.repos.length,
-    notes: [...read.notes, ...written.notes, ...plan.notes],
+    notes: [...read.notes, ...agents.notes, ...written.notes, ...plan.notes],
     alarms,
     stats,
     lead,

@@ -85,4 +85,16 @@ describe('Woodpecker adapter', () => {
     expect(await client.listPipelines(fine.id)).toEqual([]);
     emu.faults.clear();
   });
+
+  it('lists every agent across pages of 50, and PATCHes with the name it read so the agent keeps it', async () => {
+    for (let i = 1; i <= 53; i++) emu.woodpecker.createAgent(`runner-${i}`);
+    const agents = await ci().listAgents();
+    expect(agents).toHaveLength(53);
+    expect(emu.exchanges.filter((e) => e.route === 'GET /agents').map((e) => e.query.page)).toEqual([['1'], ['2']]);
+    const last = agents.at(-1)!;
+    await ci().patchAgent(last.id, { name: last.name, noSchedule: true });
+    const sent = emu.exchanges.filter((e) => e.route === 'PATCH /agents/{agent_id}').at(-1)!;
+    expect(sent.requestBody).toEqual({ name: 'runner-53', no_schedule: true });
+    expect(emu.woodpecker.agents.get(last.id)).toMatchObject({ name: 'runner-53', noSchedule: true });
+  });
 });

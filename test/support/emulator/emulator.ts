@@ -71,7 +71,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     ...common,
     api: 'woodpecker',
     basePath: '/api',
-    routes: woodpeckerRoutes(woodpecker, () => urls.forgejo),
+    routes: woodpeckerRoutes(woodpecker, () => urls.forgejo, now),
     errorResponse: woodpeckerError,
     authorize(req, repo, route) {
       if (route.template === '/version') return undefined;

@@ -1,5 +1,5 @@
 // Woodpecker v3 endpoints the project uses. Woodpecker answers errors as plain text.
-import type { CiRepoRec, PipelineRec, WoodpeckerState } from './woodpecker-state.js';
+import type { AgentRec, CiRepoRec, PipelineRec, WoodpeckerState } from './woodpecker-state.js';
 import type { EmuResponse, Route } from './types.js';
 
 export const woodpeckerError = (status: number, message: string): EmuResponse => ({
@@ -64,7 +64,45 @@ export function renderPipeline(forge: string, r: CiRepoRec, p: PipelineRec) {
   };
 }
 
-export function woodpeckerRoutes(st: WoodpeckerState, forge: () => string): Route[] {
+export function renderAgent(a: AgentRec) {
+  return {
+    id: a.id,
+    created: a.created,
+    updated: a.updated,
+    name: a.name,
+    owner_id: -1,
+    org_id: -1,
+    token: `agent-token-${a.id}`,
+    last_contact: a.lastContact,
+    last_work: 0,
+    platform: 'linux/amd64',
+    backend: 'docker',
+    capacity: a.capacity,
+    version: '3.17.0',
+    no_schedule: a.noSchedule,
+    custom_labels: a.customLabels,
+  };
+}
+
+/**
+ * PATCH /agents/{agent_id} as server/api/agent.go PatchAgent does it: the body binds to a whole
+ * Agent and the server copies its name and no_schedule (Go zero values when absent), nothing else.
+ */
+function patchAgent(a: AgentRec, body: unknown, now: number): EmuResponse {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return woodpeckerError(400, 'Bad Request');
+  const b = body as { name?: unknown; no_schedule?: unknown };
+  if (
+    (b.name !== undefined && typeof b.name !== 'string') ||
+    (b.no_schedule !== undefined && typeof b.no_schedule !== 'boolean')
+  )
+    return woodpeckerError(400, 'Bad Request');
+  a.name = b.name ?? '';
+  a.noSchedule = b.no_schedule ?? false;
+  a.updated = Math.floor(now / 1000);
+  return { status: 200, body: renderAgent(a) };
+}
+
+export function woodpeckerRoutes(st: WoodpeckerState, forge: () => string, now: () => number = Date.now): Route[] {
   const repoOf = (p: Record<string, string>) => p.repo_id;
   const withRepo = (id: string | undefined, f: (r: CiRepoRec) => EmuResponse): EmuResponse => {
     const r = st.repos.get(Number(id));
@@ -80,6 +118,32 @@ export function woodpeckerRoutes(st: WoodpeckerState, forge: () => string): Rout
       }),
     },
     { method: 'GET', template: '/queue/info', handle: () => ({ status: 200, body: st.queue() }) },
+    {
+      method: 'GET',
+      template: '/agents',
+      handle: ({ req }) => {
+        const perPage = Math.max(1, Number(req.query.get('perPage') ?? 50) || 50);
+        const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
+        const list = [...st.agents.values()].sort((a, b) => a.id - b.id);
+        return { status: 200, body: list.slice((page - 1) * perPage, page * perPage).map(renderAgent) };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/agents/{agent_id}',
+      handle: ({ params }) => {
+        const a = st.agents.get(Number(params.agent_id));
+        return a ? { status: 200, body: renderAgent(a) } : woodpeckerError(404, 'Not Found');
+      },
+    },
+    {
+      method: 'PATCH',
+      template: '/agents/{agent_id}',
+      handle: ({ params, req }) => {
+        const a = st.agents.get(Number(params.agent_id));
+        return a ? patchAgent(a, req.body, now()) : woodpeckerError(404, 'Not Found');
+      },
+    },
     {
       method: 'GET',
       template: '/repos/lookup/{repo_full_name}',

@@ -37,9 +37,23 @@ export interface CiRepoRec {
   nextNumber: number;
 }
 
+/** An agent as the server stores it; custom labels come from the agent's WOODPECKER_AGENT_LABELS, not the API. */
+export interface AgentRec {
+  id: number;
+  name: string;
+  noSchedule: boolean;
+  customLabels: Record<string, string>;
+  capacity: number;
+  /** unix seconds */
+  created: number;
+  updated: number;
+  lastContact: number;
+}
+
 export function createWoodpeckerState(now: () => number) {
   const repos = new Map<number, CiRepoRec>();
-  const ids = { repo: 1, pipeline: 1 };
+  const agents = new Map<number, AgentRec>();
+  const ids = { repo: 1, pipeline: 1, agent: 1 };
   let workers = 2;
   const secs = () => Math.floor(now() / 1000);
 
@@ -57,6 +71,23 @@ export function createWoodpeckerState(now: () => number) {
 
   return {
     repos,
+    agents,
+    /** a connected agent, as one registers itself with the server */
+    createAgent(name: string, opts: { labels?: Record<string, string>; noSchedule?: boolean; capacity?: number } = {}) {
+      const t = secs();
+      const rec: AgentRec = {
+        id: ids.agent++,
+        name,
+        noSchedule: opts.noSchedule ?? false,
+        customLabels: opts.labels ?? {},
+        capacity: opts.capacity ?? 1,
+        created: t,
+        updated: t,
+        lastContact: t,
+      };
+      agents.set(rec.id, rec);
+      return rec;
+    },
     repo,
     pipeline,
     byFullName: (fullName: string) => [...repos.values()].find((r) => `${r.owner}/${r.name}` === fullName),
