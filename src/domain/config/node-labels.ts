@@ -9,12 +9,8 @@ export const LABEL_KEY_PATTERN =
 /** At most 63 letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit; or empty. */
 export const LABEL_VALUE_PATTERN = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
-export const LabelKey = z
-  .string()
-  .regex(
-    LABEL_KEY_PATTERN,
-    'a label key: letters, digits, - _ . (at most 63), optionally prefix/ e.g. example.org/zone',
-  );
+const KEY_RULE = 'letters, digits, - _ . (at most 63), optionally after a prefix/ such as example.org/zone';
+export const LabelKey = z.string().regex(LABEL_KEY_PATTERN, `a label key: ${KEY_RULE}`);
 export const LabelValue = z
   .string({ error: 'a label value is a string: quote true, false and numbers, e.g. "64"' })
   .regex(
@@ -23,7 +19,9 @@ export const LabelValue = z
   );
 
 /** A node's labels: key -> value. */
-export const Labels = z.record(LabelKey, LabelValue);
+export const Labels = z.record(LabelKey, LabelValue, {
+  error: (issue) => (issue.code === 'invalid_key' ? `a label key: ${KEY_RULE}` : undefined),
+});
 export type Labels = z.infer<typeof Labels>;
 
 /** Labels a node must carry, every one with the same value, for a slot to be placed there. */

@@ -68,6 +68,10 @@ export type SlotAssignment = z.infer<typeof SlotAssignment>;
 export const AssignmentsFile = z.strictObject({
   decidedAt: IsoTime.optional(),
   epoch: z.number().int().min(0).optional().describe('the lease epoch of the supervisor that decided'),
-  slots: z.record(SlotId, SlotAssignment).default({}),
+  slots: z
+    .record(SlotId, SlotAssignment, {
+      error: (issue) => (issue.code === 'invalid_key' ? 'a slot: ROLE or ROLE@OWNER/NAME' : undefined),
+    })
+    .default({}),
 });
 export type AssignmentsFile = z.infer<typeof AssignmentsFile>;
