@@ -4,7 +4,7 @@ import { FactoryConfig } from './factory-schema.js';
 import { AlarmsFile } from './alarm-schema.js';
 import { RepoFile } from './repo-schema.js';
 import { ScheduleFile } from './schedule-schema.js';
-import { HaltsFile, OverridesFile } from './state-schema.js';
+import { AssignmentsFile, HaltsFile, OverridesFile } from './state-schema.js';
 import { CONTROL_PATHS } from '../control-paths.js';
 
 /** One kind of file in the control repo: where it lives, its schema, and the JSON Schema editors use for it. */
@@ -56,6 +56,12 @@ export const ALARMS = fileKind(
   AlarmsFile,
   'alarms that wake the supervisor when a thing finishes or a time comes',
 );
+export const ASSIGNMENTS = fileKind(
+  'assignments',
+  CONTROL_PATHS.assignments,
+  AssignmentsFile,
+  "which node runs each agent slot, why, and every candidate node's score, decided by the leader supervisor",
+);
 export const PRESET = fileKind(
   'preset',
   `${CONTROL_PATHS.repos}/presets/**/*.yaml`,
@@ -73,7 +79,7 @@ export const REPO = fileKind(
  * Every file kind validate checks and schema writes. First match wins, so a more specific pattern
  * goes before a wider one (presets before other repos/ files). A new kind is one line here.
  */
-export const FILE_KINDS: readonly FileKind[] = [FACTORY, OVERRIDES, HALTS, SCHEDULE, ALARMS, PRESET, REPO];
+export const FILE_KINDS: readonly FileKind[] = [FACTORY, OVERRIDES, HALTS, SCHEDULE, ALARMS, ASSIGNMENTS, PRESET, REPO];
 
 export function schemaFileName(kind: FileKind): string {
   return `${kind.name}.schema.json`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration, EnvVarName, OutsideFile, RoleName } from './common.js';
+import { placementFields } from './roles-schema.js';
 
 /*
  * Layout: one file per repository, repos/<owner>/<name>.yaml, its path being the slug.
@@ -55,6 +56,10 @@ const agentFields = {
   command: z.string().min(1).describe("the agent command, run with the repository's environment"),
   schedule: z.strictObject({ min: Duration, max: Duration }).describe('bounds of the tuned interval between runs'),
   weight: z.number().min(0).max(100).describe("share of the role's capacity relative to other repositories"),
+  nodeSelector: placementFields.nodeSelector.describe("labels a node must carry, on top of the role's nodeSelector"),
+  peakMemoryMb: placementFields.peakMemoryMb.describe(
+    "this repository's peak, instead of the role's (e.g. a big build)",
+  ),
 };
 const practiceFields = {
   text: z.string().min(1).describe("the practice itself, for an agent's prompt"),
@@ -137,6 +142,8 @@ export const ResolvedAgent = z.strictObject({
   command: agentFields.command.optional().describe("default: the role's command in factory.yaml"),
   schedule: agentFields.schedule.optional().describe("default: the role's schedule in factory.yaml"),
   weight: agentFields.weight.default(1),
+  nodeSelector: agentFields.nodeSelector.optional(),
+  peakMemoryMb: agentFields.peakMemoryMb.optional(),
 });
 export const ResolvedPractice = z
   .strictObject({

@@ -1,5 +1,22 @@
 import { z } from 'zod';
 import { Duration } from './common.js';
+import { NodeSelector } from './node-labels.js';
+
+/** A slot's peak memory until the node's sampler has measured one of its runs: a shell-and-git poll, no build. */
+export const DEFAULT_PEAK_MEMORY_MB = 256;
+
+/** Where a role's (or a repository agent's) slots may run, and what one run is expected to need. */
+export const placementFields = {
+  nodeSelector: NodeSelector.describe('labels a node must carry (each key with this value) to run these slots'),
+  peakMemoryMb: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_048_576)
+    .describe(
+      `MiB one run needs at its peak, used until the node's sampler has measured it (default ${DEFAULT_PEAK_MEMORY_MB})`,
+    ),
+};
 
 export const ScheduleBounds = z.strictObject({
   min: Duration.describe('shortest interval between runs, used while there is work in flight'),
@@ -22,6 +39,8 @@ export const RoleConfig = z
     heavy: z.boolean().default(false).describe('fail closed when the control repo is too stale to trust'),
     command: z.string().optional().describe('the agent command started by cron or the loop, e.g. ./dev-poll.sh'),
     schedule: ScheduleBounds.optional(),
+    nodeSelector: placementFields.nodeSelector.optional(),
+    peakMemoryMb: placementFields.peakMemoryMb.optional(),
   })
   .refine((r) => !(r.protected && r.haltLevel !== undefined), {
     message: 'a protected role is never halted: remove haltLevel or protected',

@@ -40,3 +40,38 @@ export const NodeDecision = z.strictObject({
   updatedAt: IsoTime,
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
+
+/** An agent slot: a role ("dev") or a role for one repository ("dev@owner/name"), as assignmentsFor names it. */
+export const SlotId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}(@[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, 'a slot: ROLE or ROLE@OWNER/NAME');
+
+/** One node's standing for a slot: its score (MiB free after placement), or why it could not take it. */
+export const Candidate = z.union([
+  z.strictObject({ score: z.number().describe('MiB free above the level-1 line after placing this slot there') }),
+  z.strictObject({ excluded: z.string().min(1).describe('why this node cannot take the slot') }),
+]);
+export type Candidate = z.infer<typeof Candidate>;
+
+export const SlotAssignment = z.strictObject({
+  node: NodeName.nullable().describe('the node that runs this slot; null: none (the slot waits)'),
+  halted: z
+    .boolean()
+    .optional()
+    .describe('true: the slot waits, run nowhere (no node qualifies, or its role is halted)'),
+  reason: z.string().min(1),
+  candidates: z.record(NodeName, Candidate).default({}),
+});
+export type SlotAssignment = z.infer<typeof SlotAssignment>;
+
+/** factory-state/assignments.yaml: the leader supervisor's placement of every agent slot on a node. */
+export const AssignmentsFile = z.strictObject({
+  decidedAt: IsoTime.optional(),
+  epoch: z.number().int().min(0).optional().describe('the lease epoch of the supervisor that decided'),
+  slots: z
+    .record(SlotId, SlotAssignment, {
+      error: (issue) => (issue.code === 'invalid_key' ? 'a slot: ROLE or ROLE@OWNER/NAME' : undefined),
+    })
+    .default({}),
+});
+export type AssignmentsFile = z.infer<typeof AssignmentsFile>;

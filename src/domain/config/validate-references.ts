@@ -1,4 +1,4 @@
-import { FACTORY, HALTS, OVERRIDES, PRESET, REPO, SCHEDULE } from './file-registry.js';
+import { ASSIGNMENTS, FACTORY, HALTS, OVERRIDES, PRESET, REPO, SCHEDULE } from './file-registry.js';
 import { filesOf, type ConfigSet, type ParsedFile, type Reporter, type Rule } from './config-set.js';
 import type { FactoryConfig as Factory } from './factory-schema.js';
 import { resolveRepo, type Layer } from '../repos/merge.js';
@@ -128,8 +128,101 @@ function slugOf(path: string): string {
   return path.replace(/^repos\//, '').replace(/\.yaml$/, '');
 }
 
+/** A cap names a role factory.yaml defines; a cap for a role the node does not run limits nothing. */
+const capsReferenceRoles: Rule = (set, report) => {
+  const file = filesOf(set, FACTORY)[0];
+  if (!file) return;
+  for (const [node, config] of Object.entries(file.value.nodes))
+    for (const role of Object.keys(config.caps ?? {})) {
+      if (!file.value.roles[role])
+        report.error(
+          file,
+          ['nodes', node, 'caps', role],
+          `unknown role "${role}" (roles defines: ${listed(Object.keys(file.value.roles))})`,
+        );
+      else if (!config.roles.includes(role))
+        report.warning(
+          file,
+          ['nodes', node, 'caps', role],
+          `node "${node}" does not run role "${role}": this cap limits nothing`,
+        );
+    }
+};
+
+/**
+ * A nodeSelector selects labels some node carries: an unknown key is a typo (its slots could never
+ * be placed), a known key with a value no node has leaves the slots waiting until one does.
+ */
+function checkSelector(
+  file: ParsedFile,
+  base: (string | number)[],
+  selector: Record<string, string> | undefined,
+  factory: Factory,
+  report: Reporter,
+): void {
+  if (!selector) return;
+  const values = new Map<string, Set<string>>();
+  for (const node of Object.values(factory.nodes))
+    for (const [key, value] of Object.entries(node.labels ?? {}))
+      values.set(key, (values.get(key) ?? new Set()).add(value));
+  for (const [key, value] of Object.entries(selector)) {
+    const known = values.get(key);
+    if (!known)
+      report.error(
+        file,
+        [...base, key],
+        `unknown label "${key}": no node in factory.yaml has it (labels used: ${listed([...values.keys()].sort())})`,
+      );
+    else if (!known.has(value))
+      report.warning(
+        file,
+        [...base, key],
+        `no node has ${key}=${value} (nodes have: ${listed([...known].sort())}): these slots wait until one does`,
+      );
+  }
+}
+
+const selectorsReferenceLabels: Rule = (set, report) => {
+  const factoryFile = filesOf(set, FACTORY)[0];
+  if (!factoryFile) return;
+  const factory = factoryFile.value;
+  for (const [role, config] of Object.entries(factory.roles))
+    checkSelector(factoryFile, ['roles', role, 'nodeSelector'], config.nodeSelector, factory, report);
+  for (const file of [...filesOf(set, PRESET), ...filesOf(set, REPO)])
+    for (const [role, agent] of Object.entries(file.value.agents ?? {}))
+      checkSelector(file, ['agents', role, 'nodeSelector'], agent.nodeSelector, factory, report);
+};
+
+/** assignments.yaml places slots on nodes factory.yaml lists; a slot of an unknown role is never run. */
+const assignmentsReferenceNodes: Rule = (set, report) => {
+  const factory = factoryOf(set);
+  if (!factory) return;
+  const nodeProblem = (file: ParsedFile, path: (string | number)[], node: string) => {
+    const message = `unknown node "${node}" (factory.yaml lists: ${listed(Object.keys(factory.nodes))})`;
+    if (factory.nodes.default)
+      report.warning(file, path, `${message}; it only matches a machine that uses the default entry`);
+    else report.error(file, path, message);
+  };
+  for (const file of filesOf(set, ASSIGNMENTS))
+    for (const [slot, entry] of Object.entries(file.value.slots)) {
+      const role = slot.split('@')[0]!;
+      if (!factory.roles[role])
+        report.warning(
+          file,
+          ['slots', slot],
+          `unknown role "${role}" (factory.yaml defines: ${listed(Object.keys(factory.roles))}): nothing runs this slot`,
+        );
+      if (entry.node !== null && !factory.nodes[entry.node]) nodeProblem(file, ['slots', slot, 'node'], entry.node);
+      for (const node of Object.keys(entry.candidates))
+        if (!factory.nodes[node]) nodeProblem(file, ['slots', slot, 'candidates', node], node);
+    }
+};
+
 export const referenceRules: readonly Rule[] = [
   nodesReferenceRoles,
+  capsReferenceRoles,
+  selectorsReferenceLabels,
+  assignmentsReferenceNodes,
   overridesAndHaltsReferenceConfig,
   scheduleReferencesRoles,
   reposResolve,

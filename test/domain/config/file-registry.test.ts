@@ -10,6 +10,7 @@ describe('kindOf', () => {
     ['factory-state/halts.yaml', 'halts'],
     ['factory-state/schedule.yaml', 'schedule'],
     ['factory-state/alarms.yaml', 'alarms'],
+    ['factory-state/assignments.yaml', 'assignments'],
     ['repos/presets/factory-labels.yaml', 'preset'],
     ['repos/presets/acme/base.yaml', 'preset'],
     ['repos/acme/web.yaml', 'repo'],
@@ -24,15 +25,10 @@ describe('kindOf', () => {
   });
 
   it('a new kind plugs in as one entry, and the first match wins', () => {
-    const assignments = fileKind(
-      'assignments',
-      'factory-state/assignments.yaml',
-      z.strictObject({}),
-      'which node runs what',
-    );
-    const kinds = [...FILE_KINDS, assignments];
-    expect(kindOf('factory-state/assignments.yaml', kinds)?.name).toBe('assignments');
-    expect(kindOf('factory-state/assignments.yaml')).toBeUndefined();
+    const leases = fileKind('leases', 'factory-state/leases.yaml', z.strictObject({}), 'who holds what');
+    const kinds = [...FILE_KINDS, leases];
+    expect(kindOf('factory-state/leases.yaml', kinds)?.name).toBe('leases');
+    expect(kindOf('factory-state/leases.yaml')).toBeUndefined();
     const wide = fileKind('any-repo', 'repos/**/*.yaml', z.strictObject({}), 'after the presets');
     expect(kindOf('repos/presets/base.yaml', [...FILE_KINDS, wide])?.name).toBe('preset');
   });
