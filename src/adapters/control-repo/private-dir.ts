@@ -12,6 +12,8 @@ export const PRIVATE_FILES = {
   supervisorLastGood: 'supervisor-last-good.json',
   /** the supervisor's figures for `status` (control-repo/supervisor-stats.ts) */
   supervisorStats: 'supervisor-stats.json',
+  /** every request `factoryctl node rpc` got over SSH, refused ones with why (adapters/node/rpc-journal.ts) */
+  rpcJournal: 'rpc-journal.jsonl',
   /** its mtime is the last good sync with the remote (a pull, or a push of ours) */
   lastSync: 'last-sync',
 } as const;
