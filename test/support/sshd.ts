@@ -11,6 +11,9 @@ export interface SshServer {
   sshCommand: string;
   /** ssh://USER@127.0.0.1:PORT/ABSOLUTE/PATH */
   url(absolutePath: string): string;
+  /** The client's private key, and the authorized_keys file sshd reads on every login (a test may rewrite it). */
+  clientKey: string;
+  authorizedKeys: string;
   stop(): Promise<void>;
 }
 
@@ -20,9 +23,10 @@ const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd']
  * A real OpenSSH server on loopback, on a free port, with its own host key, client key and
  * authorized_keys in a temporary folder: nothing of the machine's ssh setup is read or changed
  * (only /run/sshd is created, which sshd needs when it runs as root).
- * `reuse` adds ControlMaster/ControlPersist, as an agent's ssh config would.
+ * `reuse` adds ControlMaster/ControlPersist, as an agent's ssh config would; `keyOptions` prefixes
+ * the client key's authorized_keys line (`restrict,command="..."`).
  */
-export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServer> {
+export async function startSshd(opts: { reuse?: boolean; keyOptions?: string } = {}): Promise<SshServer> {
   const sshd = SSHD_CANDIDATES.find((p) => existsSync(p));
   if (!sshd) throw new Error(`sshd not found (looked in ${SSHD_CANDIDATES.join(', ')}): install openssh-server`);
   const user = userInfo().username;
@@ -32,7 +36,10 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
     for (const key of ['host_key', 'client_key'])
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', key, '-f', join(dir, key)]);
     mkdirSync(join(dir, 'home'));
-    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')), { mode: 0o600 });
+    const clientLine = readFileSync(join(dir, 'client_key.pub'), 'utf8');
+    writeFileSync(join(dir, 'authorized_keys'), opts.keyOptions ? `${opts.keyOptions} ${clientLine}` : clientLine, {
+      mode: 0o600,
+    });
     // sshd running as root insists on its privilege separation folder.
     if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     // The free port is closed again before sshd binds it: another test may take it meanwhile; pick another then.
@@ -79,6 +86,8 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
       user,
       sshCommand: [...base, ...reuse].map(shellQuote).join(' '),
       url: (path) => `ssh://${user}@127.0.0.1:${port}${path}`,
+      clientKey: join(dir, 'client_key'),
+      authorizedKeys: join(dir, 'authorized_keys'),
       async stop() {
         // The persisted master holds a session open on the server: close it before the server goes.
         if (opts.reuse)

@@ -105,6 +105,6 @@ function integer(text: string): number | undefined {
 
 /** For messages and the journal: a refused word is shown, never replayed (bounded, control characters escaped). */
 export function printable(text: string, max = 120): string {
-  const cut = text.length > max ? `${text.slice(0, max)}...` : text;
-  return JSON.stringify(cut).slice(1, -1);
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length > max ? `${escaped.slice(0, max)}...` : escaped;
 }
