@@ -65,6 +65,8 @@ export async function runLoop(
     });
   }
   kicks.close();
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
   log('stopping: flushing telemetry');
   await daemon.flush();
 }
