@@ -273,6 +273,17 @@ describe('node rpc over a real sshd: the supervisor key runs the allowlist and n
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(typeof body.build).toBe('string');
 
+    // The refusals of the earlier tests rode on the daemon's telemetry: the operator sees them from the primary.
+    const told = await waitFor(
+      'the refusals in the telemetry journal',
+      () => {
+        const text = sh(dir, 'git', ['show', 'telemetry/test-node:journal.jsonl']);
+        return text.includes('"rpc-refused"') ? text : '';
+      },
+      120_000,
+    );
+    expect(told).toContain('touch ');
+    expect(told).toMatch(/and \d+ more refused/);
     expect(await node.stop(60_000)).toBe(0);
     expect(existsSync(join(env.FACTORY_RUN_DIR!, 'rpc', 'kick.json'))).toBe(false);
   });

@@ -85,6 +85,14 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
       memory = await restoreMemory(deps.records, config.settings.paths, config.branch);
     },
     async cycle() {
+      // Refused rpcs ride on this cycle's telemetry commit: the operator sees them from the primary.
+      let unreadable: string | undefined;
+      try {
+        for (const note of deps.rpcRefusals?.() ?? []) journal.note('rpc-refused', note);
+      } catch (error) {
+        unreadable = `rpc journal unreadable: ${(error as Error).message}`;
+      }
+      journal.report('rpc-journal', unreadable);
       const done = await runCycle(parts, memory);
       memory = done.memory;
       return done.report;

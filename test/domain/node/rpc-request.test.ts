@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { epochRefusal, slotRefusal } from '../../../src/domain/node/rpc-checks.js';
+import { rpcRefusalNotes } from '../../../src/domain/node/rpc-notes.js';
 import { parseRpcLine, parseRpcWords, RPC_LIMITS } from '../../../src/domain/node/rpc-request.js';
 
 describe('parseRpcLine: what the supervisor key may ask', () => {
@@ -111,5 +112,21 @@ describe('slotRefusal and epochRefusal', () => {
     [0, undefined, undefined],
   ])('asked epoch %i, known %s: %s', (asked, known, code) => {
     expect(epochRefusal(asked, known)?.code).toBe(code);
+  });
+});
+
+describe('rpcRefusalNotes', () => {
+  const line = (request: string, outcome = 'refused') => ({
+    request,
+    code: 77,
+    outcome,
+    reason: 'no',
+    from: '10.0.0.9',
+  });
+  it('notes refused requests only, at most five a cycle, the rest counted', () => {
+    expect(rpcRefusalNotes([line('ls'), line('status', 'done')])).toEqual(['"ls" exit 77: no (from 10.0.0.9)']);
+    const many = rpcRefusalNotes(Array.from({ length: 9 }, (_, i) => line(`x${i}`)));
+    expect(many).toHaveLength(6);
+    expect(many[5]).toBe("and 4 more refused (see the node's rpc journal)");
   });
 });
