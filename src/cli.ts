@@ -55,6 +55,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
 /** Subcommands that are modules of their own (their own --help). */
 const SUBCOMMANDS: Record<string, () => Promise<CommandModule>> = {
   'node install': () => import('./commands/node-install.js'),
+  'node rpc': () => import('./commands/node-rpc.js'),
 };
 
 const USAGE = `factoryctl: the supervisor of a small software factory, driven by a Git control repo

@@ -13,9 +13,11 @@ import {
 import { installLoopMode } from '../domain/node-install-mode.js';
 import { readOptional, writeCron, writeUnit } from '../adapters/node/install-write.js';
 import { requireDir, type CommandContext } from './context.js';
+import { installSshKey } from './node-install-ssh.js';
 import { parseFlags } from './parse-flags.js';
 
 export const help = `usage: factoryctl node install [--mode systemd|cron] [--write] [--user USER] [--path FILE]
+       factoryctl node install --ssh-key KEY [--from LIST] [--write] [--path FILE]
 
 Prints how to run the node daemon on this machine: a systemd unit (default) and the crontab
 alternative (\`node --once\` every minute under flock). With --write, installs it:
@@ -24,12 +26,19 @@ alternative (\`node --once\` every minute under flock). With --write, installs i
   cron     sets the "# BEGIN factoryctl node" block of USER's crontab, other lines untouched
 
   --user USER  the account that runs the daemon (default: SUDO_USER, else the current user)
-  --path FILE  write here instead (the unit file, or a crontab text file): for tests and packaging`;
+  --path FILE  write here instead (the unit file, a crontab or authorized_keys file): for tests and packaging
+  --ssh-key KEY  the supervisor's public key (a file, or the key): prints its authorized_keys line,
+               restrict,from="LIST",command="... node rpc"; --write puts it in ~/.ssh/authorized_keys
+               in place of any line for the same key
+  --from LIST  addresses (hosts, patterns, CIDR; comma-separated) the key is accepted from`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
-    { write: { type: 'boolean' }, user: { type: 'string' }, mode: { type: 'string' }, path: { type: 'string' } },
+    {
+      ...{ write: { type: 'boolean' }, user: { type: 'string' }, mode: { type: 'string' }, path: { type: 'string' } },
+      ...{ 'ssh-key': { type: 'string' }, from: { type: 'string' } },
+    },
     1,
   );
   if (positionals[0] !== undefined && positionals[0] !== 'install')
@@ -38,6 +47,9 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   if (mode !== undefined && mode !== 'systemd' && mode !== 'cron')
     throw new UsageError(`--mode is systemd or cron, not "${mode}"`);
   const dir = requireDir(ctx);
+  const key = values['ssh-key'];
+  if (key !== undefined)
+    return installSshKey({ key, from: values.from, write: !!values.write, path: values.path }, dir, ctx);
   const loop = installLoopMode(readOptional(join(dir, CONTROL_PATHS.factory)), ctx.node);
   if (loop.warning) ctx.err(loop.warning);
   const spec: InstallSpec = {

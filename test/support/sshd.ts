@@ -27,6 +27,8 @@ export interface SshdOptions {
   bindAddress?: string;
   /** a fixed port (a network namespace of its own has every port free); default: a free one on loopback */
   port?: number;
+  /** prefixes the client key's authorized_keys line, e.g. `restrict,command="..."` */
+  keyOptions?: string;
   /** how sshd is started, e.g. inside a network namespace and a cgroup; default node's spawn */
   spawn?: (cmd: string, args: string[], opts: SpawnOptions) => ChildProcess;
 }
@@ -37,7 +39,8 @@ const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd']
  * A real OpenSSH server on loopback, on a free port, with its own host key, client key and
  * authorized_keys in a temporary folder: nothing of the machine's ssh setup is read or changed
  * (only /run/sshd is created, which sshd needs when it runs as root).
- * `reuse` adds ControlMaster/ControlPersist, as an agent's ssh config would.
+ * `reuse` adds ControlMaster/ControlPersist, as an agent's ssh config would; `keyOptions` prefixes
+ * the client key's authorized_keys line (`restrict,command="..."`).
  */
 export async function startSshd(opts: SshdOptions = {}): Promise<SshServer> {
   const sshd = SSHD_CANDIDATES.find((p) => existsSync(p));
@@ -52,7 +55,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshServer> {
     for (const key of ['host_key', 'client_key'])
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', key, '-f', join(dir, key)]);
     mkdirSync(join(dir, 'home'));
-    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')), { mode: 0o600 });
+    const clientLine = readFileSync(join(dir, 'client_key.pub'), 'utf8');
+    writeFileSync(join(dir, 'authorized_keys'), opts.keyOptions ? `${opts.keyOptions} ${clientLine}` : clientLine, {
+      mode: 0o600,
+    });
     // sshd running as root insists on its privilege separation folder.
     if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     // The free port is closed again before sshd binds it: another test may take it meanwhile; pick another then.

@@ -14,6 +14,10 @@ export const PRIVATE_FILES = {
   supervisorStats: 'supervisor-stats.json',
   /** since when, on the supervisor's monotonic clock, control/lease has been at the sha it last saw (control-repo/lease-watch.ts) */
   leaseWatch: 'lease-watch.json',
+  /** every request `factoryctl node rpc` got over SSH, refused ones with why (adapters/node/rpc-journal.ts) */
+  rpcJournal: 'rpc-journal.jsonl',
+  /** how far into rpcJournal the node daemon has told its telemetry journal (a byte offset) */
+  rpcJournalSeen: 'rpc-journal.seen',
   /** its mtime is the last good sync with the remote (a pull, or a push of ours) */
   lastSync: 'last-sync',
 } as const;

@@ -5,6 +5,7 @@ import { initialPressureState } from '../../domain/pressure/index.js';
 import { settleTelemetry } from '../../domain/node/telemetry-commit.js';
 import { telemetryFlushTimeoutMs } from '../../domain/node/time-limits.js';
 import type { CycleMemory } from '../../domain/node/plan-cycle.js';
+import type { PullOutcome } from '../../adapters/git/pull.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import { createAgentStopper } from './agent-stop.js';
 import { createConfigHolder } from './config-holder.js';
@@ -29,6 +30,8 @@ export interface NodeDaemon {
   restore(): Promise<void>;
   cycle(): Promise<CycleReport>;
   maybePull(force?: boolean): Promise<void>;
+  /** A pull started now, not one in flight (`sync` over SSH waits for what was committed before it asked). */
+  pullNow(): Promise<PullOutcome | undefined>;
   /** Waits for a stop of running agents in progress and queues what it journaled. */
   settle(): Promise<void>;
   /** Waits for queued telemetry, bounded by the pull time limit. */
@@ -82,11 +85,20 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
       memory = await restoreMemory(deps.records, config.settings.paths, config.branch);
     },
     async cycle() {
+      // Refused rpcs ride on this cycle's telemetry commit: the operator sees them from the primary.
+      let unreadable: string | undefined;
+      try {
+        for (const note of deps.rpcRefusals?.() ?? []) journal.note('rpc-refused', note);
+      } catch (error) {
+        unreadable = `rpc journal unreadable: ${(error as Error).message}`;
+      }
+      journal.report('rpc-journal', unreadable);
       const done = await runCycle(parts, memory);
       memory = done.memory;
       return done.report;
     },
     maybePull: (force) => (puller ? puller.maybePull(force) : Promise.resolve()),
+    pullNow: () => (puller ? puller.pullNow() : Promise.resolve(undefined)),
     async settle() {
       await stopper.settle();
       const commit = settleTelemetry(deps.node, [...journal.pending()], memory);

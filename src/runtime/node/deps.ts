@@ -63,4 +63,6 @@ export interface NodeLoopDeps {
   machine: MachineDeps;
   telemetry: TelemetryDeps;
   records: RunRecordsStore;
+  /** Requests `node rpc` refused since the last call (its journal), for the telemetry journal; absent in tests. */
+  rpcRefusals?(): string[];
 }

@@ -1,4 +1,5 @@
 import type { CycleReport, NodeDaemon } from './daemon.js';
+import { listenForKicks, serveKicks } from './rpc-kicks.js';
 
 /** `--once`: one sample-decide-apply-commit cycle after a pull, waiting for a stop of agents and the telemetry push. */
 export async function runOnce(daemon: NodeDaemon): Promise<CycleReport> {
@@ -9,7 +10,10 @@ export async function runOnce(daemon: NodeDaemon): Promise<CycleReport> {
   return report;
 }
 
-/** Samples on a fixed rate; between samples wakes only for agents due in loop mode; a signal ends the sleep at once. */
+/**
+ * Samples on a fixed rate; between samples wakes only for agents due in loop mode; a signal ends
+ * the sleep at once: a stop, or a kick from `node rpc sync` (pull, then a cycle, now).
+ */
 export async function runLoop(
   daemon: NodeDaemon,
   opts: { node: string; now: () => number; log: (line: string) => void },
@@ -23,19 +27,31 @@ export async function runLoop(
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  const kicks = listenForKicks(daemon, () => wake());
+  const logEvents = (report: CycleReport | undefined) => {
+    for (const e of report?.events ?? [])
+      log(`${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}: ${e.reason}`);
+  };
   log(`started on ${opts.node}, sampling every ${daemon.intervalMs} ms`);
   daemon.note('started', `factoryctl node started (pid ${process.pid})`);
   let nextSampleAt = now();
   while (!stopped && !daemon.upgraded) {
-    if (now() >= nextSampleAt) {
+    if (kicks.take()) {
+      const began = now();
+      const report = await serveKicks(daemon).catch(
+        (error: Error) => (log(`sync failed: ${error.stack ?? error.message}`), undefined),
+      );
+      logEvents(report);
+      if (report) nextSampleAt = Math.max(began + daemon.intervalMs, now());
+    } else if (now() >= nextSampleAt) {
       const began = now();
       const report = await daemon
         .cycle()
         .catch((error: Error) => (log(`cycle failed: ${error.stack ?? error.message}`), undefined));
-      for (const e of report?.events ?? [])
-        log(`${e.kind}${e.role ? ` ${e.role}${e.repo ? `@${e.repo}` : ''}` : ''}: ${e.reason}`);
+      logEvents(report);
       nextSampleAt = Math.max(began + daemon.intervalMs, now());
       void daemon.maybePull();
+      kicks.recheck();
     } else daemon.tickAgents();
     const until = Math.min(nextSampleAt, daemon.nextAgentDueAt() ?? Infinity);
     await new Promise<void>((resolve) => {
@@ -44,8 +60,13 @@ export async function runLoop(
         clearTimeout(timer);
         resolve();
       };
+      // A kick or a stop that came while the cycle ran (its wake() then reached an old sleep) is not lost.
+      if (stopped || kicks.waiting()) wake();
     });
   }
+  kicks.close();
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
   log('stopping: flushing telemetry');
   await daemon.flush();
 }

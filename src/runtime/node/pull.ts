@@ -1,4 +1,5 @@
 import { pullStep } from '../../domain/node/pull-schedule.js';
+import type { PullOutcome } from '../../adapters/git/pull.js';
 import type { ConfigHolder } from './config-holder.js';
 import type { NodeLoopDeps } from './deps.js';
 import type { Journal } from './journal.js';
@@ -6,6 +7,8 @@ import type { Journal } from './journal.js';
 export interface Puller {
   /** Pulls, re-reads the config, retries the telemetry push and upgrades when due; not awaited by the loop. */
   maybePull(force?: boolean): Promise<void>;
+  /** A pull that starts after this call (one in flight may predate what the caller waits for), and its outcome. */
+  pullNow(): Promise<PullOutcome | undefined>;
   /** Set once a new build was switched to: the loop ends and the process restarts on it. */
   readonly upgraded: boolean;
 }
@@ -20,6 +23,7 @@ export function createPuller(
   let pulling: Promise<void> | undefined;
   let lastPullAt = 0;
   let upgraded = false;
+  let lastOutcome: PullOutcome | undefined;
 
   /** Upgrades ride on Git: a pull that brings new factoryctl source is built, checked, switched to. */
   const upgrade = async () => {
@@ -36,6 +40,7 @@ export function createPuller(
   const pull = async () => {
     if (hasRemote) {
       const outcome = await deps.repo.pull(config.settings.pullTimeoutMs);
+      lastOutcome = outcome;
       journal.report('pull', outcome.ok ? undefined : `pull failed, applying the last pulled config: ${outcome.error}`);
     }
     await config.reload(false);
@@ -43,7 +48,7 @@ export function createPuller(
     await upgrade();
   };
 
-  return {
+  const puller: Puller = {
     maybePull(force = false) {
       const step = pullStep({ now: deps.now(), lastPullAt, force, running: pulling !== undefined });
       if (step === 'join') return pulling!;
@@ -54,8 +59,15 @@ export function createPuller(
         .finally(() => (pulling = undefined));
       return pulling;
     },
+    async pullNow() {
+      if (pulling) await pulling;
+      lastOutcome = undefined;
+      await puller.maybePull(true);
+      return lastOutcome;
+    },
     get upgraded() {
       return upgraded;
     },
   };
+  return puller;
 }

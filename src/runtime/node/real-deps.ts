@@ -12,6 +12,8 @@ import { createProcSampler } from '../../adapters/node/sampler.js';
 import { selfAndAncestors, stopAgentProcesses } from '../../adapters/node/stop-agents.js';
 import { createTelemetryBranch } from '../../adapters/telemetry/branch.js';
 import { createTelemetryQueue } from '../../adapters/telemetry/queue.js';
+import { rpcRefusalNotes } from '../../domain/node/rpc-notes.js';
+import { takeNewRpcEntries } from '../../adapters/node/rpc-journal.js';
 import type { NodeLoopDeps } from './deps.js';
 
 export type RealNodeOptions = Pick<NodeLoopDeps, 'dir' | 'node' | 'env' | 'now' | 'log' | 'intervalMs' | 'cron'> & {
@@ -53,5 +55,6 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
     },
     telemetry: { createBranch: createTelemetryBranch, createQueue: createTelemetryQueue },
     records: runRecordsStore,
+    rpcRefusals: () => rpcRefusalNotes(takeNewRpcEntries(dir)),
   };
 }

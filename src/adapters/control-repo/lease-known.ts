@@ -1,0 +1,15 @@
+import { parseLease, type Lease } from '../../domain/supervisor/lease.js';
+import { readFilesAt } from '../git/read-files.js';
+import { controlRemote } from '../git/remote.js';
+import { LEASE_BRANCH } from './lease.js';
+
+/**
+ * The lease as this clone last fetched it: every pull of the control repo fetches all branches,
+ * control/lease with them, into the remote-tracking ref. No network: what the node knows, not what is.
+ */
+export async function knownLease(dir: string): Promise<Lease | undefined> {
+  const remote = await controlRemote(dir);
+  if (remote === undefined) return undefined;
+  const files = await readFilesAt(dir, `refs/remotes/${remote}/${LEASE_BRANCH}`, ['lease.json']);
+  return parseLease(files.get('lease.json'));
+}
