@@ -7,6 +7,7 @@ export const CONTROL_PATHS = {
   halts: 'factory-state/halts.yaml',
   schedule: 'factory-state/schedule.yaml',
   alarms: 'factory-state/alarms.yaml',
+  assignments: 'factory-state/assignments.yaml',
   status: 'factory-state/STATUS.md',
 } as const;
 
