@@ -5,8 +5,11 @@ import type { AddressInfo, Socket } from 'node:net';
 export type GitServerMode = 'up' | 'hang' | 'error';
 
 export interface GitServer {
-  /** http://127.0.0.1:PORT/ ; a repository ROOT/x.git is served as `${url}x.git`. */
+  /** http://HOST:PORT/ ; a repository ROOT/x.git is served as `${url}x.git`. */
   url: string;
+  port: number;
+  /** the same server by another of its addresses (a network namespace reaches it by the bridge's) */
+  urlAt(host: string): string;
   setMode(mode: GitServerMode): void;
   requests: number;
   close(): Promise<void>;
@@ -16,8 +19,11 @@ export interface GitServer {
  * A real git server on loopback: node's http server in front of `git http-backend` (CGI),
  * the smart HTTP protocol a forge speaks. `hang` accepts connections and never answers,
  * like a forge that stopped responding; `error` answers 503.
+ * `host` is the address it listens on (default 127.0.0.1): a bridge's address, or 0.0.0.0 for all,
+ * so that other network namespaces reach it as another machine reaches a forge.
  */
-export async function startGitServer(root: string): Promise<GitServer> {
+export async function startGitServer(root: string, opts: { host?: string } = {}): Promise<GitServer> {
+  const host = opts.host ?? '127.0.0.1';
   let mode: GitServerMode = 'up';
   const sockets = new Set<Socket>();
   const state = { requests: 0 };
@@ -34,10 +40,16 @@ export async function startGitServer(root: string): Promise<GitServer> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
   const port = (server.address() as AddressInfo).port;
+  const urlAt = (at: string) => `http://${at}:${port}/`;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: urlAt(host === '0.0.0.0' ? '127.0.0.1' : host),
+    port,
+    urlAt,
     setMode: (m) => {
       mode = m;
       if (m === 'up') for (const s of sockets) s.destroy(); // drop connections left hanging

@@ -1,17 +1,34 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export interface SshServer {
+  /** the address clients connect to: `bindAddress`, 127.0.0.1 when it listens on every address */
+  host: string;
   port: number;
   user: string;
   /** For GIT_SSH_COMMAND: the client key, no host key prompt, and connection reuse when asked for. */
   sshCommand: string;
-  /** ssh://USER@127.0.0.1:PORT/ABSOLUTE/PATH */
+  /** `sshCommand` as words, for spawning ssh without a shell (then `-p PORT USER@HOST COMMAND`) */
+  sshArgs: string[];
+  /** the client key's file, and the authorized_keys file sshd reads (a test may bind the key to a forced command) */
+  clientKey: string;
+  authorizedKeys: string;
+  /** ssh://USER@HOST:PORT/ABSOLUTE/PATH */
   url(absolutePath: string): string;
   stop(): Promise<void>;
+}
+
+export interface SshdOptions {
+  reuse?: boolean;
+  /** ListenAddress; default 127.0.0.1 */
+  bindAddress?: string;
+  /** a fixed port (a network namespace of its own has every port free); default: a free one on loopback */
+  port?: number;
+  /** how sshd is started, e.g. inside a network namespace and a cgroup; default node's spawn */
+  spawn?: (cmd: string, args: string[], opts: SpawnOptions) => ChildProcess;
 }
 
 const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd'];
@@ -22,10 +39,13 @@ const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd']
  * (only /run/sshd is created, which sshd needs when it runs as root).
  * `reuse` adds ControlMaster/ControlPersist, as an agent's ssh config would.
  */
-export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServer> {
+export async function startSshd(opts: SshdOptions = {}): Promise<SshServer> {
   const sshd = SSHD_CANDIDATES.find((p) => existsSync(p));
   if (!sshd) throw new Error(`sshd not found (looked in ${SSHD_CANDIDATES.join(', ')}): install openssh-server`);
   const user = userInfo().username;
+  const bind = opts.bindAddress ?? '127.0.0.1';
+  const host = bind === '0.0.0.0' ? '127.0.0.1' : bind;
+  const start = opts.spawn ?? spawn;
   const dir = mkdtempSync(join(tmpdir(), 'factoryctl-sshd-'));
   let child: ChildProcess | undefined;
   try {
@@ -38,17 +58,17 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
     // The free port is closed again before sshd binds it: another test may take it meanwhile; pick another then.
     let port = 0;
     for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user));
-      child = spawn(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      port = opts.port ?? (await freePort());
+      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, bind, port, user));
+      child = start(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
       let log = '';
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
       try {
-        await waitForBanner(port, child, () => log);
+        await waitForBanner(host, port, child, () => log);
         break;
       } catch (error) {
         await stopChild(child);
-        if (attempt >= 5 || !/Address already in use|Cannot bind/i.test(log)) throw error;
+        if (attempt >= 5 || opts.port !== undefined || !/Address already in use|Cannot bind/i.test(log)) throw error;
       }
     }
 
@@ -75,16 +95,20 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
       : [];
     const running = child;
     return {
+      host,
       port,
       user,
       sshCommand: [...base, ...reuse].map(shellQuote).join(' '),
-      url: (path) => `ssh://${user}@127.0.0.1:${port}${path}`,
+      sshArgs: [...base, ...reuse],
+      clientKey: join(dir, 'client_key'),
+      authorizedKeys: join(dir, 'authorized_keys'),
+      url: (path) => `ssh://${user}@${host}:${port}${path}`,
       async stop() {
         // The persisted master holds a session open on the server: close it before the server goes.
         if (opts.reuse)
           spawnSync(
             'ssh',
-            ['-F', '/dev/null', '-o', `ControlPath=${control}`, '-O', 'exit', '-p', String(port), `${user}@127.0.0.1`],
+            ['-F', '/dev/null', '-o', `ControlPath=${control}`, '-O', 'exit', '-p', String(port), `${user}@${host}`],
             { stdio: 'ignore', timeout: 5000 },
           );
         await stopChild(running);
@@ -98,10 +122,10 @@ export async function startSshd(opts: { reuse?: boolean } = {}): Promise<SshServ
   }
 }
 
-function sshdConfig(dir: string, port: number, user: string): string {
+function sshdConfig(dir: string, bindAddress: string, port: number, user: string): string {
   return [
     `Port ${port}`,
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${bindAddress}`,
     `HostKey ${join(dir, 'host_key')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
@@ -137,19 +161,26 @@ function freePort(): Promise<number> {
 }
 
 /** Polls until the server sends its SSH banner: it is then accepting connections. */
-async function waitForBanner(port: number, child: ChildProcess, log: () => string, boundMs = 10_000): Promise<void> {
+async function waitForBanner(
+  host: string,
+  port: number,
+  child: ChildProcess,
+  log: () => string,
+  boundMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + boundMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`sshd exited ${child.exitCode}: ${log().trim()}`);
-    if (await bannerOnce(port)) return;
+    if (await bannerOnce(host, port)) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`sshd did not answer on 127.0.0.1:${port} within ${boundMs} ms: ${log().trim()}`);
+  throw new Error(`sshd did not answer on ${host}:${port} within ${boundMs} ms: ${log().trim()}`);
 }
 
-function bannerOnce(port: number): Promise<boolean> {
+/** True once HOST:PORT sends an SSH banner (exported: a harness waits on a relinked node the same way). */
+export function bannerOnce(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.setTimeout(1000);
     socket.once('data', (d) => {
       socket.destroy();
