@@ -1,3 +1,4 @@
+import { slotId } from './slot-id.js';
 import { parseDuration } from './duration.js';
 import type { FactoryConfig } from './config/factory-schema.js';
 import type { ResolvedRepo } from './repos/merge.js';
@@ -48,7 +49,13 @@ export function assignmentsFor(
       const agent = repo.config.agents[role]!;
       const command = agent.command ?? rc.command;
       if (!agent.enabled || !command) continue;
-      out.push({ id: `${role}@${repo.slug}`, role, repo: repo.slug, command, intervalMs: clamp(base, agent.schedule) });
+      out.push({
+        id: slotId({ role, repo: repo.slug }),
+        role,
+        repo: repo.slug,
+        command,
+        intervalMs: clamp(base, agent.schedule),
+      });
     }
   }
   return out;

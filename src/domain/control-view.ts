@@ -3,6 +3,7 @@ import { parseDuration } from './duration.js';
 import { configuredSilenceMs } from './node-silence.js';
 import type { FactoryConfig } from './config/factory-schema.js';
 import type { Override, SupervisorHalt } from './config/state-schema.js';
+import type { AssignedSlots } from './placement/slot-owner.js';
 
 /**
  * The part of the control repo an agent's gate needs, as plain JSON: cached per content hash
@@ -16,6 +17,8 @@ export interface ControlView {
   nodes: Record<string, { runDir?: string; stateDir?: string; roles: string[]; silenceMs?: number }>;
   overrides: Override[];
   halts: SupervisorHalt[];
+  /** Which node runs each agent slot (assignments.yaml); empty when the supervisor never placed any. */
+  assignments: AssignedSlots;
 }
 
 /** The files the gate reads, from the one table of control-repo paths. */
@@ -23,13 +26,15 @@ export const CONTROL_FILES = {
   factory: CONTROL_PATHS.factory,
   overrides: CONTROL_PATHS.overrides,
   halts: CONTROL_PATHS.halts,
+  assignments: CONTROL_PATHS.assignments,
 } as const;
 
 /** Each control file's part of the view, cached and kept-last-good on its own. */
 export interface ViewParts {
-  factory: Omit<ControlView, 'overrides' | 'halts'>;
+  factory: Omit<ControlView, 'overrides' | 'halts' | 'assignments'>;
   overrides: Override[];
   halts: SupervisorHalt[];
+  assignments: AssignedSlots;
 }
 
 export function toConfigView(config: FactoryConfig): ViewParts['factory'] {

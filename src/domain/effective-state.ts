@@ -1,4 +1,5 @@
 import type { NodeDecision, Override, SupervisorHalt } from './config/state-schema.js';
+import { placementLayer, type AssignedSlots } from './placement/slot-owner.js';
 import { isProtectedRole } from './roles/protected.js';
 
 export interface RoleQuery {
@@ -14,9 +15,11 @@ export interface DecisionSources {
   nodeDecision?: NodeDecision;
   /** Roles factory.yaml marks `protected: true`; the supervisor and the node daemon are protected whether listed or not. */
   protectedRoles: string[];
+  /** The newest assignments.yaml pulled: a slot placed on another node is halted here. */
+  assignments?: AssignedSlots;
 }
 
-export type Source = 'override' | 'supervisor' | 'node' | 'none';
+export type Source = 'override' | 'supervisor' | 'node' | 'placement' | 'none';
 
 export interface Layer {
   state: 'run' | 'halt';
@@ -36,12 +39,13 @@ export interface RoleState extends RoleQuery {
   /** A protected role: it runs whatever the sources say (the gate's staleness rule spares it too). */
   protected?: true;
   /** What each source says, shown by the gate and `status`. */
-  layers: { override?: Layer; supervisor?: Layer; node?: Layer };
+  layers: { override?: Layer; supervisor?: Layer; node?: Layer; placement?: Layer };
 }
 
 /**
  * The architecture's rule: the humans' override if any, else the most severe of the
- * supervisor's decision and the node's own. Protected roles always run.
+ * supervisor's decision and the node's own. Protected roles always run; a slot assigned to
+ * another node never runs here, whatever else says run.
  */
 export function effectiveState(query: RoleQuery, sources: DecisionSources, now: number): RoleState {
   const override = mostSpecific(sources.overrides.filter((o) => applies(o, query) && !expired(o, now)));
@@ -60,6 +64,8 @@ export function effectiveState(query: RoleQuery, sources: DecisionSources, now: 
   if (node && node.node === query.node && node.halted.includes(query.role)) {
     layers.node = { state: 'halt', reason: node.reason, by: `node ${node.node}`, since: node.since };
   }
+  const placed = sources.assignments ? placementLayer(sources.assignments, query) : undefined;
+  if (placed) layers.placement = placed;
 
   if (isProtectedRole(query.role, { protected: sources.protectedRoles.includes(query.role) })) {
     return {
@@ -72,6 +78,9 @@ export function effectiveState(query: RoleQuery, sources: DecisionSources, now: 
       layers,
     };
   }
+  // One place at a time beats a human's pin to run: a pinned slot runs on the node it is assigned to.
+  if (layers.placement && layers.override?.state !== 'halt')
+    return { ...query, ...layers.placement, source: 'placement', layers };
   if (layers.override) return { ...query, ...layers.override, source: 'override', layers };
   const severe = layers.supervisor ?? layers.node;
   if (severe) {

@@ -1,3 +1,5 @@
+import { slotId } from './slot-id.js';
+import type { AssignedSlots } from './placement/slot-owner.js';
 import type { Policy } from './config/policy-schema.js';
 import type { RoleConfig } from './config/roles-schema.js';
 import type { NodeDecision, Override, SupervisorHalt } from './config/state-schema.js';
@@ -36,7 +38,7 @@ export interface NodeCycleInput {
   /** The roles whose role-wide state this node keeps (its entry in factory.yaml). */
   nodeRoles: string[];
   assignments: Assignment[];
-  control: { overrides: Override[]; halts: SupervisorHalt[] };
+  control: { overrides: Override[]; halts: SupervisorHalt[]; assignments?: AssignedSlots };
   prevDecision: NodeDecision | undefined;
   prevRoles: RoleSummary | undefined;
   /** When telemetry was last committed; undefined: never. */
@@ -59,7 +61,6 @@ export interface NodeCycle {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-export const roleId = (q: { role: string; repo?: string }) => (q.repo === undefined ? q.role : `${q.role}@${q.repo}`);
 
 /**
  * One cycle of the node daemon, as data: the pressure decision on this sample, the node's own
@@ -89,6 +90,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     halts: input.control.halts,
     nodeDecision: decision,
     protectedRoles,
+    ...(input.control.assignments ? { assignments: input.control.assignments } : {}),
   };
   const stateOf = (q: { role: string; repo?: string }): RoleState => {
     const query: RoleQuery = { role: q.role, node, ...(q.repo !== undefined ? { repo: q.repo } : {}) };
@@ -100,7 +102,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
   ];
   const roleStates = queries.map(stateOf);
   const roles: RoleSummary = Object.fromEntries(
-    roleStates.map((s) => [roleId(s), { state: s.state, source: s.source }]),
+    roleStates.map((s) => [slotId(s), { state: s.state, source: s.source }]),
   );
 
   const events: JournalEvent[] = pressure.events.map((e) => {
@@ -111,7 +113,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     return base;
   });
   for (const s of roleStates) {
-    const before = input.prevRoles?.[roleId(s)];
+    const before = input.prevRoles?.[slotId(s)];
     if (before ? before.state === s.state : s.state === 'run') continue;
     events.push({
       at: iso(now),

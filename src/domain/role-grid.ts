@@ -5,6 +5,8 @@ import { nodeEntry } from './control-view.js';
 import { effectiveState, type RoleQuery, type RoleState } from './effective-state.js';
 import { checkNodeDecision, MIN_SILENCE_MS } from './node-silence.js';
 import { protectedRoleNames } from './roles/protected.js';
+import type { AssignedSlots } from './placement/slot-owner.js';
+import { parseSlotId } from './slot-id.js';
 
 export interface GridSources {
   roles: Record<string, { protected?: boolean }>;
@@ -12,6 +14,8 @@ export interface GridSources {
   nodes: Record<string, { roles: string[]; silenceMs?: number }>;
   overrides: Override[];
   halts: SupervisorHalt[];
+  /** assignments.yaml: a slot placed on another node is halted on this one. */
+  assignments?: AssignedSlots;
   /** Each node's own decision as last read, live or not. */
   decisions: ReadonlyMap<string, NodeDecision>;
   now: number;
@@ -45,18 +49,20 @@ export function roleCell(query: RoleQuery, s: GridSources, standing = nodeStandi
     halts: s.halts,
     protectedRoles: protectedRoleNames(s.roles),
     ...(nodeDecision ? { nodeDecision } : {}),
+    ...(s.assignments ? { assignments: s.assignments } : {}),
   };
   return effectiveState(query, sources, s.now);
 }
 
-/** One node's row group: each of its roles, then a row per repository a scoped entry names. */
+/** One node's row group: each of its roles, then a row per repository a scoped entry or a placed slot names. */
 export function nodeRows(node: string, s: GridSources, standing = nodeStanding(node, s)): RoleState[] {
   const rows: RoleState[] = [];
   for (const role of nodeEntry(s.nodes, node)?.roles ?? Object.keys(s.roles)) {
     rows.push(roleCell({ role, node }, s, standing));
+    const placed = Object.keys(s.assignments?.slots ?? {}).map(parseSlotId);
     const repos = new Set(
-      [...s.overrides, ...s.halts]
-        .filter((e) => e.role === role && e.repo && (!e.node || e.node === node))
+      [...s.overrides, ...s.halts, ...placed]
+        .filter((e) => e.role === role && e.repo && (!('node' in e) || !e.node || e.node === node))
         .map((e) => e.repo!),
     );
     for (const repo of repos) rows.push(roleCell({ role, node, repo }, s, standing));

@@ -6,6 +6,8 @@ import { parseYamlWithSchema } from '../../domain/config/parse-yaml.js';
 import { CONTROL_FILES, toConfigView, type ViewParts } from '../../domain/control-view.js';
 import { parseOverridesYaml } from '../../domain/overrides-file.js';
 import { parseHaltsYaml } from '../../domain/supervisor/halts-file.js';
+import { parseAssignmentsYaml } from '../../domain/placement/assignments-file.js';
+import { mapParse } from '../../domain/config/parse-state.js';
 
 type Part = keyof typeof CONTROL_FILES;
 export type PartResult<P extends Part> = { ok: true; value: ViewParts[P] } | { ok: false; problems: ConfigProblem[] };
@@ -14,6 +16,16 @@ export type PartResult<P extends Part> = { ok: true; value: ViewParts[P] } | { o
 export function parseViewPart<P extends Part>(part: P, text: string | undefined): PartResult<P> {
   if (part === 'overrides') return parseOverridesYaml(text) as PartResult<P>;
   if (part === 'halts') return parseHaltsYaml(text) as PartResult<P>;
+  if (part === 'assignments')
+    return mapParse(parseAssignmentsYaml(text), (doc) => ({
+      decidedAt: doc.decidedAt ?? '',
+      slots: Object.fromEntries(
+        Object.entries(doc.slots).map(([id, s]) => [
+          id,
+          { node: s.node, reason: s.reason, ...(s.halted ? { halted: true } : {}) },
+        ]),
+      ),
+    })) as PartResult<P>;
   const file = CONTROL_FILES.factory;
   if (text === undefined)
     return {

@@ -48,8 +48,8 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
     }
   }
   if (dirty) writeLastGood(cacheFile, records);
-  const { factory, overrides, halts } = parts as ViewParts;
-  const view: ControlView = { ...factory, overrides, halts };
+  const { factory, overrides, halts, assignments } = parts as ViewParts;
+  const view: ControlView = { ...factory, overrides, halts, assignments };
   return problems.length > 0 ? { view, invalid: new ConfigError(problems) } : { view };
 }
 

@@ -31,6 +31,8 @@ export async function fetchTelemetry(
 /** One node's telemetry as last committed: its decision (parsed) and the files asked for (raw). */
 export interface NodeTelemetry extends NodeTelemetryTexts {
   decision?: NodeDecision;
+  /** The branch tip read: liveness is how long the observer has seen it unchanged (never the node's own clock). */
+  sha?: string;
 }
 
 /**
@@ -45,11 +47,13 @@ export async function readTelemetry(
 ): Promise<Map<string, NodeTelemetry>> {
   const listed = await runGit(dir, [
     'for-each-ref',
-    '--format=%(refname)',
+    '--format=%(objectname) %(refname)',
     `refs/remotes/${remote}/${TELEMETRY_PREFIX}`,
     `refs/heads/${TELEMETRY_PREFIX}`,
   ]);
-  const refs = listed.stdout.split('\n').filter(Boolean);
+  const lines = listed.stdout.split('\n').filter(Boolean);
+  const refs = lines.map((l) => l.slice(l.indexOf(' ') + 1));
+  const shas = lines.map((l) => l.slice(0, l.indexOf(' ')));
   const paths = [TELEMETRY_FILES.decision, ...files.map((f) => TELEMETRY_FILES[f])];
   const texts = await readBlobs(
     dir,
@@ -63,7 +67,7 @@ export async function readTelemetry(
     const known = out.get(node);
     if (known?.decision && (!decision || Date.parse(decision.updatedAt) <= Date.parse(known.decision.updatedAt)))
       return;
-    const entry: NodeTelemetry = { node, ...(decision ? { decision } : {}) };
+    const entry: NodeTelemetry = { node, sha: shas[i]!, ...(decision ? { decision } : {}) };
     files.forEach((f, k) => {
       const t = text(k + 1);
       if (t !== undefined) entry[f] = t;

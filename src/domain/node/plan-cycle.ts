@@ -6,12 +6,15 @@ import { nodeCycle, type NodeCycle, type RoleSummary } from '../node-cycle.js';
 import type { PressureState, Sample } from '../pressure/index.js';
 import type { ResolvedRepo } from '../repos/merge.js';
 import type { Rollup } from '../telemetry-files.js';
+import type { AssignedSlots } from '../placement/slot-owner.js';
 import { decideAgentStop, type AgentStop } from './agent-stop.js';
 import type { NodeSettings } from './node-settings.js';
 
 export interface ControlSources {
   overrides: Override[];
   halts: SupervisorHalt[];
+  /** assignments.yaml: the slots placed on another node are halted here (absent in memory restored by older builds). */
+  assignments?: AssignedSlots;
 }
 
 /** What the daemon carries from one cycle to the next; a restart rebuilds it from the run files and the telemetry branch. */

@@ -1,3 +1,4 @@
+import { slotId } from '../slot-id.js';
 import type { FactoryConfig } from '../config/factory-schema.js';
 import { DEFAULT_PEAK_MEMORY_MB } from '../config/roles-schema.js';
 import type { ResolvedRepo } from '../repos/merge.js';
@@ -36,7 +37,7 @@ export function slotsFor(
     for (const repo of perRepo) {
       const agent = repo.config.agents[role]!;
       if (!agent.enabled || !(agent.command ?? rc.command)) continue;
-      const id = `${role}@${repo.slug}`;
+      const id = slotId({ role, repo: repo.slug });
       out.push({
         id,
         role,

@@ -9,8 +9,8 @@ export interface RoleStatusRow {
   state: 'run' | 'halt';
   reason: string;
   since: number;
-  /** Who decided: the humans' override, the supervisor, the node itself, or nobody (the default: run). */
-  source?: 'override' | 'supervisor' | 'node' | 'default';
+  /** Who decided: the humans' override, the supervisor, the node itself, placement (assigned elsewhere), or nobody (the default: run). */
+  source?: 'override' | 'supervisor' | 'node' | 'placement' | 'default';
 }
 export interface MemorySample {
   node: string;

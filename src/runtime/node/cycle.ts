@@ -104,7 +104,7 @@ async function readControl({ deps, journal }: CycleParts, last: ControlSources):
       'control',
       loaded.invalid ? `control files invalid, using their last good state: ${loaded.invalid.message}` : undefined,
     );
-    return { overrides: loaded.view.overrides, halts: loaded.view.halts };
+    return { overrides: loaded.view.overrides, halts: loaded.view.halts, assignments: loaded.view.assignments };
   } catch (error) {
     journal.report('control', `control files unreadable, using the last ones read: ${(error as Error).message}`);
     return last;

@@ -1,0 +1,26 @@
+import type { Layer, RoleQuery } from '../effective-state.js';
+import { slotId } from '../slot-id.js';
+
+/** assignments.yaml as the gate and the node read it: each slot's node, or null while no node qualifies. */
+export interface AssignedSlots {
+  slots: Record<string, { node: string | null; halted?: boolean; reason: string }>;
+  decidedAt: string;
+}
+
+/**
+ * One place at a time: a slot the newest assignments give to another node is halted here, so a
+ * node cut off with stale crontab lines cannot run work twice. A query for one repository's agent
+ * falls back to its role's factory-wide slot; a slot assignments.yaml does not list runs where
+ * factory.yaml puts it (a factory that never ran placement is unchanged).
+ */
+export function placementLayer(assigned: AssignedSlots, query: RoleQuery): Layer | undefined {
+  const entry =
+    (query.repo !== undefined ? assigned.slots[slotId(query)] : undefined) ??
+    assigned.slots[slotId({ role: query.role })];
+  if (!entry || (entry.node === query.node && !entry.halted)) return undefined;
+  const reason =
+    entry.node === null || entry.halted
+      ? `waiting for a node: ${entry.reason}`
+      : `assigned to ${entry.node}: ${entry.reason}`;
+  return { state: 'halt', reason, by: 'placement', since: assigned.decidedAt };
+}
