@@ -3,7 +3,7 @@
 // Usage: node scripts/config-reference.mjs [--check]
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
-const ORDER = ['factory', 'repo', 'preset', 'overrides', 'halts', 'schedule', 'alarms'];
+const ORDER = ['factory', 'repo', 'preset', 'overrides', 'halts', 'schedule', 'alarms', 'assignments'];
 const root = new URL('../', import.meta.url);
 
 function typeOf(s) {

@@ -59,19 +59,20 @@ export const SlotAssignment = z.strictObject({
     .boolean()
     .optional()
     .describe('true: the slot waits, run nowhere (no node qualifies, or its role is halted)'),
-  reason: z.string().min(1),
-  candidates: z.record(NodeName, Candidate).default({}),
+  reason: z.string().min(1).describe('why this node, or why none'),
+  candidates: z.record(NodeName, Candidate).default({}).describe("every node's score or exclusion, by name"),
 });
 export type SlotAssignment = z.infer<typeof SlotAssignment>;
 
 /** factory-state/assignments.yaml: the leader supervisor's placement of every agent slot on a node. */
 export const AssignmentsFile = z.strictObject({
-  decidedAt: IsoTime.optional(),
+  decidedAt: IsoTime.optional().describe('when the supervisor decided this placement'),
   epoch: z.number().int().min(0).optional().describe('the lease epoch of the supervisor that decided'),
   slots: z
     .record(SlotId, SlotAssignment, {
       error: (issue) => (issue.code === 'invalid_key' ? 'a slot: ROLE or ROLE@OWNER/NAME' : undefined),
     })
-    .default({}),
+    .default({})
+    .describe('per agent slot (ROLE or ROLE@OWNER/NAME): its node, why, and every candidate'),
 });
 export type AssignmentsFile = z.infer<typeof AssignmentsFile>;

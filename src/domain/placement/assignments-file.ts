@@ -1,8 +1,7 @@
 // factory-state/assignments.yaml, the leader supervisor's placement of agent slots on nodes: its one parse and its one render.
-import { stringify } from 'yaml';
 import { CONTROL_PATHS } from '../control-paths.js';
 import { parseStateYaml, type StateParse } from '../config/parse-state.js';
-import { AssignmentsFile, type Candidate, type SlotAssignment } from '../config/state-schema.js';
+import { AssignmentsFile, type SlotAssignment } from '../config/state-schema.js';
 
 export type Assignments = AssignmentsFile;
 
@@ -14,36 +13,44 @@ export function parseAssignmentsYaml(text: string | undefined): StateParse<Assig
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** assignments.yaml text: slots and candidates by name, keys in a fixed order, so the same placement gives the same bytes. */
+/**
+ * assignments.yaml text: slots and candidates by name, keys in a fixed order, one line per
+ * candidate (`vps1: { score: 1200 }`), so the same placement gives the same bytes and a diff of
+ * two placements reads line by line. Written by hand rather than by the yaml library: 1,000 slots
+ * on 200 nodes are 200,000 candidate lines, which the library takes over a second to lay out.
+ */
 export function renderAssignmentsYaml(doc: Assignments): string {
-  const slots = Object.fromEntries(
-    Object.keys(doc.slots)
-      .sort(byName)
-      .map((id) => [id, orderedSlot(doc.slots[id]!)]),
-  );
-  const top: Record<string, unknown> = {};
-  if (doc.decidedAt !== undefined) top.decidedAt = doc.decidedAt;
-  if (doc.epoch !== undefined) top.epoch = doc.epoch;
-  top.slots = slots;
-  return `# yaml-language-server: $schema=../schemas/assignments.schema.json
-# Written by the supervisor: which node runs each agent slot, why, and every candidate's score. Do not edit.
-${stringify(top, { lineWidth: 0, collectionStyle: 'block', flowCollectionPadding: true }).replace(CANDIDATE_LINE, flowCandidate)}`;
+  const out: string[] = [
+    '# yaml-language-server: $schema=../schemas/assignments.schema.json',
+    "# Written by the supervisor: which node runs each agent slot, why, and every candidate's score. Do not edit.",
+  ];
+  if (doc.decidedAt !== undefined) out.push(`decidedAt: ${scalar(doc.decidedAt)}`);
+  if (doc.epoch !== undefined) out.push(`epoch: ${doc.epoch}`);
+  const ids = Object.keys(doc.slots).sort(byName);
+  out.push(ids.length === 0 ? 'slots: {}' : 'slots:');
+  for (const id of ids) renderSlot(id, doc.slots[id]!, out);
+  return `${out.join('\n')}\n`;
 }
 
-function orderedSlot(slot: SlotAssignment): Record<string, unknown> {
-  const out: Record<string, unknown> = { node: slot.node };
-  if (slot.halted) out.halted = true;
-  out.reason = slot.reason;
-  out.candidates = Object.fromEntries(
-    Object.keys(slot.candidates)
-      .sort(byName)
-      .map((n) => [n, slot.candidates[n] as Candidate]),
-  );
-  return out;
+function renderSlot(id: string, slot: SlotAssignment, out: string[]): void {
+  out.push(`  ${scalar(id)}:`, `    node: ${slot.node === null ? 'null' : scalar(slot.node)}`);
+  if (slot.halted) out.push('    halted: true');
+  out.push(`    reason: ${scalar(slot.reason)}`);
+  const nodes = Object.keys(slot.candidates).sort(byName);
+  out.push(nodes.length === 0 ? '    candidates: {}' : '    candidates:');
+  for (const node of nodes) {
+    const c = slot.candidates[node]!;
+    const body = 'score' in c ? `score: ${c.score}` : `excluded: ${scalar(c.excluded)}`;
+    out.push(`      ${scalar(node)}: { ${body} }`);
+  }
 }
 
-// Each candidate on one line (`vps1: { score: 1200 }`), so a diff of two placements reads line by line.
-const CANDIDATE_LINE = /^( {6}[^\s:]+):\n {8}(score|excluded): (.*)$/gm;
-function flowCandidate(_: string, key: string, field: string, value: string): string {
-  return `${key}: { ${field}: ${value} }`;
+// Plain when it cannot be read as anything but this string, in block and in flow context alike:
+// starts with a letter, words of safe characters (no `:`, `#`, `,`, brackets) joined by single spaces.
+const PLAIN = /^[A-Za-z][\w./@()=+<>-]*(?: [\w./@()=+<>-]+)*$/;
+const KEYWORD = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+
+/** A string as YAML: plain when safe, else double-quoted (a JSON string is a valid YAML double-quoted scalar). */
+function scalar(s: string): string {
+  return PLAIN.test(s) && !KEYWORD.test(s) ? s : JSON.stringify(s);
 }

@@ -42,7 +42,7 @@ export function place(input: PlacementInput): PlacementResult {
       const isCurrent = t.node.name === current;
       const excluded = exclusion(t, slot, selector, isCurrent);
       if (excluded !== undefined) {
-        candidates[t.node.name] = { excluded };
+        candidates[t.node.name] = excluded;
         continue;
       }
       const score = headroomAfter(t, slot);

@@ -69,3 +69,41 @@ describe('assignments.yaml', () => {
     );
   });
 });
+
+describe('assignments.yaml scalars', () => {
+  it.each([
+    'true',
+    'No',
+    '123',
+    'dev halted here: level 1 # hot',
+    '  leading space',
+    'trailing space ',
+    'line\nbreak',
+    'a, b [c] {d}',
+    'it\'s "quoted" \\ back',
+    'ünïcode → ok',
+    '',
+  ])('%j reads back as the same string, as a reason, an exclusion and a node name', (text) => {
+    const doc: Assignments = {
+      slots: {
+        dev: { node: text || null, reason: text || 'r', candidates: { vps1: { excluded: text || 'x' } } },
+      },
+    };
+    if (text && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(text)) doc.slots.dev!.node = 'vps1';
+    expect(parseAssignmentsYaml(renderAssignmentsYaml(doc))).toEqual({ ok: true, value: doc });
+  });
+
+  it('a node named like a number or a keyword stays a name', () => {
+    const doc: Assignments = {
+      slots: { dev: { node: '123', reason: 'r', candidates: { '123': { score: -5 }, null: { score: 1.5 } } } },
+    };
+    expect(parseAssignmentsYaml(renderAssignmentsYaml(doc))).toEqual({ ok: true, value: doc });
+  });
+
+  it('no slots at all', () => {
+    expect(parseAssignmentsYaml(renderAssignmentsYaml({ decidedAt: '2026-12-02T08:00:00Z', slots: {} }))).toEqual({
+      ok: true,
+      value: { decidedAt: '2026-12-02T08:00:00Z', slots: {} },
+    });
+  });
+});
