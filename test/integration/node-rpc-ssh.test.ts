@@ -30,23 +30,13 @@ describe('node rpc over a real sshd: the supervisor key runs the allowlist and n
   const servers: Server[] = [];
   let env: NodeJS.ProcessEnv;
 
-  /** ssh with the test's client key: our own options, so LogLevel can be raised where a test reads ssh's messages. */
+  /** ssh with the test's client key (the harness's options), LogLevel raised where a test reads ssh's messages. */
   function ssh(extra: string[], command: string[], opts: { input?: string; logLevel?: string } = {}) {
+    // ssh keeps the first value given for an option, so this LogLevel wins over the harness's own.
     const args = [
-      '-F',
-      '/dev/null',
-      '-i',
-      sshd.clientKey,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'BatchMode=yes',
       '-o',
       `LogLevel=${opts.logLevel ?? 'ERROR'}`,
+      ...sshd.sshArgs.slice(1),
       '-p',
       String(sshd.port),
       ...extra,
