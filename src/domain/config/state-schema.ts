@@ -64,6 +64,15 @@ export const SlotAssignment = z.strictObject({
 });
 export type SlotAssignment = z.infer<typeof SlotAssignment>;
 
+/** A node's liveness class as the leader last judged it, and since when (the leader's reading, for other machines' `nodes`). */
+export const NodeStanding = z.strictObject({
+  state: z
+    .enum(['ready', 'suspect', 'down'])
+    .describe('ready: takes new work; suspect: keeps its slots, gets no new ones; down: its slots move'),
+  since: IsoTime.describe('when the leader first judged it so'),
+});
+export type NodeStanding = z.infer<typeof NodeStanding>;
+
 /** factory-state/assignments.yaml: the leader supervisor's placement of every agent slot on a node. */
 export const AssignmentsFile = z.strictObject({
   decidedAt: IsoTime.optional().describe('when the supervisor decided this placement'),
@@ -74,5 +83,9 @@ export const AssignmentsFile = z.strictObject({
     })
     .default({})
     .describe('per agent slot (ROLE or ROLE@OWNER/NAME): its node, why, and every candidate'),
+  nodes: z
+    .record(NodeName, NodeStanding)
+    .optional()
+    .describe("each node's liveness class as the leader judged it; changes only when a class does"),
 });
 export type AssignmentsFile = z.infer<typeof AssignmentsFile>;

@@ -29,6 +29,14 @@ export function renderAssignmentsYaml(doc: Assignments): string {
   const ids = Object.keys(doc.slots).sort(byName);
   out.push(ids.length === 0 ? 'slots: {}' : 'slots:');
   for (const id of ids) renderSlot(id, doc.slots[id]!, out);
+  if (doc.nodes !== undefined) {
+    const names = Object.keys(doc.nodes).sort(byName);
+    out.push(names.length === 0 ? 'nodes: {}' : 'nodes:');
+    for (const n of names) {
+      const s = doc.nodes[n]!;
+      out.push(`  ${scalar(n)}: { state: ${s.state}, since: ${scalar(s.since)} }`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 

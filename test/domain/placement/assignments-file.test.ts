@@ -18,6 +18,10 @@ const DOC: Assignments = {
     },
     review: { node: null, halted: true, reason: 'no node qualifies: vps1 down', candidates: {} },
   },
+  nodes: {
+    vps2: { state: 'ready', since: '2026-12-02T07:00:00Z' },
+    vps1: { state: 'down', since: '2026-12-02T07:55:00Z' },
+  },
 };
 
 describe('assignments.yaml', () => {
@@ -41,6 +45,7 @@ describe('assignments.yaml', () => {
       ].join('\n'),
     );
     expect(text).toContain('  review:\n    node: null\n    halted: true\n');
+    expect(text).toContain('nodes:\n  vps1: { state: down, since: "2026-12-02T07:55:00Z" }\n  vps2: { state: ready');
     expect(text.indexOf('dev@owner/name')).toBeLessThan(text.indexOf('review:'));
   });
 
