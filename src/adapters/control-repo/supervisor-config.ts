@@ -1,6 +1,6 @@
 import { ConfigError, formatProblem } from '../../errors.js';
 import type { FactoryConfig } from '../../domain/config/factory-schema.js';
-import type { RepoRef } from '../forge/server-clients.js';
+import type { ResolvedRepoConfig } from '../../domain/config/repo-schema.js';
 import { lastGoodInFile, type Parsed } from './last-good.js';
 import { loadRepos } from './load-repos.js';
 import { privatePath } from './private-dir.js';
@@ -8,7 +8,12 @@ import { privatePath } from './private-dir.js';
 /** What the supervisor needs of the config, plain JSON so that its last good version can be kept on disk. */
 export interface SupervisorConfigView {
   factory: FactoryConfig;
-  repos: RepoRef[];
+  repos: SupervisorRepo[];
+}
+/** A repository as the supervisor reads it: the forge clients take its server fields, placement its agents. */
+export interface SupervisorRepo {
+  slug: string;
+  config: ResolvedRepoConfig;
 }
 export type LoadedSupervisorConfig =
   { ok: true; config: SupervisorConfigView; stale?: string[] } | { ok: false; problems: string[] };

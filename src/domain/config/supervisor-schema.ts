@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration, EnvVarName } from './common.js';
+import { PlacementConfig, SupervisorSshConfig } from './placement-schema.js';
 
 export const CiOverload = z.strictObject({
   reviewPending: z
@@ -58,5 +59,7 @@ export const SupervisorConfig = z.strictObject({
     })
     .default({ duration: '2m', renewBefore: '1m' })
     .describe('leader election between supervisors on several nodes; unused when the control repo has no remote'),
+  placement: PlacementConfig.default(PlacementConfig.parse({})),
+  ssh: SupervisorSshConfig.default(SupervisorSshConfig.parse({})),
 });
 export type SupervisorConfig = z.infer<typeof SupervisorConfig>;

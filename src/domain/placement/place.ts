@@ -23,16 +23,9 @@ export function place(input: PlacementInput): PlacementResult {
   for (const slot of order) {
     const before = input.previous.slots[slot.id];
     const current = before?.node ?? null;
+    // Placed as usual, so it runs on its node the moment the halt lifts (the halt itself stops it everywhere).
     const halt = input.haltedRoles[slot.role];
-    if (halt !== undefined) {
-      slots[slot.id] = {
-        node: null,
-        halted: true,
-        reason: `${slot.role} is halted factory-wide: ${halt}`,
-        candidates: {},
-      };
-      continue;
-    }
+    const wide = halt === undefined ? '' : `${slot.role} is halted factory-wide (${halt}); when it resumes: `;
     const selector = Object.entries(slot.nodeSelector);
     const candidates: Record<string, Candidate> = {};
     let best: NodeTally | undefined;
@@ -64,7 +57,7 @@ export function place(input: PlacementInput): PlacementResult {
       const none = tallies.length === 0 ? 'no nodes' : `${shown.join('; ')}${more}`;
       // It waits where it is (so no other node's gate lets it run), or nowhere if its node is gone.
       const stay = current !== null && byNode.has(current) ? current : null;
-      slots[slot.id] = { node: stay, halted: true, reason: `no node qualifies: ${none}`, candidates };
+      slots[slot.id] = { node: stay, halted: true, reason: `${wide}no node qualifies: ${none}`, candidates };
       continue;
     }
     const reason =
@@ -74,7 +67,7 @@ export function place(input: PlacementInput): PlacementResult {
     const to = byNode.get(chosen.to)!;
     to.placedMb += slot.peakMb;
     to.perRole.set(slot.role, (to.perRole.get(slot.role) ?? 0) + 1);
-    slots[slot.id] = { node: chosen.to, reason, candidates };
+    slots[slot.id] = { node: chosen.to, reason: wide + reason, candidates };
     if (chosen.to !== current) moves.push({ slot: slot.id, from: current, to: chosen.to, forced: !chosen.voluntary });
   }
 

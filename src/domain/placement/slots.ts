@@ -1,7 +1,7 @@
 import { slotId } from '../slot-id.js';
 import type { FactoryConfig } from '../config/factory-schema.js';
 import { DEFAULT_PEAK_MEMORY_MB } from '../config/roles-schema.js';
-import type { ResolvedRepo } from '../repos/merge.js';
+import type { ResolvedRepoConfig } from '../config/repo-schema.js';
 import { isProtectedRole } from '../roles/protected.js';
 import type { PlacementSlot } from './types.js';
 
@@ -15,7 +15,7 @@ import type { PlacementSlot } from './types.js';
  */
 export function slotsFor(
   config: Pick<FactoryConfig, 'roles'>,
-  repos: readonly ResolvedRepo[],
+  repos: readonly { slug: string; config: Pick<ResolvedRepoConfig, 'agents'> }[],
   learnedPeakMb: Readonly<Record<string, number>> = {},
 ): PlacementSlot[] {
   const out: PlacementSlot[] = [];

@@ -12,6 +12,14 @@ import {
 } from './ci-overload.js';
 import { ciOverloadStateFromHalts, withCiOverloadHalts } from './ci-overload-halts.js';
 import { formatExact } from './format.js';
+import { renderAssignmentsYaml } from '../placement/assignments-file.js';
+import {
+  placementEnabled,
+  planPlacement,
+  type PlacementObserved,
+  type PlacementPlan,
+} from '../placement/plan-placement.js';
+import type { ResolvedRepoConfig } from '../config/repo-schema.js';
 import { renderHaltsYaml } from './halts-file.js';
 import { appendDecisions, decisionsFromStatus } from './journal.js';
 import { nextWake, type Wake } from './next-wake.js';
@@ -42,6 +50,8 @@ export interface Observed {
   telemetry?: NodeTelemetryTexts[];
   /** Woodpecker agents already changed this cycle (runtime/supervisor/ci-agents.ts), for the journal. */
   ciAgentChanges?: string[];
+  /** Liveness and learned peaks, when placement is on (runtime/supervisor/placement.ts). */
+  placement?: PlacementObserved;
 }
 export interface CycleInput {
   config: FactoryConfig;
@@ -53,6 +63,10 @@ export interface CycleInput {
   prevCi?: CiOverloadState;
   /** The forge's clock less ours (its Date headers): time alarms fire by the forge's clock, not by ours. */
   clockOffsetMs?: number;
+  /** The repositories of repos/, for placement's per-repository slots. */
+  repos?: readonly { slug: string; config: Pick<ResolvedRepoConfig, 'agents'> }[];
+  /** The leader's lease epoch, written into assignments.yaml. */
+  epoch?: number;
 }
 export interface CyclePlan {
   /** path -> new text, only for files that change */
@@ -62,6 +76,8 @@ export interface CyclePlan {
   fired: FiredAlarm[];
   schedule: ScheduleState;
   ci?: CiOverloadDecision;
+  /** Where each agent slot runs, when placement is on; `kick` the nodes whose slots changed once it lands. */
+  placement?: PlacementPlan;
   /** the supervisor's own tuned interval: the loop's next full cycle, computed here once */
   intervalMs: number;
   wake: Wake;
@@ -111,6 +127,12 @@ export function planCycle(input: CycleInput): CyclePlan {
       });
   }
 
+  const placement = placementStep(input, halts ?? [], notes);
+  if (placement?.changed) {
+    changes[STATE_PATHS.assignments] = renderAssignmentsYaml(placement.assignments);
+    for (const text of placement.decisions) decisions.push({ at: now, text });
+  }
+
   const oldStatus = state.texts[STATE_PATHS.status];
   const journal = appendDecisions(decisionsFromStatus(oldStatus), decisions, DEFAULT_STATUS_OPTIONS.maxDecisions);
   const status = renderStatus(
@@ -144,7 +166,30 @@ export function planCycle(input: CycleInput): CyclePlan {
     notes,
   };
   if (ci) plan.ci = ci;
+  if (placement) plan.placement = placement;
   return plan;
+}
+
+/** Placement, when it is on and its inputs are whole: an unreadable assignments.yaml is left for a human. */
+function placementStep(input: CycleInput, halts: CycleInput['state']['halts'] & {}, notes: string[]) {
+  const { config, state, observed } = input;
+  if (!placementEnabled(config) || !observed.placement) return undefined;
+  if (state.assignments === undefined) {
+    notes.push(`${STATE_PATHS.assignments} is unreadable: placement left as it is`);
+    return undefined;
+  }
+  return planPlacement({
+    config,
+    repos: input.repos ?? [],
+    previous: state.assignments,
+    overrides: state.overrides,
+    halts,
+    decisions: observed.nodes,
+    samples: new Map((observed.telemetry ?? []).map((t) => [t.node, t.sample])),
+    observed: observed.placement,
+    now: input.now,
+    ...(input.epoch !== undefined ? { epoch: input.epoch } : {}),
+  });
 }
 
 /** Fast attack always; a back-off only on complete data, since a silent forge is not a quiet one. */

@@ -4,6 +4,7 @@ import type { StateParse } from '../config/parse-state.js';
 import type { Override, SupervisorHalt } from '../config/state-schema.js';
 import { CONTROL_PATHS } from '../control-paths.js';
 import { parseOverridesYaml } from '../overrides-file.js';
+import { parseAssignmentsYaml, type Assignments } from '../placement/assignments-file.js';
 import { parseAlarmsYaml } from './alarms-file.js';
 import { parseHaltsYaml } from './halts-file.js';
 import { parseScheduleYaml } from './schedule-file.js';
@@ -16,6 +17,7 @@ export const STATE_PATHS = {
   alarms: CONTROL_PATHS.alarms,
   status: CONTROL_PATHS.status,
   overrides: CONTROL_PATHS.overrides,
+  assignments: CONTROL_PATHS.assignments,
 } as const;
 export type StatePath = (typeof STATE_PATHS)[keyof typeof STATE_PATHS];
 export const STATE_PATH_LIST: StatePath[] = Object.values(STATE_PATHS);
@@ -27,6 +29,8 @@ export interface StateSnapshot {
   halts?: SupervisorHalt[];
   alarms?: Alarm[];
   overrides: Override[];
+  /** Absent when the file does not parse: placement then writes nothing (it is never overwritten blindly). */
+  assignments?: Assignments;
   problems: ConfigProblem[];
 }
 
@@ -42,6 +46,7 @@ export function readStateSnapshot(texts: ReadonlyMap<string, string | undefined>
   const halts = value(parseHaltsYaml(text(STATE_PATHS.halts)));
   const alarms = value(parseAlarmsYaml(text(STATE_PATHS.alarms)));
   const overrides = value(parseOverridesYaml(text(STATE_PATHS.overrides)));
+  const assignments = value(parseAssignmentsYaml(text(STATE_PATHS.assignments)));
   const snapshot: StateSnapshot = {
     texts: Object.fromEntries(STATE_PATH_LIST.filter((p) => text(p) !== undefined).map((p) => [p, text(p)!])),
     // The supervisor is schedule.yaml's one writer: an unreadable one is rebuilt, not kept.
@@ -51,5 +56,6 @@ export function readStateSnapshot(texts: ReadonlyMap<string, string | undefined>
   };
   if (halts) snapshot.halts = halts;
   if (alarms) snapshot.alarms = alarms;
+  if (assignments) snapshot.assignments = assignments;
   return snapshot;
 }

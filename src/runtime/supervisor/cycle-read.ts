@@ -6,21 +6,22 @@ import type { Observed } from '../../domain/supervisor/cycle.js';
 import { leasePolicy } from '../../domain/supervisor/lease.js';
 import { readStateSnapshot, STATE_PATH_LIST } from '../../domain/supervisor/state-files.js';
 import { supervisorTimeouts } from '../../domain/supervisor/timeouts.js';
-import { loadSupervisorConfig } from '../../adapters/control-repo/supervisor-config.js';
+import { loadSupervisorConfig, type SupervisorRepo } from '../../adapters/control-repo/supervisor-config.js';
 import { observeForges } from '../../adapters/forge/observe.js';
-import { createServerClients, type RepoRef, type ServerClients } from '../../adapters/forge/server-clients.js';
+import { createServerClients, type ServerClients } from '../../adapters/forge/server-clients.js';
 import { pullFastForward } from '../../adapters/git/pull.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
 import type { StandbyRole } from '../../domain/supervisor/lease-term.js';
 import { monoOf, type SupervisorDeps, type SupervisorMemory } from './deps.js';
+import { observePlacement } from './placement.js';
 import { takeLead, type Leadership } from './lease.js';
 
 export interface CycleRead {
   kind: 'read';
   factory: FactoryConfig;
-  repos: RepoRef[];
+  repos: SupervisorRepo[];
   lead: Leadership;
   observed: Observed;
   notes: string[];
@@ -80,6 +81,8 @@ export async function readCycle(
   if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs)))
     notes.push('could not fetch telemetry branches: node decisions may be old');
   const telemetry = [...(await readTelemetry(dir, remote)).values()];
+  const placement = await observePlacement(deps, memory, factory, telemetry, lead);
+  notes.push(...placement.notes);
   const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
   const clients = createServerClients(factory, deps.env, { clock: deps.now, ...deps.http }, memory.httpCache);
   const now = deps.now();
@@ -98,6 +101,7 @@ export async function readCycle(
     nodes,
     telemetry,
     ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}),
+    ...(placement.observed ? { placement: placement.observed } : {}),
   };
   const clockOffsetMs = clients.clockOffset();
   if (clockOffsetMs !== undefined) memory.clockOffsetMs = clockOffsetMs;

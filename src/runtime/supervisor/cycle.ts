@@ -7,6 +7,7 @@ import { writeSupervisorStats, type SupervisorStats } from '../../adapters/contr
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { runFiredCommands } from './alarm-commands.js';
 import { ensureCiAgents } from './ci-agents.js';
+import { kickNodes } from './placement.js';
 import { readCycle, type CycleFailure, type WatchingOnly } from './cycle-read.js';
 import { writePlan, type PlanOn } from './cycle-write.js';
 import type { SupervisorDeps, SupervisorMemory } from './deps.js';
@@ -51,6 +52,8 @@ export async function runCycle(
       observed,
       now,
       selfNode: deps.node,
+      repos: read.repos,
+      ...(read.lead.kind === 'leader' ? { epoch: read.lead.lease.epoch } : {}),
       ...(prevCi ? { prevCi } : {}),
       ...(read.clockOffsetMs !== undefined ? { clockOffsetMs: read.clockOffsetMs } : {}),
     });
@@ -67,13 +70,16 @@ export async function runCycle(
   writeSupervisorStats(deps.dir, stats);
   memory.stats = stats;
   if (commit.changed) await runFiredCommands(deps, factory.supervisor, plan.fired);
+  // The nodes learn of a new placement at their next pull; a kick over SSH makes it now.
+  const kicked =
+    commit.changed && plan.placement?.changed ? await kickNodes(deps, memory, factory, plan.placement.kick) : [];
   return {
     kind: 'ok',
     plan,
     commit,
     calls: read.calls,
     repos: read.repos.length,
-    notes: [...read.notes, ...agents.notes, ...written.notes, ...plan.notes],
+    notes: [...read.notes, ...agents.notes, ...written.notes, ...plan.notes, ...kicked],
     alarms,
     stats,
     lead,

@@ -1,6 +1,8 @@
 // What a supervisor cycle is given (its I/O seams), and what the loop carries from one cycle to the next.
 import type { CiOverloadState } from '../../domain/supervisor/ci-overload.js';
 import type { LeaseRole } from '../../domain/supervisor/lease-term.js';
+import type { Sightings } from '../../domain/placement/sightings.js';
+import type { SshBackoff } from '../../domain/placement/ssh-backoff.js';
 import type { HttpClient, HttpClientOptions } from '../../adapters/http/client.js';
 import type { SupervisorConfigView } from '../../adapters/control-repo/supervisor-config.js';
 import type { SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
@@ -29,6 +31,20 @@ export interface SupervisorMemory {
   role?: LeaseRole;
   /** the forge's clock less ours, as its Date headers bound it (adapters/http/client.ts); undefined: not measured */
   clockOffsetMs?: number;
+  /** what placement watches between cycles (runtime/supervisor/placement.ts); absent until placement first runs */
+  placement?: PlacementMemory;
+}
+
+/** Placement's memory, on the supervisor's monotonic clock: lost on restart, which only restarts the watch. */
+export interface PlacementMemory {
+  sightings: Sightings;
+  watchingSinceMs: number;
+  /** since when this process leads (no node is called down within the grace after) */
+  leaderSinceMs?: number;
+  /** per role, the largest one-run memory seen */
+  peaks: Record<string, number>;
+  /** nodes whose SSH failed, and until when they are left alone */
+  ssh: Map<string, SshBackoff>;
 }
 
 export function monoOf(deps: Pick<SupervisorDeps, 'now' | 'mono'>): () => number {

@@ -1,0 +1,53 @@
+// What a node's telemetry says for placement: its last sample (memory, and what its agents held),
+// read from sample.json as the node committed it. A torn or foreign file is no measurement.
+import type { Sample } from '../pressure/sample.js';
+
+export interface MeasuredMemory {
+  memAvailableMb?: number;
+  memTotalMb?: number;
+  /** MiB its agents held at the sample, all roles together. */
+  agentsUsedMb?: number;
+  /** Per role, MiB one run held at the sample (its trees' RSS over their count). */
+  perRunMb: Record<string, number>;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** sample.json's text -> the figures placement uses; NaN was written as null (telemetry-files.ts). */
+export function measuredMemory(sampleText: string | undefined): MeasuredMemory {
+  if (!sampleText) return { perRunMb: {} };
+  let s: Partial<Sample>;
+  try {
+    s = JSON.parse(sampleText) as Partial<Sample>;
+  } catch {
+    return { perRunMb: {} };
+  }
+  const out: MeasuredMemory = { perRunMb: {} };
+  const avail = num(s.memAvailableMb);
+  const total = num(s.memTotalMb);
+  if (avail !== undefined) out.memAvailableMb = avail;
+  if (total !== undefined) out.memTotalMb = total;
+  if (s.agents && typeof s.agents === 'object') {
+    let used = 0;
+    for (const [role, a] of Object.entries(s.agents)) {
+      const rss = num(a?.rssMb);
+      const count = num(a?.count);
+      if (rss === undefined) continue;
+      used += rss;
+      if (count !== undefined && count > 0) out.perRunMb[role] = rss / count;
+    }
+    out.agentsUsedMb = used;
+  }
+  return out;
+}
+
+/** Per role, the largest one-run figure seen so far (the loop's memory) or now, rounded up to a MiB. */
+export function learnPeaks(
+  known: Readonly<Record<string, number>>,
+  measured: readonly MeasuredMemory[],
+): Record<string, number> {
+  const out: Record<string, number> = { ...known };
+  for (const m of measured)
+    for (const [role, mb] of Object.entries(m.perRunMb)) out[role] = Math.max(out[role] ?? 0, Math.ceil(mb));
+  return out;
+}
