@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { FactoryConfig } from '../../../src/domain/config/factory-schema.js';
+import type { NodeDecision, Override } from '../../../src/domain/config/state-schema.js';
+import { parseAssignmentsYaml } from '../../../src/domain/placement/assignments-file.js';
+import type { NodeLiveness } from '../../../src/domain/placement/liveness.js';
+import {
+  placementEnabled,
+  planPlacement,
+  type PlacementPlanInput,
+} from '../../../src/domain/placement/plan-placement.js';
+import { planCycle } from '../../../src/domain/supervisor/cycle.js';
+import { readStateSnapshot, STATE_PATHS } from '../../../src/domain/supervisor/state-files.js';
+
+const T0 = Date.parse('2026-12-02T08:00:00Z');
+const config = (more: Record<string, unknown> = {}) =>
+  FactoryConfig.parse({
+    version: 1,
+    name: 'unit',
+    roles: {
+      dev: { haltLevel: 1, command: 'dev.sh', peakMemoryMb: 900 },
+      review: { haltLevel: 2, command: 'review.sh', peakMemoryMb: 300 },
+      supervisor: { protected: true, command: 'supervise' },
+    },
+    nodes: { big: { roles: ['dev', 'review', 'supervisor'] }, small: { roles: ['dev', 'review'] } },
+    policy: { levels: { '1': { memAvailableMb: { halt: 200, resume: 300 } } } },
+    ...more,
+  });
+const sample = (availMb: number, totalMb: number, agents?: Record<string, { count: number; rssMb: number }>) =>
+  JSON.stringify({ at: T0, memAvailableMb: availMb, memTotalMb: totalMb, agents });
+const ready = (node: string): NodeLiveness => ({
+  node,
+  class: 'ready',
+  reason: 'telemetry 5s ago',
+  silentMs: 5000,
+  probe: false,
+});
+const down = (node: string): NodeLiveness => ({
+  node,
+  class: 'down',
+  reason: 'silent 3m, no answer over SSH',
+  silentMs: 180_000,
+  probe: false,
+});
+const decision = (node: string, halted: string[], level = 1): NodeDecision => ({
+  node,
+  level,
+  halted,
+  reason: 'MemAvailable 150 MB < 200 MB',
+  since: '2026-12-02T07:59:00Z',
+  updatedAt: '2026-12-02T07:59:30Z',
+});
+
+const base = (more: Partial<PlacementPlanInput> = {}): PlacementPlanInput => ({
+  config: config(),
+  repos: [],
+  previous: { slots: {} },
+  overrides: [],
+  halts: [],
+  decisions: [],
+  samples: new Map([
+    ['big', sample(2000, 4096)],
+    ['small', sample(1500, 2048)],
+  ]),
+  observed: { liveness: [ready('big'), ready('small')], learnedPeakMb: {} },
+  now: T0,
+  ...more,
+});
+
+describe('placement in the supervisor cycle', () => {
+  it('is on with two named nodes (auto), off with one, and as configured otherwise', () => {
+    expect(placementEnabled(config())).toBe(true);
+    expect(placementEnabled(config({ nodes: { solo: { roles: ['dev'] }, default: { roles: ['dev'] } } }))).toBe(false);
+    expect(placementEnabled(config({ supervisor: { placement: { mode: 'off' } } }))).toBe(false);
+    expect(
+      placementEnabled(config({ nodes: { solo: { roles: ['dev'] } }, supervisor: { placement: { mode: 'on' } } })),
+    ).toBe(true);
+  });
+
+  it('spreads by headroom: the heavy slot goes to the node with room; protected roles are not placed', () => {
+    const p = planPlacement(base());
+    expect(p.assignments.slots.dev!.node).toBe('big');
+    expect(p.assignments.slots.review!.node).toBe('small');
+    expect(p.assignments.slots.supervisor).toBeUndefined();
+    expect(p.changed).toBe(true);
+    expect(p.kick).toEqual(['big', 'small']);
+    expect(p.decisions).toEqual([expect.stringMatching(/^dev on big: /), expect.stringMatching(/^review on small: /)]);
+  });
+
+  it('the same inputs again change nothing: scores that drift do not rewrite the file', () => {
+    const first = planPlacement(base());
+    const again = planPlacement(
+      base({
+        previous: first.assignments,
+        now: T0 + 60_000,
+        samples: new Map([
+          ['big', sample(1950, 4096)],
+          ['small', sample(1520, 2048)],
+        ]),
+      }),
+    );
+    expect(again.changed).toBe(false);
+    expect(again.kick).toEqual([]);
+    expect(again.decisions).toEqual([]);
+  });
+
+  it("a node's own level-1 halt cordons it for dev: its dev slot moves, and both nodes are kicked", () => {
+    const first = planPlacement(base());
+    const p = planPlacement(base({ previous: first.assignments, decisions: [decision('big', ['dev'])] }));
+    expect(p.assignments.slots.dev).toMatchObject({ node: 'small' });
+    expect(p.assignments.slots.dev!.candidates.big).toEqual({
+      excluded: 'dev halted here: level 1: MemAvailable 150 MB < 200 MB',
+    });
+    expect(p.kick).toEqual(['big', 'small']);
+    // The freed room draws review the other way, past the stickiness margin: a swap, both journaled.
+    expect(p.decisions).toEqual([
+      expect.stringMatching(/^dev big -> small: moved off big, which no longer qualifies/),
+      expect.stringMatching(/^review small -> big: moved from small: 1400 MiB more headroom/),
+    ]);
+  });
+
+  it('a human halt scoped to a node cordons it; a factory-wide one keeps the slot placed, waiting for the halt to lift', () => {
+    const first = planPlacement(base());
+    const halt = (node?: string): Override => ({
+      role: 'dev',
+      ...(node ? { node } : {}),
+      action: 'halt',
+      reason: 'disk swap',
+      by: 'ops',
+      since: '2026-12-02T07:00:00Z',
+    });
+    const scoped = planPlacement(base({ previous: first.assignments, overrides: [halt('big')] }));
+    expect(scoped.assignments.slots.dev!.node).toBe('small');
+    const wide = planPlacement(base({ previous: first.assignments, overrides: [halt()] }));
+    expect(wide.assignments.slots.dev).toMatchObject({ node: 'big' });
+    expect(wide.assignments.slots.dev!.halted).toBeUndefined();
+    expect(wide.assignments.slots.dev!.reason).toMatch(/^dev is halted factory-wide \(disk swap \(ops\)\)/);
+    expect(wide.changed).toBe(false);
+  });
+
+  it('a node called down hands its slots over; its class is recorded with since, and the change is a decision', () => {
+    const first = planPlacement(base());
+    const p = planPlacement(
+      base({
+        previous: first.assignments,
+        now: T0 + 300_000,
+        observed: { liveness: [ready('big'), down('small')], learnedPeakMb: {} },
+      }),
+    );
+    expect(p.assignments.slots.review!.node).toBe('big');
+    expect(p.assignments.nodes).toEqual({
+      big: { state: 'ready', since: '2026-12-02T08:00:00.000Z' },
+      small: { state: 'down', since: '2026-12-02T08:05:00.000Z' },
+    });
+    expect(p.decisions[0]).toBe('node small down: silent 3m, no answer over SSH');
+    expect(p.decisions[1]).toMatch(/^review small -> big: /);
+  });
+
+  it('a peak learned from the samples beats the configured one: a 1,400 MiB dev run fits only the big node', () => {
+    const p = planPlacement(
+      base({ observed: { liveness: [ready('big'), ready('small')], learnedPeakMb: { dev: 1400 } } }),
+    );
+    expect(p.assignments.slots.dev!.node).toBe('big');
+    expect(p.assignments.slots.dev!.candidates.big).toEqual({ score: 2000 - 1400 - 200 });
+  });
+
+  it('planCycle writes assignments.yaml with the decisions in the commit message, and only when it changes', () => {
+    const files = new Map<string, string | undefined>();
+    const observed = {
+      repos: [],
+      targets: {},
+      nodes: [],
+      telemetry: [
+        { node: 'big', sample: sample(2000, 4096) },
+        { node: 'small', sample: sample(1500, 2048) },
+      ],
+      placement: { liveness: [ready('big'), ready('small')], learnedPeakMb: {} },
+    };
+    const plan = planCycle({
+      config: config(),
+      state: readStateSnapshot(files),
+      observed,
+      now: T0,
+      selfNode: 'big',
+      epoch: 4,
+    });
+    const text = plan.changes[STATE_PATHS.assignments]!;
+    const parsed = parseAssignmentsYaml(text);
+    expect(parsed.ok && parsed.value.epoch).toBe(4);
+    expect(parsed.ok && parsed.value.slots.dev!.node).toBe('big');
+    expect(plan.message).toMatch(/\n- dev on big: most headroom/);
+    expect(plan.placement!.kick).toEqual(['big', 'small']);
+    files.set(STATE_PATHS.assignments, text);
+    const again = planCycle({
+      config: config(),
+      state: readStateSnapshot(files),
+      observed,
+      now: T0 + 60_000,
+      selfNode: 'big',
+    });
+    expect(again.changes[STATE_PATHS.assignments]).toBeUndefined();
+  });
+
+  it('an unreadable assignments.yaml is left for a human, with a note', () => {
+    const files = new Map<string, string | undefined>([[STATE_PATHS.assignments, 'slots: [oops\n']]);
+    const plan = planCycle({
+      config: config(),
+      state: readStateSnapshot(files),
+      observed: { repos: [], targets: {}, nodes: [], placement: { liveness: [ready('big')], learnedPeakMb: {} } },
+      now: T0,
+      selfNode: 'big',
+    });
+    expect(plan.changes[STATE_PATHS.assignments]).toBeUndefined();
+    expect(plan.notes.join('\n')).toMatch(/assignments.yaml is unreadable: placement left as it is/);
+  });
+});
