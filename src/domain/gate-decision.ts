@@ -19,7 +19,9 @@ export interface GateDecision {
 
 /**
  * The gate's answer. A control repo that could not be synced for longer than maxStaleness is
- * not trusted: heavy roles fail closed (better idle than OOM-killed), light ones fail open.
+ * not trusted: heavy roles fail closed (better idle than OOM-killed), light ones fail open. A
+ * slot the supervisor placed fails closed too: once this node is called down its slot runs
+ * elsewhere, and a node that cannot sync cannot know (slot-owner.ts isPlaced).
  */
 export function gateDecision(
   state: RoleState,
@@ -27,6 +29,7 @@ export function gateDecision(
   heavy: boolean,
   maxStalenessMs: number,
   now: number,
+  placed = false,
 ): GateDecision {
   const notes: string[] = [];
   const age = sync.lastSyncAt === undefined ? undefined : now - sync.lastSyncAt;
@@ -39,7 +42,7 @@ export function gateDecision(
   if (stale && state.state === 'run' && state.source !== 'override') {
     const limit = formatDuration(maxStalenessMs);
     const ageText = age === undefined ? 'never synced' : `last synced ${formatDuration(age)} ago`;
-    if (heavy && !state.protected) {
+    if ((heavy || placed) && !state.protected) {
       return {
         run: false,
         stale,
@@ -49,7 +52,7 @@ export function gateDecision(
           state: 'halt',
           source: 'none',
           by: 'gate',
-          reason: `control repo too stale to trust (${ageText}, limit ${limit}): heavy role fails closed`,
+          reason: `control repo too stale to trust (${ageText}, limit ${limit}): ${heavy ? 'heavy role' : 'placed slot (it may run elsewhere now)'} fails closed`,
         },
       };
     }

@@ -65,3 +65,17 @@ describe('a protected role is recognised by its flag, not by its reason text', (
     expect(gateDecision(state, stale, true, MAX, NOW).run).toBe(run);
   });
 });
+
+describe('a slot the supervisor placed fails closed on a stale control repo, whatever its weight', () => {
+  const stale: SyncInfo = { pull: 'failed', localOnly: false, lastSyncAt: ago(60) };
+  it('a light placed slot stops: its node may have been called down and the slot given to another', () => {
+    const d = gateDecision(running, stale, false, MAX, NOW, true);
+    expect(d.run).toBe(false);
+    expect(d.state.reason).toMatch(/too stale to trust .*placed slot \(it may run elsewhere now\) fails closed/);
+  });
+  it('fresh, it runs as placed', () => {
+    expect(gateDecision(running, { pull: 'ok', localOnly: false, lastSyncAt: NOW }, false, MAX, NOW, true).run).toBe(
+      true,
+    );
+  });
+});

@@ -1,4 +1,6 @@
-import { parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
+import { downAfterMs } from '../placement/liveness.js';
+import { livenessPolicy, placementEnabled } from '../placement/plan-placement.js';
 import { effectivePolicy } from '../pressure/effective-policy.js';
 import { filesOf, type ParsedFile, type Reporter, type Rule } from './config-set.js';
 import { FACTORY, PRESET, REPO } from './file-registry.js';
@@ -109,4 +111,23 @@ const schedulesAreBounded: Rule = (set, report) => {
       if (agent.schedule) checkBounds(agent.schedule, ['agents', role, 'schedule'], file, report);
 };
 
-export const thresholdRules: readonly Rule[] = [policyIsGraduated, schedulesAreBounded];
+/**
+ * A node cut off stops its placed slots once its pull is gate.maxStaleness old; the leader moves
+ * them once it calls the node down. Stopping must come first, or a slot can run on two nodes.
+ */
+const stalenessBeforeDown: Rule = (set, report) => {
+  for (const file of filesOf(set, FACTORY)) {
+    const config = file.value;
+    if (!placementEnabled(config)) continue;
+    const staleMs = parseDuration(config.gate.maxStaleness);
+    const downMs = downAfterMs(parseDuration(config.telemetry.heartbeat), livenessPolicy(config));
+    if (staleMs >= downMs)
+      report.warning(
+        file,
+        ['gate', 'maxStaleness'],
+        `${config.gate.maxStaleness} is not shorter than the time to call a node down (${formatDuration(downMs)}): a node cut off could still run a slot the leader has moved; lower it or raise supervisor.placement.downAfterMin`,
+      );
+  }
+};
+
+export const thresholdRules: readonly Rule[] = [policyIsGraduated, schedulesAreBounded, stalenessBeforeDown];

@@ -14,13 +14,28 @@ export interface AssignedSlots {
  * factory.yaml puts it (a factory that never ran placement is unchanged).
  */
 export function placementLayer(assigned: AssignedSlots, query: RoleQuery): Layer | undefined {
-  const entry =
-    (query.repo !== undefined ? assigned.slots[slotId(query)] : undefined) ??
-    assigned.slots[slotId({ role: query.role })];
+  const entry = slotEntry(assigned, query);
   if (!entry || (entry.node === query.node && !entry.halted)) return undefined;
   const reason =
     entry.node === null || entry.halted
       ? `waiting for a node: ${entry.reason}`
       : `assigned to ${entry.node}: ${entry.reason}`;
   return { state: 'halt', reason, by: 'placement', since: assigned.decidedAt };
+}
+
+function slotEntry(assigned: AssignedSlots, query: Omit<RoleQuery, 'node'>) {
+  return (
+    (query.repo !== undefined ? assigned.slots[slotId(query)] : undefined) ??
+    assigned.slots[slotId({ role: query.role })]
+  );
+}
+
+/**
+ * The slot is placed by the supervisor (it has an entry in assignments.yaml). Its gate fails
+ * closed on a stale control repo whatever the role's weight: the leader moves the slots of a node
+ * it cannot hear from, so a node that cannot sync must stop them first (gate.maxStaleness is
+ * shorter than the time to call a node down; validate warns otherwise).
+ */
+export function isPlaced(assigned: AssignedSlots, query: Omit<RoleQuery, 'node'>): boolean {
+  return slotEntry(assigned, query) !== undefined;
 }

@@ -1,6 +1,7 @@
 import { describeState } from '../../domain/describe-state.js';
 import { gateDecision, type SyncInfo } from '../../domain/gate-decision.js';
 import { nodeEntry } from '../../domain/control-view.js';
+import { isPlaced } from '../../domain/placement/slot-owner.js';
 import { decisionFile, nodePaths } from '../../domain/node-paths.js';
 import { nodeStanding, roleCell, type GridSources } from '../../domain/role-grid.js';
 import { loadControlView } from '../../adapters/control-repo/view.js';
@@ -43,7 +44,8 @@ export async function answerGate({ dir, role, repo, sync }: GateQuestion, io: Ga
   const sources: GridSources = { ...view, decisions: new Map(read ? [[io.node, read]] : []), now };
   const standing = nodeStanding(io.node, sources);
   const state = roleCell({ role, node: io.node, ...(repo ? { repo } : {}) }, sources, standing);
-  const decision = gateDecision(state, sync, roleConfig.heavy, view.gate.maxStalenessMs, now);
+  const placed = isPlaced(view.assignments, { role, ...(repo ? { repo } : {}) });
+  const decision = gateDecision(state, sync, roleConfig.heavy, view.gate.maxStalenessMs, now, placed);
   if (standing.stale) decision.notes.push(standing.stale);
   if (invalid) decision.notes.push(`control files are invalid, using the last good state:\n${invalid.message}`);
 

@@ -1,0 +1,297 @@
+// The factory across machines, on one box: two nodes, each a network namespace with its own
+// address, sshd, memory cgroup (2.5 GiB and 2 GiB) and node daemon; the control repo on a git
+// server both reach; supervisors on both, one leading by the lease. What an operator would watch:
+// slots spread by measured headroom, a node short of memory handing its heavy work over, a node
+// that dies and is cut off called down and its work moved, and the leader killed.
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { cleanupAll } from '../support/cleanup.js';
+import {
+  startFactoryMachines,
+  mainLog,
+  rpcJournal,
+  type Daemon,
+  type FactoryMachines,
+} from '../support/factory-machines.js';
+import { waitFor } from '../support/node-fixture.js';
+
+const BIG_MB = 2560;
+const SMALL_MB = 2048;
+// The level-1 line: dev and build halt below 300 MiB available, resume above 400.
+const LEVEL1 = { halt: 300, resume: 400 };
+
+function factoryYaml(f: {
+  address: Record<string, string>;
+  sshUser: string;
+  supervisorKey: string;
+  knownHosts: string;
+}) {
+  const node = (name: string) => ({
+    roles: ['dev', 'review', 'docs', 'supervisor'],
+    control: ['halt-files'],
+    ssh: `${f.sshUser}@${f.address[name]}`,
+  });
+  return stringify({
+    version: 1,
+    name: 'machines',
+    // A node pulls every 30 s: its gate trusts that long and a little more; the leader calls a
+    // node down only later (downAfterMin), so a cut node stops its slots before they move.
+    gate: { pullTimeout: '3s', maxStaleness: '40s' },
+    roles: {
+      // Heavier than the gap between the nodes' limits, so review is better off on the other node.
+      dev: { haltLevel: 1, heavy: true, command: 'true', peakMemoryMb: 800 },
+      review: { haltLevel: 2, command: 'true', peakMemoryMb: 200 },
+      docs: { haltLevel: 2, command: 'true', peakMemoryMb: 100 },
+      supervisor: { protected: true },
+    },
+    nodes: { big: node('big'), small: node('small') },
+    policy: {
+      sampleInterval: '500ms',
+      hold: '0s',
+      resumeHold: '1s',
+      stabilisation: '1s',
+      mounts: ['/'],
+      levels: {
+        '1': { memAvailableMb: LEVEL1 },
+        '2': { memAvailableMb: { halt: 150, resume: 250 } },
+        '3': { memAvailableMb: { halt: 40, resume: 80 } },
+      },
+    },
+    telemetry: { heartbeat: '2s' },
+    supervisor: {
+      interval: { min: '2s', max: '3s' },
+      lease: { duration: '8s', renewBefore: '5s' },
+      placement: { suspectAfterBeats: 3, downAfterBeats: 4, downAfterMin: '50s', leaderGrace: '0s' },
+      ssh: { identityFile: f.supervisorKey, knownHostsFile: f.knownHosts, connectTimeout: '2s', callTimeout: '15s' },
+    },
+  });
+}
+
+describe('a factory across machines: placement by measured headroom, kicks over SSH, work moving off a node in trouble', () => {
+  let f: FactoryMachines;
+  const daemons: Daemon[] = [];
+  const nodeDaemons = new Map<string, Daemon>();
+  const supervisors = new Map<string, Daemon>();
+
+  const startNodeDaemon = (name: string) => {
+    const d = f.start(name, ['node']);
+    daemons.push(d);
+    nodeDaemons.set(name, d);
+    return d;
+  };
+  const startSupervisor = (name: string) => {
+    const d = f.start(name, ['supervise']);
+    daemons.push(d);
+    supervisors.set(name, d);
+    return d;
+  };
+  const gate = (name: string, role: string, noPull = true) =>
+    f.run(name, ['gate', role, ...(noPull ? ['--no-pull'] : []), '--json']);
+  const placedOn = (slot: string) => {
+    const s = f.assignments().slots[slot];
+    return s && !s.halted ? s.node : undefined;
+  };
+  const describeAll = () =>
+    `assignments:\n${f.mainFile('factory-state/assignments.yaml')}\nsupervisors:\n${[...supervisors]
+      .map(([n, d]) => `--- ${n}\n${d.output().slice(-3000)}`)
+      .join('\n')}`;
+
+  beforeAll(async () => {
+    f = await startFactoryMachines(
+      [
+        { name: 'big', memLimitMb: BIG_MB },
+        { name: 'small', memLimitMb: SMALL_MB },
+      ],
+      factoryYaml,
+    );
+    startNodeDaemon('big');
+    startNodeDaemon('small');
+    startSupervisor('big');
+  }, 120_000);
+  afterAll(() =>
+    cleanupAll([
+      ...daemons.map((d) => async () => {
+        if (d.child.exitCode === null && d.child.signalCode === null) {
+          d.child.kill('SIGKILL');
+          await once(d.child, 'exit');
+        }
+      }),
+      () => f?.stop(),
+    ]),
+  );
+
+  it('spreads slots by headroom: the heavy dev slot on the node with the larger limit, review on the other', async () => {
+    await waitFor('every slot placed', () => ['dev', 'review', 'docs'].every((s) => placedOn(s)), 90_000).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}\n${describeAll()}`);
+      },
+    );
+    const a = f.assignments();
+    expect(a.slots.dev!.node, describeAll()).toBe('big');
+    expect(a.slots.review!.node, describeAll()).toBe('small');
+    expect(a.nodes).toMatchObject({ big: { state: 'ready' }, small: { state: 'ready' } });
+    // Each node's gate answers for its own slots only, from what its daemon pulled.
+    await waitFor(
+      'both nodes pulled the placement',
+      async () => {
+        const [devBig, devSmall, reviewSmall] = await Promise.all([
+          gate('big', 'dev'),
+          gate('small', 'dev'),
+          gate('small', 'review'),
+        ]);
+        return devBig.code === 0 && devSmall.code === 75 && reviewSmall.code === 0;
+      },
+      60_000,
+    );
+    const refused = await gate('small', 'dev');
+    expect(refused.stderr).toMatch(/assigned to big/);
+  });
+
+  it('a memory hog in the big node: it halts dev locally at once, and dev moves to the other node within a cycle plus the kick', async () => {
+    const sample = JSON.parse(f.telemetryFile('big', 'sample.json')!) as { memAvailableMb: number };
+    // Leaves about 200 MiB available: under the level-1 line (300), over level 2's (150).
+    const hogMb = Math.round(sample.memAvailableMb - 200);
+    const hog = f.machines.node('big').spawn(process.execPath, ['-e', hogScript(hogMb)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      hog.stdout!.setEncoding('utf8').on('data', (d: string) => d.includes('ready') && resolve());
+      hog.on('exit', (code) => reject(new Error(`the hog exited ${code} before it held ${hogMb} MiB`)));
+    });
+    try {
+      await waitFor(
+        'big halts dev itself',
+        () => existsSync(join(f.env('big').FACTORY_RUN_DIR!, 'halt', 'dev')),
+        60_000,
+      );
+      await waitFor('dev placed on small', () => placedOn('dev') === 'small', 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}\n${describeAll()}`);
+      });
+      expect(f.assignments().slots.dev!.reason).toMatch(/moved off big, which no longer qualifies/);
+      // Production continues on small: the kick made its daemon pull at once (its journal has the sync).
+      await waitFor('small runs dev', async () => (await gate('small', 'dev')).code === 0, 60_000);
+      expect(rpcJournal(f.clone('small')).some((e) => e.request === 'sync' && e.outcome !== 'refused')).toBe(true);
+      const onBig = await gate('big', 'dev');
+      expect(onBig.code).toBe(75);
+    } finally {
+      hog.stdin!.end();
+      if (hog.exitCode === null) await once(hog, 'exit');
+    }
+    await waitFor(
+      'big resumes dev once the hog is gone',
+      () => !existsSync(join(f.env('big').FACTORY_RUN_DIR!, 'halt', 'dev')),
+      60_000,
+    );
+  });
+
+  it('kill -9 of a node daemon and its link cut: suspect, then down, then its slots move; the cut gate refuses; relinked, it rejoins and nothing runs twice', async () => {
+    const onSmall = () =>
+      Object.entries(f.assignments().slots)
+        .filter(([, s]) => s.node === 'small' && !s.halted)
+        .map(([id]) => id);
+    await waitFor('a slot on small', () => onSmall().length > 0, 60_000);
+    const slot = onSmall()[0]!;
+    await waitFor(`small runs ${slot}`, async () => (await gate('small', slot)).code === 0, 60_000);
+
+    // Both gates, asked again and again while the node is lost and found: never both "run".
+    const pairs: [number, number][] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const [small, big] = await Promise.all([gate('small', slot, false), gate('big', slot)]);
+        pairs.push([small.code, big.code]);
+      }
+    })();
+    try {
+      nodeDaemons.get('small')!.child.kill('SIGKILL');
+      f.machines.node('small').cut();
+      await waitFor('small suspect', () => f.assignments().nodes?.small?.state === 'suspect', 60_000);
+      await waitFor(
+        `small down, ${slot} moved to big`,
+        () => {
+          const a = f.assignments();
+          return a.nodes?.small?.state === 'down' && a.slots[slot]?.node === 'big';
+        },
+        150_000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\n${describeAll()}`);
+      });
+      const cutGate = await gate('small', slot, false);
+      expect(cutGate.code, cutGate.stderr).toBe(75);
+      expect(cutGate.stderr).toMatch(/placed slot \(it may run elsewhere now\) fails closed/);
+      await waitFor(`big runs ${slot}`, async () => (await gate('big', slot)).code === 0, 60_000);
+
+      await f.machines.node('small').relink();
+      startNodeDaemon('small');
+      await waitFor('small ready again', () => f.assignments().nodes?.small?.state === 'ready', 90_000);
+      await waitFor(
+        `small knows ${slot} is big's`,
+        async () => /assigned to big/.test((await gate('small', slot)).stderr),
+        60_000,
+      );
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    expect(pairs.length).toBeGreaterThan(3);
+    expect(pairs.filter(([a, b]) => a === 0 && b === 0)).toEqual([]);
+  });
+
+  it("kill -9 of the leader supervisor: the standby takes over after the lease, and no deposed leader's decision lands", async () => {
+    const standby = startSupervisor('small');
+    await waitFor('small is standby', () => /standby/.test(standby.output()), 60_000);
+    const before = lease();
+    expect(before.holder).toBe('big');
+    supervisors.get('big')!.child.kill('SIGKILL');
+    await waitFor('small holds the lease', () => lease().holder === 'small', 60_000);
+    expect(lease().epoch).toBeGreaterThan(before.epoch);
+    await waitFor(
+      "a decision of small's lands on main",
+      () => mainLog(f.repo.bare).some((c) => c.author === 'small'),
+      60_000,
+    );
+
+    // A partitioned leader: small cut off cannot renew, steps down, and big's new supervisor leads.
+    const big = startSupervisor('big');
+    await waitFor('big is standby', () => /standby/.test(big.output()), 60_000);
+    f.machines.node('small').cut();
+    await waitFor(
+      'small reports the lapse',
+      () => /lease lapsed|standby/.test(standby.output().split('\n').slice(-20).join('\n')),
+      60_000,
+    );
+    await waitFor('big holds the lease', () => lease().holder === 'big', 90_000);
+    const takeover = lease().epoch;
+    await f.machines.node('small').relink();
+    await waitFor(
+      "a decision of big's lands after the take-over",
+      () => mainLog(f.repo.bare)[0]?.author === 'big',
+      60_000,
+    );
+    // Whatever small decided while cut off, none of it landed after big took over.
+    const log = mainLog(f.repo.bare);
+    const firstBig = log.findIndex((c) => c.author === 'big');
+    expect(log.slice(0, firstBig).filter((c) => c.author === 'small')).toEqual([]);
+    expect(lease()).toMatchObject({ holder: 'big', epoch: takeover });
+  });
+
+  function lease(): { holder: string; epoch: number } {
+    return JSON.parse(f.branchFile('control/lease', 'lease.json') ?? '{"holder":"","epoch":0}') as {
+      holder: string;
+      epoch: number;
+    };
+  }
+});
+
+/** A process that really allocates `mb` MiB and touches every page, holding it until stdin closes. */
+function hogScript(mb: number): string {
+  return `
+    const held = [];
+    for (let i = 0; i < ${Math.ceil(mb / 16)}; i++) held.push(Buffer.allocUnsafe(16 * 1024 * 1024).fill(i + 1));
+    process.stdout.write('ready\\n');
+    process.stdin.on('close', () => process.exit(0)).resume();
+    setInterval(() => held.length, 1000);`;
+}
