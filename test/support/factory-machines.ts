@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { ProcessResult } from '../../src/adapters/process/run-process.js';
+import { runProcess, type ProcessResult } from '../../src/adapters/process/run-process.js';
 import { BIN } from './cli.js';
-import { makeControlRepo, sh, type ControlRepoFixture } from './control-repo.js';
+import { makeControlRepo, type ControlRepoFixture } from './control-repo.js';
 import { startGitServer, type GitServer } from './git-server.js';
 import { startMachines, type Machine, type Machines, type NodeSpec } from './machines.js';
 
@@ -19,22 +19,22 @@ export interface FactoryMachines {
   /** the supervisor's private key, installed on every node as the forced `node rpc` command */
   supervisorKey: string;
   knownHosts: string;
-  /** each machine's clone of the control repo */
-  clone(node: string): string;
+  /** each machine's clone of the control repo; `<node>-sup` is the clone its supervisor works in */
+  clone(name: string): string;
   /** the environment factoryctl runs with on that machine */
   env(node: string): NodeJS.ProcessEnv;
-  /** runs factoryctl inside the machine, in its clone */
-  run(node: string, args: string[], timeoutMs?: number): Promise<ProcessResult>;
-  /** starts factoryctl (a daemon) inside the machine, its stderr kept */
-  start(node: string, args: string[]): Daemon;
+  /** runs factoryctl inside the machine, in its clone (or the one named) */
+  run(node: string, args: string[], opts?: { timeoutMs?: number; clone?: string }): Promise<ProcessResult>;
+  /** starts factoryctl (a daemon) inside the machine, in its clone (or the one named), its output kept */
+  start(node: string, args: string[], clone?: string): Daemon;
   /** a file of main as the git server holds it now; undefined when absent */
-  mainFile(path: string): string | undefined;
+  mainFile(path: string): Promise<string | undefined>;
   /** a file of another branch on the server (control/lease, telemetry/<node>) */
-  branchFile(branch: string, path: string): string | undefined;
+  branchFile(branch: string, path: string): Promise<string | undefined>;
   /** a file of the node's telemetry branch on the server */
-  telemetryFile(node: string, path: string): string | undefined;
+  telemetryFile(node: string, path: string): Promise<string | undefined>;
   /** main's factory-state/assignments.yaml, parsed */
-  assignments(): AssignmentsSeen;
+  assignments(): Promise<AssignmentsSeen>;
   stop(): Promise<void>;
 }
 
@@ -74,7 +74,11 @@ export async function startFactoryMachines(
     server = await startGitServer(repo.srv, { host: machines.gateway });
     const url = `${server.urlAt(machines.gateway)}control.git`;
     const clones = new Map<string, string>();
-    for (const m of machines.nodes) clones.set(m.name, await repo.clone(m.name, url));
+    // A node daemon and a supervisor on one machine each have their own clone: two writers of one
+    // clone's refs (a telemetry push, a pull of every branch) would race for its ref locks.
+    for (const m of machines.nodes)
+      for (const name of [m.name, `${m.name}-sup`]) clones.set(name, await repo.clone(name, url));
+    clones.set('admin', await repo.clone('admin', url)); // a human's, in the root namespace
     const env = (node: string): NodeJS.ProcessEnv => ({
       FACTORY_NODE: node,
       FACTORY_RUN_DIR: join(repo!.root, `run-${node}`),
@@ -89,11 +93,15 @@ export async function startFactoryMachines(
       knownHosts,
       clone: (node) => clones.get(node)!,
       env,
-      run: (node, args, timeoutMs = 60_000) =>
-        inside(node).exec(process.execPath, [BIN, ...args], { cwd: clones.get(node)!, env: env(node), timeoutMs }),
-      start(node, args) {
+      run: (node, args, opts = {}) =>
+        inside(node).exec(process.execPath, [BIN, ...args], {
+          cwd: clones.get(opts.clone ?? node)!,
+          env: env(node),
+          timeoutMs: opts.timeoutMs ?? 60_000,
+        }),
+      start(node, args, clone = node) {
         const child = inside(node).spawn(process.execPath, [BIN, ...args], {
-          cwd: clones.get(node)!,
+          cwd: clones.get(clone)!,
           env: { ...process.env, ...env(node) },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -104,19 +112,14 @@ export async function startFactoryMachines(
         return { child, output: () => out, exited };
       },
       mainFile: (path) => fm.branchFile('main', path),
-      branchFile(branch, path) {
-        try {
-          return execFileSync('git', ['--git-dir', repo!.bare, 'show', `${branch}:${path}`], {
-            encoding: 'utf8',
-            stdio: 'pipe',
-          });
-        } catch {
-          return undefined;
-        }
+      // Never a synchronous child process here: the git server runs in this process's event loop.
+      async branchFile(branch, path) {
+        const r = await runProcess('git', ['--git-dir', repo!.bare, 'show', `${branch}:${path}`]);
+        return r.code === 0 ? r.stdout : undefined;
       },
       telemetryFile: (node, path) => fm.branchFile(`telemetry/${node}`, path),
-      assignments() {
-        const text = fm.mainFile('factory-state/assignments.yaml');
+      async assignments() {
+        const text = await fm.mainFile('factory-state/assignments.yaml');
         return (text ? (parse(text) as AssignmentsSeen | null) : null) ?? { slots: {} };
       },
       async stop() {
@@ -152,8 +155,9 @@ export async function startFactoryMachines(
 }
 
 /** A commit on main as the git server holds it: author and subject, newest first. */
-export function mainLog(bare: string, max = 200): { sha: string; author: string; subject: string }[] {
-  const out = sh(bare, 'git', ['--git-dir', bare, 'log', `-${max}`, '--format=%H%x09%an%x09%s', 'main']);
+export async function mainLog(bare: string, max = 200): Promise<{ sha: string; author: string; subject: string }[]> {
+  const out = (await runProcess('git', ['--git-dir', bare, 'log', `-${max}`, '--format=%H%x09%an%x09%s', 'main']))
+    .stdout;
   return out
     .split('\n')
     .filter(Boolean)
