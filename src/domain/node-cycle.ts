@@ -82,6 +82,8 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     reason: pressure.reason,
     since,
     updatedAt: iso(now),
+    // What the supervisor waits for before a slot leaving this node may start elsewhere.
+    ...(input.control.assignments?.decidedAt ? { placementSeen: input.control.assignments.decidedAt } : {}),
   };
 
   const protectedRoles = protectedRoleNames(input.roles);
@@ -129,7 +131,8 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
   const decisionChanged =
     !input.prevDecision ||
     input.prevDecision.level !== decision.level ||
-    input.prevDecision.halted.join() !== halted.join();
+    input.prevDecision.halted.join() !== halted.join() ||
+    input.prevDecision.placementSeen !== decision.placementSeen;
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);
   const commit =
     decisionChanged || rolesChanged || events.length > 0

@@ -22,7 +22,12 @@ export function parseViewPart<P extends Part>(part: P, text: string | undefined)
       slots: Object.fromEntries(
         Object.entries(doc.slots).map(([id, s]) => [
           id,
-          { node: s.node, reason: s.reason, ...(s.halted ? { halted: true } : {}) },
+          {
+            node: s.node,
+            reason: s.reason,
+            ...(s.halted ? { halted: true } : {}),
+            ...(s.handoff ? { handoff: { from: s.handoff.from } } : {}),
+          },
         ]),
       ),
     })) as PartResult<P>;

@@ -38,6 +38,8 @@ export const NodeDecision = z.strictObject({
   reason: z.string(),
   since: IsoTime,
   updatedAt: IsoTime,
+  /** decidedAt of the newest assignments.yaml the node has applied: a slot leaving it is let go once this is past the move */
+  placementSeen: IsoTime.optional(),
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
 
@@ -60,6 +62,13 @@ export const SlotAssignment = z.strictObject({
     .optional()
     .describe('true: the slot waits, run nowhere (no node qualifies, or its role is halted)'),
   reason: z.string().min(1).describe('why this node, or why none'),
+  handoff: z
+    .strictObject({
+      from: NodeName.describe('the node the slot is leaving'),
+      since: IsoTime.describe('when the move was decided'),
+    })
+    .optional()
+    .describe('the slot runs nowhere until the node it left has applied the move and has no run of it left'),
   candidates: z.record(NodeName, Candidate).default({}).describe("every node's score or exclusion, by name"),
 });
 export type SlotAssignment = z.infer<typeof SlotAssignment>;

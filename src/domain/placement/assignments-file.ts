@@ -44,6 +44,8 @@ function renderSlot(id: string, slot: SlotAssignment, out: string[]): void {
   out.push(`  ${scalar(id)}:`, `    node: ${slot.node === null ? 'null' : scalar(slot.node)}`);
   if (slot.halted) out.push('    halted: true');
   out.push(`    reason: ${scalar(slot.reason)}`);
+  if (slot.handoff)
+    out.push(`    handoff: { from: ${scalar(slot.handoff.from)}, since: ${scalar(slot.handoff.since)} }`);
   const nodes = Object.keys(slot.candidates).sort(byName);
   out.push(nodes.length === 0 ? '    candidates: {}' : '    candidates:');
   for (const node of nodes) {

@@ -9,7 +9,7 @@ export function nodesToKick(before: Assignments, after: Assignments): string[] {
   for (const id of new Set([...Object.keys(before.slots), ...Object.keys(after.slots)])) {
     const a = before.slots[id];
     const b = after.slots[id];
-    if (a?.node === b?.node && (a?.halted ?? false) === (b?.halted ?? false)) continue;
+    if (a?.node === b?.node && (a?.halted ?? false) === (b?.halted ?? false) && !a?.handoff === !b?.handoff) continue;
     if (a?.node) out.add(a.node);
     if (b?.node) out.add(b.node);
   }

@@ -9,6 +9,8 @@ export interface MeasuredMemory {
   agentsUsedMb?: number;
   /** Per role, MiB one run held at the sample (its trees' RSS over their count). */
   perRunMb: Record<string, number>;
+  /** Roles with a run going at the sample. */
+  running?: string[];
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -34,7 +36,10 @@ export function measuredMemory(sampleText: string | undefined): MeasuredMemory {
       const count = num(a?.count);
       if (rss === undefined) continue;
       used += rss;
-      if (count !== undefined && count > 0) out.perRunMb[role] = rss / count;
+      if (count !== undefined && count > 0) {
+        out.perRunMb[role] = rss / count;
+        (out.running ??= []).push(role);
+      }
     }
     out.agentsUsedMb = used;
   }

@@ -8,6 +8,8 @@ import type { NodeDecision, NodeStanding } from '../config/state-schema.js';
 import { parseDuration } from '../duration.js';
 import type { Assignments } from './assignments-file.js';
 import type { LivenessPolicy, NodeLiveness } from './liveness.js';
+import { withHandoffs, type LeavingNode } from './handoff.js';
+import { nodesToKick } from './kick.js';
 import { factoryWideHalts, nodeHalts, type HaltSources } from './node-halts.js';
 import { placementNode } from './node-input.js';
 import { measuredMemory } from './observed-node.js';
@@ -102,12 +104,23 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     ...(input.epoch !== undefined ? { epoch: input.epoch } : {}),
   });
   const standings = nextStandings(input.previous.nodes ?? {}, input.observed.liveness, now);
-  const assignments: Assignments = { ...result.assignments, nodes: standings.nodes };
+  const leaving = (name: string): LeavingNode | undefined => {
+    if (!config.nodes[name]) return undefined;
+    const seen = decisionOf.get(name)?.placementSeen;
+    return {
+      down: live.get(name)?.class === 'down',
+      running: measuredMemory(input.samples.get(name)).running ?? [],
+      ...(seen !== undefined ? { placementSeen: seen } : {}),
+    };
+  };
+  const handed = withHandoffs(input.previous, result.assignments, leaving);
+  const assignments: Assignments = { ...handed, nodes: standings.nodes };
   const slotChanges = changedSlots(input.previous, assignments);
+  const known = new Set(placedNodes(config));
   return {
     assignments,
     changed: slotChanges.length > 0 || standings.changed.length > 0 || input.previous.decidedAt === undefined,
-    kick: result.kick,
+    kick: nodesToKick(input.previous, assignments).filter((n) => known.has(n)),
     moves: result.moves,
     decisions: [...standings.changed, ...slotChanges],
   };
@@ -137,13 +150,18 @@ function changedSlots(before: Assignments, after: Assignments): string[] {
   for (const id of Object.keys(after.slots)) {
     const x = before.slots[id];
     const y = after.slots[id]!;
-    if (x && x.node === y.node && (x.halted ?? false) === (y.halted ?? false)) continue;
+    if (x && x.node === y.node && (x.halted ?? false) === (y.halted ?? false) && !x.handoff === !y.handoff) continue;
+    if (x?.handoff && !y.handoff && x.node === y.node) {
+      out.push(`${id} starts on ${y.node}: ${x.handoff.from} let it go`);
+      continue;
+    }
     const where = y.halted
       ? `waits${y.node ? ` on ${y.node}` : ''}`
       : x?.node && x.node !== y.node
         ? `${x.node} -> ${y.node}`
         : `on ${y.node}`;
-    out.push(`${id} ${where}: ${y.reason}`);
+    const held = y.handoff ? ` (starts once ${y.handoff.from} has let it go)` : '';
+    out.push(`${id} ${where}${held}: ${y.reason}`);
   }
   for (const id of Object.keys(before.slots)) if (!after.slots[id]) out.push(`${id} is no longer a slot`);
   return out;

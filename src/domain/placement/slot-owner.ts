@@ -3,7 +3,7 @@ import { slotId } from '../slot-id.js';
 
 /** assignments.yaml as the gate and the node read it: each slot's node, or null while no node qualifies. */
 export interface AssignedSlots {
-  slots: Record<string, { node: string | null; halted?: boolean; reason: string }>;
+  slots: Record<string, { node: string | null; halted?: boolean; reason: string; handoff?: { from: string } }>;
   decidedAt: string;
 }
 
@@ -15,11 +15,13 @@ export interface AssignedSlots {
  */
 export function placementLayer(assigned: AssignedSlots, query: RoleQuery): Layer | undefined {
   const entry = slotEntry(assigned, query);
-  if (!entry || (entry.node === query.node && !entry.halted)) return undefined;
+  if (!entry || (entry.node === query.node && !entry.halted && !entry.handoff)) return undefined;
   const reason =
     entry.node === null || entry.halted
       ? `waiting for a node: ${entry.reason}`
-      : `assigned to ${entry.node}: ${entry.reason}`;
+      : entry.node === query.node
+        ? `arriving from ${entry.handoff!.from}: waits until it has applied the move and finished its run`
+        : `assigned to ${entry.node}: ${entry.reason}`;
   return { state: 'halt', reason, by: 'placement', since: assigned.decidedAt };
 }
 

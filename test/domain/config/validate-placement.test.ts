@@ -177,6 +177,16 @@ describe('validate: nodes, labels, caps and assignments', () => {
     ]);
   });
 
+  it('a gate that trusts a stale control repo longer than it takes to call a node down is a warning', () => {
+    // Default heartbeat 5m: down after 10 missed, 50m. A cut node would run a moved slot for 70 minutes.
+    expect(located([factory({}, ['gate: { maxStaleness: 2h }'])])).toEqual([
+      'warning factory.yaml:19:23: gate.maxStaleness: 2h is not shorter than the time to call a node down (50m): a node cut off could still run a slot the leader has moved; lower it or raise supervisor.placement.downAfterMin',
+    ]);
+    expect(
+      located([factory({}, ['gate: { maxStaleness: 2h }', 'supervisor: { placement: { mode: "off" } }'])]),
+    ).toEqual([]);
+  });
+
   it('a cap for a role the node does not run is a warning', () => {
     expect(located([factory({ 16: ['    labels: { disk: hdd }', '    caps: { supervisor: 1 }'] })])).toEqual([
       'warning factory.yaml:17:25: nodes.vps2.caps.supervisor: node "vps2" does not run role "supervisor": this cap limits nothing',

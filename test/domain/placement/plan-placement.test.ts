@@ -113,9 +113,38 @@ describe('placement in the supervisor cycle', () => {
     expect(p.kick).toEqual(['big', 'small']);
     // The freed room draws review the other way, past the stickiness margin: a swap, both journaled.
     expect(p.decisions).toEqual([
-      expect.stringMatching(/^dev big -> small: moved off big, which no longer qualifies/),
-      expect.stringMatching(/^review small -> big: moved from small: 1400 MiB more headroom/),
+      expect.stringMatching(
+        /^dev big -> small \(starts once big has let it go\): moved off big, which no longer qualifies/,
+      ),
+      expect.stringMatching(
+        /^review small -> big \(starts once small has let it go\): moved from small: 1400 MiB more headroom/,
+      ),
     ]);
+    // A hand-over: small waits for big to apply the move and finish its run, then starts dev.
+    expect(p.assignments.slots.dev!.handoff).toEqual({ from: 'big', since: '2026-12-02T08:00:00.000Z' });
+    const running = planPlacement(
+      base({
+        previous: p.assignments,
+        now: T0 + 10_000,
+        decisions: [{ ...decision('big', ['dev']), placementSeen: '2026-12-02T08:00:00.000Z' }],
+        samples: new Map([
+          ['big', sample(2000, 4096, { dev: { count: 1, rssMb: 700 } })],
+          ['small', sample(1500, 2048)],
+        ]),
+      }),
+    );
+    expect(running.assignments.slots.dev!.handoff).toEqual({ from: 'big', since: '2026-12-02T08:00:00.000Z' });
+    expect(running.changed).toBe(false);
+    const done = planPlacement(
+      base({
+        previous: running.assignments,
+        now: T0 + 20_000,
+        decisions: [{ ...decision('big', ['dev']), placementSeen: '2026-12-02T08:00:00.000Z' }],
+      }),
+    );
+    expect(done.assignments.slots.dev!.handoff).toBeUndefined();
+    expect(done.decisions).toContain('dev starts on small: big let it go');
+    expect(done.kick).toContain('small');
   });
 
   it('a human halt scoped to a node cordons it; a factory-wide one keeps the slot placed, waiting for the halt to lift', () => {
