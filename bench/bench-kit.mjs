@@ -129,7 +129,7 @@ export function factoryctl(bin, args, { cwd, env, timeoutMs = 60_000, allow = [0
     child.on('close', (code) => {
       clearTimeout(timer);
       if (allow.includes(code)) resolve({ code, stdout, stderr });
-      else reject(new Error(`factoryctl ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+      else reject(new Error(`factoryctl ${args.join(' ')} exited ${code}: ${stderr.trim()} ${stdout.trim()}`.trim()));
     });
   });
 }
