@@ -165,6 +165,12 @@ export function formatRows({ rows, load }) {
       'first landed decision on main',
       rows.map((r) => r.mainMs),
     ),
+    line(
+      '(of which: take-over -> decision, its first cycle)',
+      rows.map((r) => r.mainMs - r.leaseMs),
+    ),
+    '',
+    `the standby's first commits on main: ${[...new Set(rows.map((r) => `"${r.subject}"`))].join(', ')}`,
   ].join('\n');
 }
 
