@@ -23,9 +23,9 @@ import { importTs } from './import-ts.mjs';
 
 const TARGET_KICK_MS = 2000;
 const PULL_EVERY_MS = 30_000;
-const WARM_KICKS = Number(process.argv[2] ?? 7);
+const WARM_KICKS = Number(process.argv[2] ?? 5);
 const COLD_KICKS = 3;
-const PULL_TRIALS = Number(process.argv[3] ?? 4);
+const PULL_TRIALS = Number(process.argv[3] ?? 3);
 // n1 is kicked; n2, at the same time, only pulls (its series is mostly waiting).
 const NODES = ['n1', 'n2'];
 
@@ -147,9 +147,13 @@ async function kickTrials(n, base, { cold, warm }) {
   for (let i = 0; i < warm; i++)
     warmRows.push(await trial({ ...base, node: n.name, haltFile: n.haltFile, kick: n.kick }));
   // The floor: the forced command's round trip doing no work (`status`), and a fetch with nothing new, in the node.
-  const floor = { status: [], fetch: [] };
+  const floor = { status: [], fetch: [], idleSync: [] };
   for (let i = 0; i < 5; i++) {
     let t = performance.now();
+    const idle = await n.kick(); // nothing new to pull or apply: the fixed cost of a kick
+    if (!idle.ok || idle.code !== 0) throw new Error(`sync failed: ${JSON.stringify(idle)}`);
+    floor.idleSync.push(performance.now() - t);
+    t = performance.now();
     const s = await n.status();
     if (!s.ok || s.code !== 0) throw new Error(`status failed: ${JSON.stringify(s)}`);
     floor.status.push(performance.now() - t);
@@ -218,7 +222,8 @@ export function formatRows(r) {
     `Each node a network namespace with its own sshd and memory cgroup; the git server on the bridge.`,
     `Pull: the node's own pull every ${PULL_EVERY_MS / 1000} s and its cycle every ${r.sampleIntervalMs / 1000} s (the defaults),`,
     'pushes spread evenly over the pull period. Floor: the forced command doing nothing (`ssh N status`,',
-    `median ${f(median(r.floor.status))}) + a fetch with nothing new in the node (median ${f(median(r.floor.fetch))}) = ${f(r.floorMs)}.`,
+    `median ${f(median(r.floor.status))}) + a fetch with nothing new in the node (median ${f(median(r.floor.fetch))}) = ${f(r.floorMs)};`,
+    `a kick with nothing new to pull or apply: median ${f(median(r.floor.idleSync))}.`,
     `1-minute load average ${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after, on ${cpus().length} cores.`,
     '',
     `| path | trials | median | min | max | ssh sync call, median | median / floor | median / ${TARGET_KICK_MS} ms target |`,

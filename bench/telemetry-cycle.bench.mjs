@@ -4,7 +4,7 @@
 // on the contract-checked emulator. Each branch holds what a node commits after a day: the files
 // of src/domain/telemetry-files.ts made by its own functions (sample.json, decision.json,
 // roles.json, history.jsonl at its 288-line bound, journal.jsonl with 60 events), a root commit
-// (a compaction) and three heartbeats; the nodes' pushes are simulated by fast-import on the server.
+// (a compaction) and one heartbeat; the nodes' pushes are simulated by fast-import on the server.
 // Per size: the `git fetch` of the telemetry refs as the supervisor runs it (a new clone: all
 // branches; after one heartbeat of every node; with nothing new), the first `supervise --once`
 // of a new clone, then rounds of "every node commits a heartbeat, the supervisor cycles", timed
@@ -25,7 +25,7 @@ const ROUNDS = Number(process.argv[2] ?? 3);
 const HEARTBEAT_MS = 300_000;
 const KEEP_SAMPLES = 288;
 const JOURNAL_EVENTS = 60;
-const FIRST_COMMITS = 4;
+const FIRST_COMMITS = 2;
 
 async function load() {
   return importTs(
@@ -232,14 +232,17 @@ async function measureSize(m, bin, n, rounds, cleanup) {
   const firstInProcess = await inProcess();
 
   const rows = { warmFetch: [], noopFetch: [], cycle: [], daemon: [] };
+  // Heartbeats on the wall clock (the files' times stay in the past); before each timed cycle every node has a new one.
+  const beat = () => commitHeartbeats(repo.bare, nodes, (at = Math.max(Date.now(), at + 1000)), 1, false);
   for (let r = 0; r < rounds; r++) {
-    at += HEARTBEAT_MS;
-    commitHeartbeats(repo.bare, nodes, at, 1, false);
+    beat();
     rows.warmFetch.push(await timedFetch(probe));
     rows.noopFetch.push(await timedFetch(probe));
     rows.cycle.push(await cycleOnce(supervisor));
+    beat();
     rows.daemon.push((await inProcess()).ms);
   }
+
   const placed = m
     .sh(repo.bare, 'git', ['ls-tree', '--name-only', 'main', 'factory-state/'])
     .includes('assignments.yaml');
