@@ -2,7 +2,7 @@
 // waits, a child process whose output is kept as lines, and a cleanup stack that also runs on
 // SIGINT/SIGTERM, so an interrupted bench leaves no daemon, server or temporary folder behind.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +22,22 @@ export function snapshotApp(tmp) {
   for (const part of ['bin', 'dist', 'package.json']) cpSync(join(root, part), join(app, part), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'));
   return join(app, 'bin', 'factoryctl.cjs');
+}
+
+/**
+ * A ref's sha on a bare repo, from the file a push writes (else packed-refs): no process, so it can
+ * be polled every millisecond, and it never blocks a server that shares this event loop.
+ */
+export function refSha(bare, ref) {
+  try {
+    return readFileSync(join(bare, ref), 'utf8').trim();
+  } catch {
+    const packed = readFileSync(join(bare, 'packed-refs'), 'utf8');
+    return packed
+      .split('\n')
+      .find((l) => l.endsWith(` ${ref}`))
+      ?.split(' ')[0];
+  }
 }
 
 /** Polls `check` every `everyMs` until it returns a truthy value (returned), or throws after `withinMs`. */

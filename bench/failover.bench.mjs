@@ -9,11 +9,11 @@
 // Target: failover <= lease + one renew period (4 s + 2 s).
 // Standalone: `node bench/failover.bench.mjs [trials]` (after `npm run build`).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanupStack, median, sleep, snapshotApp, waitUntil, watchChild } from './bench-kit.mjs';
+import { cleanupStack, median, refSha, sleep, snapshotApp, waitUntil, watchChild } from './bench-kit.mjs';
 import { importTs } from './import-ts.mjs';
 
 const LEASE_MS = 4000;
@@ -31,16 +31,6 @@ async function load() {
      export { factoryYaml } from './test/support/supervise-fixture.ts';`,
     'failover',
   );
-}
-
-/** A ref's sha on the bare repo, read from the file a push writes (no process: the emulator shares this event loop). */
-function refSha(bare, ref) {
-  try {
-    return readFileSync(join(bare, ref), 'utf8').trim();
-  } catch {
-    const packed = readFileSync(join(bare, 'packed-refs'), 'utf8');
-    return new RegExp(`^([0-9a-f]+) ${ref}$`, 'm').exec(packed)?.[1];
-  }
 }
 
 export async function runFailoverBench({ trials = TRIALS } = {}) {

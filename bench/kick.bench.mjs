@@ -13,12 +13,23 @@
 //     pull period spread evenly over it (after a sync resets the period), so the median is fair.
 // Target: kick <= 2 s median. Needs root (namespaces, cgroups).
 // Standalone: `node bench/kick.bench.mjs [warmKicks] [pullTrials]` (after `npm run build`).
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify, parse } from 'yaml';
-import { cleanupStack, factoryctl, median, root, sleep, snapshotApp, waitUntil, watchChild } from './bench-kit.mjs';
+import {
+  cleanupStack,
+  factoryctl,
+  median,
+  refSha,
+  root,
+  sleep,
+  snapshotApp,
+  waitUntil,
+  watchChild,
+} from './bench-kit.mjs';
 import { importTs } from './import-ts.mjs';
 
 const TARGET_KICK_MS = 2000;
@@ -48,19 +59,27 @@ function factoryYaml() {
   return stringify(doc);
 }
 
-/** One timed change: push landed (the ref moved on the server) -> the halt file's state flipped. */
+/** One timed change: push landed (our commit on the server's main) -> the halt file's state flipped. */
 async function trial({ bare, admin, bin, env, node, haltFile, kick }) {
   const halted = existsSync(haltFile);
-  const before = mainSha(bare);
-  let landedAt;
-  // The server's ref, polled while the CLI commits and pushes: the push has landed when it moves.
-  const watch = setInterval(() => (landedAt ??= mainSha(bare) !== before ? performance.now() : undefined), 1);
+  // The server's main, polled while the CLI commits and pushes; the other node's series pushes too,
+  // so the push has landed when main first holds our commit (the admin clone's HEAD afterwards).
+  const seen = new Map();
+  const watch = setInterval(() => {
+    const sha = refSha(bare, 'refs/heads/main');
+    if (!seen.has(sha)) seen.set(sha, performance.now());
+  }, 1);
   try {
     const args = halted ? ['resume', 'dev', '--node', node] : ['halt', 'dev', '--node', node, '--reason', 'bench'];
     await factoryctl(bin, args, { cwd: admin, env });
   } finally {
     clearInterval(watch);
   }
+  const ours = (await run('git', ['-C', admin, 'rev-parse', 'HEAD'])).trim();
+  let landedAt = seen.get(ours);
+  for (const [sha, at] of seen)
+    if (landedAt === undefined && (await run('git', ['-C', bare, 'merge-base', '--is-ancestor', ours, sha], true)))
+      landedAt = at;
   landedAt ??= performance.now();
   let kickMs;
   if (kick) {
@@ -78,13 +97,15 @@ async function trial({ bare, admin, bin, env, node, haltFile, kick }) {
   return { ms: appliedAt - landedAt, kickMs };
 }
 
-/** main's sha on the bare repo: the loose ref a push writes, else packed-refs. */
-function mainSha(bare) {
-  try {
-    return readFileSync(join(bare, 'refs/heads/main'), 'utf8').trim();
-  } catch {
-    return /^([0-9a-f]+) refs\/heads\/main$/m.exec(readFileSync(join(bare, 'packed-refs'), 'utf8'))?.[1];
-  }
+/** A command's stdout; with `status`, whether it exited 0. */
+function run(cmd, args, status = false) {
+  return new Promise((resolve, reject) =>
+    execFile(cmd, args, (error, stdout) => {
+      if (status) resolve(!error);
+      else if (error) reject(error);
+      else resolve(stdout);
+    }),
+  );
 }
 
 /** A machine running `factoryctl node` on its clone, its forced command installed, and the supervisor's ssh client to it. */
