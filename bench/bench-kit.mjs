@@ -53,12 +53,13 @@ export async function waitUntil(check, withinMs, what, everyMs = 5) {
 
 /**
  * Cleanup steps run last-in first-out, each even when another fails; `run` also on SIGINT/SIGTERM
- * (then the process exits 130).
+ * (then the process exits 130). `unwind(mark())` runs only the steps pushed since the mark: a part
+ * of the bench cleans up after itself, and an interrupt still finds every step on the one stack.
  */
 export function cleanupStack() {
   const steps = [];
-  const run = async () => {
-    for (const step of steps.splice(0).reverse()) {
+  const unwind = async (mark = 0) => {
+    for (const step of steps.splice(mark).reverse()) {
       try {
         await step();
       } catch (error) {
@@ -66,13 +67,15 @@ export function cleanupStack() {
       }
     }
   };
-  const onSignal = () => run().finally(() => process.exit(130));
+  const onSignal = () => unwind().finally(() => process.exit(130));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   return {
     push: (step) => steps.push(step),
+    mark: () => steps.length,
+    unwind,
     async run() {
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      await run();
+      await unwind();
     },
   };
 }

@@ -271,11 +271,11 @@ export async function runTelemetryCycleBench({ sizes = SIZES, rounds = ROUNDS } 
     const load0 = loadavg()[0];
     const rows = [];
     for (const n of sizes) {
-      const sizeCleanup = cleanupStack();
+      const mark = cleanup.mark();
       try {
-        rows.push(await measureSize(m, bin, n, rounds, sizeCleanup));
+        rows.push(await measureSize(m, bin, n, rounds, cleanup));
       } finally {
-        await sizeCleanup.run();
+        await cleanup.unwind(mark);
       }
     }
     return { rows, load: [load0, loadavg()[0]] };
