@@ -58,15 +58,18 @@ export async function waitUntil(check, withinMs, what, everyMs = 5) {
  */
 export function cleanupStack() {
   const steps = [];
-  const unwind = async (mark = 0) => {
-    for (const step of steps.splice(mark).reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.error(`cleanup: ${error.message}`);
+  // One unwind at a time: the bench's own `finally` waits for an interrupt's unwind to end.
+  let unwinding = Promise.resolve();
+  const unwind = (mark = 0) =>
+    (unwinding = unwinding.then(async () => {
+      for (const step of steps.splice(mark).reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          console.error(`cleanup: ${error.message}`);
+        }
       }
-    }
-  };
+    }));
   const onSignal = () => unwind().finally(() => process.exit(130));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   return {
