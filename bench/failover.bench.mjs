@@ -121,7 +121,10 @@ export async function runFailoverBench({ trials = TRIALS } = {}) {
         `${standbyName} to take over and land a decision on main`,
         5,
       );
-      rows.push({ leaseMs: leaseAt - killedAt, mainMs: mainAt - killedAt, subject });
+      // fencing: nothing of the killed leader (a push its git child had in flight) lands after the kill
+      const after = await m.shAsync(repo.bare, 'git', ['log', '--format=%an', `${mainBefore}..main`]);
+      const deposed = after.split('\n').filter((a) => a === leaderName).length;
+      rows.push({ leaseMs: leaseAt - killedAt, mainMs: mainAt - killedAt, subject, deposed });
       // the killed one comes back as the standby of the next trial
       [leaderName, standbyName] = [standbyName, leaderName];
       leader = standby;
@@ -160,6 +163,7 @@ export function formatRows({ rows, load }) {
       rows.map((r) => r.mainMs - r.leaseMs),
     ),
     '',
+    `commits on main by a killed leader after its kill: ${rows.reduce((n, r) => n + r.deposed, 0)};`,
     `the standby's first commits on main: ${[...new Set(rows.map((r) => `"${r.subject}"`))].join(', ')}`,
   ].join('\n');
 }
