@@ -121,9 +121,9 @@ export async function runFailoverBench({ trials = TRIALS } = {}) {
         `${standbyName} to take over and land a decision on main`,
         5,
       );
-      // fencing: nothing of the killed leader (a push its git child had in flight) lands after the kill
-      const after = await m.shAsync(repo.bare, 'git', ['log', '--format=%an', `${mainBefore}..main`]);
-      const deposed = after.split('\n').filter((a) => a === leaderName).length;
+      // fencing: nothing of the killed leader (a push its git child had in flight) lands after the standby's first decision
+      const after = (await m.shAsync(repo.bare, 'git', ['log', '--format=%an', `${mainBefore}..main`])).split('\n');
+      const deposed = after.slice(0, after.lastIndexOf(standbyName)).filter((a) => a === leaderName).length;
       rows.push({ leaseMs: leaseAt - killedAt, mainMs: mainAt - killedAt, subject, deposed });
       // the killed one comes back as the standby of the next trial
       [leaderName, standbyName] = [standbyName, leaderName];
@@ -163,7 +163,7 @@ export function formatRows({ rows, load }) {
       rows.map((r) => r.mainMs - r.leaseMs),
     ),
     '',
-    `commits on main by a killed leader after its kill: ${rows.reduce((n, r) => n + r.deposed, 0)};`,
+    `commits on main by a killed leader after the standby's first decision (fencing): ${rows.reduce((n, r) => n + r.deposed, 0)};`,
     `the standby's first commits on main: ${[...new Set(rows.map((r) => `"${r.subject}"`))].join(', ')}`,
   ].join('\n');
 }
