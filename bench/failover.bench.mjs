@@ -121,7 +121,7 @@ export async function runFailoverBench({ trials = TRIALS } = {}) {
         `${standbyName} to take over and land a decision on main`,
         5,
       );
-      // fencing: nothing of the killed leader (a push its git child had in flight) lands after the standby's first decision
+      // fencing: no commit of the killed leader (its git push in flight) lands after the standby decided
       const after = (await m.shAsync(repo.bare, 'git', ['log', '--format=%an', `${mainBefore}..main`])).split('\n');
       const deposed = after.slice(0, after.lastIndexOf(standbyName)).filter((a) => a === leaderName).length;
       rows.push({ leaseMs: leaseAt - killedAt, mainMs: mainAt - killedAt, subject, deposed });
