@@ -108,7 +108,7 @@ function run(cmd, args, status = false) {
   );
 }
 
-/** A machine running `factoryctl node` on its clone, its forced command installed, and the supervisor's ssh client to it. */
+/** A machine running `factoryctl node` on its clone, its forced command installed, and the ssh client to it. */
 async function startNodeDaemon(m, { machines, name, repo, url, bin, tmp, cleanup }) {
   const node = machines.node(name);
   const clone = await repo.clone(name, url);
