@@ -21,7 +21,7 @@ import { importTs } from './import-ts.mjs';
 
 const TARGET_MS = 5000;
 const SIZES = [5, 50, 200];
-const ROUNDS = Number(process.argv[2] ?? 3);
+const ROUNDS = Number(process.argv[2] ?? 2);
 const HEARTBEAT_MS = 300_000;
 const KEEP_SAMPLES = 288;
 const JOURNAL_EVENTS = 60;
