@@ -15,8 +15,8 @@ when none qualifies), why, and the best three candidates by score (MiB free
 above the node's level-1 line after placing the slot there), with how many nodes
 were excluded. Exit 78 when assignments.yaml is invalid.
   --no-pull  show what is already pulled
-  --json     { decidedAt, epoch, slots: [{ slot, node, halted, reason,
-             candidates: [{ node, score }], excluded: [{ node, excluded }] }], notes }`;
+  --json     { decidedAt, epoch, notes, slots: [{ slot, node, halted, reason,
+             candidates: [{ node, score }], excluded: [{ node, excluded }] }] }`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(args, { 'no-pull': { type: 'boolean' } }, 0);

@@ -38,7 +38,7 @@ function nodeCells(n: NodeView): string[] {
   ];
 }
 
-function nodeDetail(n: NodeView): string {
+function nodeDetail(n: NodeView): string[] {
   const parts = [`slots: ${n.slots.length ? n.slots.join(', ') : 'none'}`];
   if (n.disk) parts.push(`disk ${n.disk.mount} ${Math.round(n.disk.usedPercent)}% used, ${mib(n.disk.freeMb)} free`);
   parts.push(`level 1 at ${mib(n.level1Mb)}`);
@@ -48,7 +48,23 @@ function nodeDetail(n: NodeView): string {
       `woodpecker agent ${n.woodpeckerAgent}${n.noSchedule === undefined ? '' : n.noSchedule ? ' (no_schedule)' : ' (scheduling)'}`,
     );
   if (n.ssh) parts.push(`ssh ${n.ssh}`);
-  return `  ${parts.join('; ')}`;
+  return parts;
+}
+
+/** Parts joined by "; ", wrapped onto indented lines of at most `width` (a part longer than that is cut). */
+function wrapParts(parts: string[], width: number, indent = '  '): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, part] of parts.entries()) {
+    const piece = i < parts.length - 1 ? `${part};` : part;
+    if (line && line.length + 1 + piece.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = line ? `${line} ${piece}` : `${indent}${piece}`;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => fit(l, width));
 }
 
 /** One row per node; `detail`: a second line with its slots, disk, level-1 line, agent and address. */
@@ -59,7 +75,7 @@ export function renderNodes(nodes: readonly NodeView[], width: number, detail: b
   const out = [fit(line(NODE_HEADER), width)];
   nodes.forEach((n, i) => {
     out.push(fit(line(rows[i]!), width));
-    if (detail) out.push(fit(nodeDetail(n), width));
+    if (detail) out.push(...wrapParts(nodeDetail(n), width));
   });
   return out.join('\n');
 }
