@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FactoryConfig } from '../../../src/domain/config/factory-schema.js';
 import type { NodeDecision } from '../../../src/domain/config/state-schema.js';
-import type { Assignments } from '../../../src/domain/placement/assignments-file.js';
+import { renderAssignmentsYaml, type Assignments } from '../../../src/domain/placement/assignments-file.js';
+import { planCycle } from '../../../src/domain/supervisor/cycle.js';
+import { readStateSnapshot, STATE_PATHS } from '../../../src/domain/supervisor/state-files.js';
 import { statusInput, type StatusSources } from '../../../src/domain/supervisor/status-input.js';
 import { headroomBar, statusNodes } from '../../../src/domain/supervisor/status-nodes.js';
 import { renderStatus } from '../../../src/domain/supervisor/status-render.js';
@@ -108,5 +110,28 @@ describe("STATUS.md's Nodes section", () => {
       write: true,
       why: 'status changed',
     });
+  });
+});
+
+describe('planCycle draws the Nodes section from assignments.yaml on main', () => {
+  const cycle = (files: Map<string, string | undefined>) =>
+    planCycle({
+      config,
+      state: readStateSnapshot(files),
+      observed: {
+        repos: [],
+        targets: {},
+        nodes: [decision('vps1'), decision('vps2')],
+        telemetry: telemetry(1500, 3000),
+      },
+      now: NOW,
+      selfNode: 'vps1',
+    });
+
+  it('no assignments.yaml: STATUS.md has no Nodes section; with slots placed: it has one', () => {
+    expect(cycle(new Map()).changes[STATE_PATHS.status]).not.toContain('## Nodes');
+    const page = cycle(new Map([[STATE_PATHS.assignments, renderAssignmentsYaml(placed)]])).changes[STATE_PATHS.status];
+    expect(page).toContain('| vps2 | suspect | 2026-12-02 07:55 UTC | 2 | 1000 MiB free |');
+    expect(page).toContain('3000 of 4000 MiB free, 2000 above level 1');
   });
 });
