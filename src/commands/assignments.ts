@@ -2,9 +2,8 @@ import { ConfigError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { requireDir, type CommandContext } from './context.js';
 import { pullControl } from './control-pull.js';
-import { terminalWidth } from './nodes.js';
 import { parseFlags } from './parse-flags.js';
-import { assignmentsSummary, renderAssignments } from './placement-text.js';
+import { assignmentsSummary, renderAssignments, terminalWidth } from './placement-text.js';
 import { readPlacementViews } from './placement-views.js';
 
 export const help = `usage: factoryctl assignments [--no-pull] [--json]

@@ -2,7 +2,7 @@ import { EXIT } from '../exit-codes.js';
 import { requireDir, type CommandContext } from './context.js';
 import { pullControl } from './control-pull.js';
 import { parseFlags } from './parse-flags.js';
-import { renderNodes } from './placement-text.js';
+import { renderNodes, terminalWidth } from './placement-text.js';
 import { readPlacementViews } from './placement-views.js';
 
 export const help = `usage: factoryctl nodes [--no-pull] [--json]
@@ -29,9 +29,4 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   for (const note of notes) ctx.err(`factoryctl nodes: ${note}`);
   ctx.out(renderNodes(nodes, terminalWidth(), true));
   return EXIT.OK;
-}
-
-/** The terminal's width, at least 80 (and 80 when not a terminal); at most 160. */
-export function terminalWidth(): number {
-  return Math.max(80, Math.min(process.stdout.columns ?? 80, 160));
 }

@@ -4,9 +4,15 @@ import { formatDuration } from '../domain/duration.js';
 import { isWaiting, type AssignmentsView, type AssignmentView } from '../domain/placement/assignments-view.js';
 import type { NodeView } from '../domain/placement/nodes-view.js';
 
+/** The terminal's width, at least 80 (and 80 when not a terminal); at most 160. */
+export function terminalWidth(): number {
+  return Math.max(80, Math.min(process.stdout.columns ?? 80, 160));
+}
+
 /** MiB as people read them: "900M", "3.9G". */
 export function mib(mb: number): string {
-  return Math.abs(mb) < 1024 ? `${Math.round(mb)}M` : `${(mb / 1024).toFixed(1)}G`;
+  // Rounded first, so 1023.6 reads 1.0G rather than 1024M.
+  return Math.abs(Math.round(mb)) < 1024 ? `${Math.round(mb)}M` : `${(mb / 1024).toFixed(1)}G`;
 }
 
 function columns(header: string[], rows: string[][]): (cells: string[]) => string {
