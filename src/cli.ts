@@ -20,6 +20,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import('./commands/run.js'),
   },
   status: { summary: 'every role on every node: state, why, since', load: () => import('./commands/status.js') },
+  nodes: {
+    summary: 'each machine: state, heartbeat, memory and disk room, slots',
+    load: () => import('./commands/nodes.js'),
+  },
+  assignments: {
+    summary: 'where each agent slot runs, why, and the best candidates',
+    load: () => import('./commands/assignments.js'),
+  },
   validate: {
     summary: 'check a whole control repo; exit 78 when invalid',
     load: () => import('./commands/validate.js'),
@@ -64,7 +72,7 @@ usage: factoryctl <command> [options]
 
 commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`)
   .join('\n')}
 
 global options:

@@ -4,14 +4,13 @@ import { nodeEntry } from '../domain/control-view.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
 import { roleGrid } from '../domain/role-grid.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
-import { pullFastForward } from '../adapters/git/pull.js';
-import { controlRemote } from '../adapters/git/remote.js';
 import { readNodeDecision } from '../adapters/node/decision-file.js';
-import { fetchTelemetry, readNodeDecisions } from '../adapters/telemetry/read.js';
+import { readNodeDecisions } from '../adapters/telemetry/read.js';
 import { readSupervisorStats } from '../adapters/control-repo/supervisor-stats.js';
-import { cachedPullTimeout } from '../gate-early.js';
 import { requireDir, type CommandContext } from './context.js';
+import { pullControl } from './control-pull.js';
 import { parseFlags } from './parse-flags.js';
+import { placementSections } from './status-placement.js';
 import { describeSupervisorStats, renderTable } from './status-text.js';
 
 export const help = `usage: factoryctl status [--no-pull] [--json]
@@ -19,24 +18,17 @@ export const help = `usage: factoryctl status [--no-pull] [--json]
 Every role on every node: its effective state, the source that decided it
 (override, supervisor, node), why and since when. Nodes are those in factory.yaml,
 those with a telemetry branch, and this one; a node whose daemon fell silent is
-shown STALE, and its decision no longer counts (as in the gate).`;
+shown STALE, and its decision no longer counts (as in the gate). Once the
+supervisor places slots (factory-state/assignments.yaml), a nodes section and an
+assignments section follow (in full: factoryctl nodes, factoryctl assignments).
+  --no-pull  show what is already pulled
+  --json     { factory, node, roles, nodes, supervisor?, placement?, notes }`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(args, { 'no-pull': { type: 'boolean' } }, 0);
   const dir = requireDir(ctx);
   const notes: string[] = [];
-  const remote = await controlRemote(dir);
-  if (remote && !values['no-pull']) {
-    // gate.pullTimeout, as the last good view (the one this pull refreshes) has it.
-    const timeoutMs = await loadControlView(dir).then(
-      ({ view }) => view.gate.pullTimeoutMs,
-      () => cachedPullTimeout(dir),
-    );
-    const pulled = await pullFastForward(dir, timeoutMs);
-    if (!pulled.ok) notes.push(`pull failed (${pulled.error}): showing the last pulled state`);
-    if (!(await fetchTelemetry(dir, remote)))
-      notes.push('could not fetch telemetry branches: node decisions may be old');
-  }
+  const remote = await pullControl(dir, values['no-pull'] === true, notes);
   const { view, invalid } = await loadControlView(dir);
   if (invalid) notes.push(`control files are invalid, showing the last good state:\n${invalid.message}`);
   const decisions = await readNodeDecisions(dir, remote);
@@ -48,6 +40,9 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   for (const n of grid.nodes) if (n.stale) notes.push(`node ${n.node} STALE: ${n.stale}`);
   // Only a clone where a supervisor runs has its figures: elsewhere there is nothing to show.
   const supervisor = readSupervisorStats(dir);
+  // A factory without placement looks as before: the sections appear once assignments.yaml has slots.
+  const placement =
+    Object.keys(view.assignments.slots).length > 0 ? await placementSections(dir, remote, now, notes) : undefined;
 
   if (ctx.json) {
     const nodes = Object.fromEntries(
@@ -60,6 +55,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
         roles: grid.rows,
         nodes,
         ...(supervisor ? { supervisor } : {}),
+        ...(placement ? { placement: placement.json } : {}),
         notes,
       }),
     );
@@ -69,7 +65,9 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   ctx.out(
     `factory ${view.factory}: ${grid.rows.filter((r) => r.state === 'halt').length} of ${grid.rows.length} halted`,
   );
-  ctx.out(renderTable(grid.rows, now, Math.max(60, Math.min(process.stdout.columns ?? 120, 160)), stale));
+  const width = Math.max(60, Math.min(process.stdout.columns ?? 120, 160));
+  ctx.out(renderTable(grid.rows, now, width, stale));
+  if (placement) ctx.out(placement.text(width));
   if (supervisor) ctx.out(describeSupervisorStats(supervisor, now, formatDuration).join('\n'));
   return EXIT.OK;
 }

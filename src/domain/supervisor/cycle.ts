@@ -133,6 +133,8 @@ export function planCycle(input: CycleInput): CyclePlan {
     for (const text of placement.decisions) decisions.push({ at: now, text });
   }
 
+  // The placement as this cycle leaves it: the new one when it changed, else the file on main.
+  const assignmentsNow = placement?.assignments ?? state.assignments;
   const oldStatus = state.texts[STATE_PATHS.status];
   const journal = appendDecisions(decisionsFromStatus(oldStatus), decisions, DEFAULT_STATUS_OPTIONS.maxDecisions);
   const status = renderStatus(
@@ -148,6 +150,8 @@ export function planCycle(input: CycleInput): CyclePlan {
       now,
       memory: (observed.telemetry ?? []).flatMap(memorySamples),
       pastHalts: [...haltSpansFromStatus(oldStatus), ...(observed.telemetry ?? []).flatMap(journalHaltSpans)],
+      ...(assignmentsNow ? { assignments: assignmentsNow } : {}),
+      ...(observed.telemetry ? { telemetry: observed.telemetry } : {}),
     }),
   );
   const due = statusWriteDue(oldStatus, status, now);

@@ -4,7 +4,17 @@ import type { NodeDecision, Override, SupervisorHalt } from '../config/state-sch
 import { configuredSilenceMs } from '../node-silence.js';
 import { roleGrid, type GridSources, type NodeStanding } from '../role-grid.js';
 import type { ScheduleState } from './schedule-tune.js';
-import type { DecisionRecord, HaltSpan, MemorySample, RoleStatusRow, StatusInput } from './status-model.js';
+import type { Assignments } from '../placement/assignments-file.js';
+import { statusNodes } from './status-nodes.js';
+import type { NodeTelemetryTexts } from './status-telemetry.js';
+import {
+  DEFAULT_STATUS_OPTIONS,
+  type DecisionRecord,
+  type HaltSpan,
+  type MemorySample,
+  type RoleStatusRow,
+  type StatusInput,
+} from './status-model.js';
 
 export interface StatusSources {
   config: Pick<FactoryConfig, 'name' | 'roles' | 'nodes' | 'policy'>;
@@ -21,6 +31,10 @@ export interface StatusSources {
   memory?: MemorySample[];
   /** Halts that may have ended: the nodes' journals and the previous page's chart. */
   pastHalts?: HaltSpan[];
+  /** The leader's placement (assignments.yaml as this cycle leaves it): the Nodes section, when it has slots. */
+  assignments?: Assignments;
+  /** The nodes' telemetry files: each node's latest sample for its memory bar. */
+  telemetry?: readonly NodeTelemetryTexts[];
 }
 
 /** What STATUS.md shows, from the decisions in force: every role on every known node, through the gate's own rule. */
@@ -60,6 +74,7 @@ export function statusInput(s: StatusSources): StatusInput {
     decisions: s.decisions,
     memory: s.memory ?? [],
     halts: [...(s.pastHalts ?? []), ...haltSpans(s, grid.nodes)],
+    nodes: statusNodes(s.config, s.assignments, s.nodes, s.telemetry ?? [], DEFAULT_STATUS_OPTIONS.memoryBucketMb),
   };
 }
 

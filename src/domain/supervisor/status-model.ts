@@ -1,5 +1,6 @@
 import type { Alarm } from '../config/alarm-schema.js';
 import type { ScheduleState } from './schedule-tune.js';
+import type { StatusNode } from './status-nodes.js';
 
 export interface RoleStatusRow {
   node: string;
@@ -42,6 +43,8 @@ export interface StatusInput {
   decisions: DecisionRecord[];
   memory: MemorySample[];
   halts: HaltSpan[];
+  /** The Nodes section (status-nodes.ts); empty or absent without placement: no section. */
+  nodes?: StatusNode[];
 }
 export interface StatusOptions {
   memoryBucketMb: number;

@@ -1,6 +1,7 @@
 import { describeAlarm } from './alarms-evaluate.js';
 import { formatExact, formatMinute, formatSpan } from './format.js';
 import { haltChart, memoryChart } from './status-charts.js';
+import { HEADROOM_END, HEADROOM_START, nodesSection } from './status-nodes.js';
 import {
   chartWindow,
   DEFAULT_STATUS_OPTIONS,
@@ -77,6 +78,9 @@ export function renderStatus(input: StatusInput, options: Partial<StatusOptions>
     );
   if (stale.length > 0) out.push('', ...stale.map((n) => `- ${n.node} STALE: ${n.note.replace(/\r?\n/g, ' ')}`));
 
+  const nodes = nodesSection(input.nodes ?? [], table);
+  if (nodes.length > 0) out.push('', ...nodes.slice(0, -1));
+
   out.push('', '## Schedule', '');
   const schedule = Object.entries(input.schedule.roles).sort(by(([role]) => role));
   if (schedule.length === 0) out.push('Not tuned yet.');
@@ -135,10 +139,25 @@ export function renderStatus(input: StatusInput, options: Partial<StatusOptions>
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** The text without the charts section: what changes only with the clock and the samples. */
+/** The Nodes section's memory bars, markers included; '' when the page has none. */
+function headroomBlock(text: string): string {
+  const from = text.indexOf(`\n${HEADROOM_START}\n`);
+  const to = from < 0 ? -1 : text.indexOf(`\n${HEADROOM_END}\n`, from);
+  return to < 0 ? '' : text.slice(from, to + HEADROOM_END.length + 2);
+}
+
+/** The text without the charts section and the memory bars: what changes only with the clock and the samples. */
 function withoutCharts(text: string): string {
   const at = text.indexOf(`\n${CHARTS_HEADING}\n`);
-  return at < 0 ? text : text.slice(0, at);
+  const fixed = at < 0 ? text : text.slice(0, at);
+  const bars = headroomBlock(fixed);
+  return bars ? fixed.replace(bars, '\n') : fixed;
+}
+
+/** What only the clock and the samples change: the memory bars, then the charts section ('' without one). */
+export function chartsPart(text: string): string {
+  const at = text.indexOf(`\n${CHARTS_HEADING}\n`);
+  return `${headroomBlock(text)}${at < 0 ? '' : text.slice(at)}`;
 }
 
 /**

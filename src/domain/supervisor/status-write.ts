@@ -1,7 +1,6 @@
 import { parseDuration } from '../duration.js';
-import { statusChangedMeaningfully } from './status-render.js';
+import { chartsPart, statusChangedMeaningfully } from './status-render.js';
 
-const CHARTS_HEADING = '\n## Over the last day\n';
 const WINDOW = /^From (\d{4}-\d\d-\d\d \d\d:\d\d) UTC to (\d{4}-\d\d-\d\d \d\d:\d\d) UTC, in (\S+) steps\.$/m;
 
 export type StatusWrite = { write: false } | { write: true; why: string };
@@ -26,12 +25,9 @@ export function statusWriteDue(
   return { write: true, why: 'charts refreshed' };
 }
 
-/** The charts section without the lines that only name the time window. */
+/** The charts section (and the memory bars) without the lines that only name the time window. */
 function drawn(text: string): string {
-  const at = text.indexOf(CHARTS_HEADING);
-  if (at < 0) return '';
-  return text
-    .slice(at)
+  return chartsPart(text)
     .split('\n')
     .filter((l) => !WINDOW.test(l) && !/^\s*(title|x-axis) /.test(l))
     .join('\n');

@@ -1,0 +1,24 @@
+// The read-only commands' refresh (status, nodes, assignments): pull main fast-forward and fetch
+// every telemetry branch, each within gate.pullTimeout; a failure is a note, never an error, so
+// they still show the last pulled state when the forge is down.
+import { loadControlView } from '../adapters/control-repo/view.js';
+import { pullFastForward } from '../adapters/git/pull.js';
+import { controlRemote } from '../adapters/git/remote.js';
+import { fetchTelemetry } from '../adapters/telemetry/read.js';
+import { cachedPullTimeout } from '../gate-early.js';
+
+/** The control repo's remote (undefined: a purely local one), after a pull unless `noPull`. */
+export async function pullControl(dir: string, noPull: boolean, notes: string[]): Promise<string | undefined> {
+  const remote = await controlRemote(dir);
+  if (!remote || noPull) return remote;
+  // gate.pullTimeout, as the last good view (the one this pull refreshes) has it.
+  const timeoutMs = await loadControlView(dir).then(
+    ({ view }) => view.gate.pullTimeoutMs,
+    () => cachedPullTimeout(dir),
+  );
+  const pulled = await pullFastForward(dir, timeoutMs);
+  if (!pulled.ok) notes.push(`pull failed (${pulled.error}): showing the last pulled state`);
+  if (!(await fetchTelemetry(dir, remote, timeoutMs)))
+    notes.push('could not fetch telemetry branches: node decisions may be old');
+  return remote;
+}
