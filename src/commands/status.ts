@@ -3,6 +3,7 @@ import { formatDuration } from '../domain/duration.js';
 import { nodeEntry } from '../domain/control-view.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
 import { roleGrid } from '../domain/role-grid.js';
+import { runawayNotes } from '../domain/node/runaway.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
 import { pullFastForward } from '../adapters/git/pull.js';
 import { controlRemote } from '../adapters/git/remote.js';
@@ -48,6 +49,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   for (const n of grid.nodes) if (n.stale) notes.push(`node ${n.node} STALE: ${n.stale}`);
   // Only a clone where a supervisor runs has its figures: elsewhere there is nothing to show.
   const supervisor = readSupervisorStats(dir);
+  const notices = runawayNotes(grid.nodes.flatMap((n) => (n.decision ? [n.decision] : [])));
 
   if (ctx.json) {
     const nodes = Object.fromEntries(
@@ -61,6 +63,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
         nodes,
         ...(supervisor ? { supervisor } : {}),
         notes,
+        notices,
       }),
     );
     return EXIT.OK;
@@ -70,6 +73,20 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     `factory ${view.factory}: ${grid.rows.filter((r) => r.state === 'halt').length} of ${grid.rows.length} halted`,
   );
   ctx.out(renderTable(grid.rows, now, Math.max(60, Math.min(process.stdout.columns ?? 120, 160)), stale));
+  for (const notice of notices) ctx.out(wrap(notice));
   if (supervisor) ctx.out(describeSupervisorStats(supervisor, now, formatDuration).join('\n'));
   return EXIT.OK;
+}
+
+/** A note cut into lines of at most 80 columns, continuation lines indented. */
+function wrap(text: string, width = 80): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
 }

@@ -44,6 +44,8 @@ export interface NodeCycleInput {
   /** When telemetry was last committed; undefined: never. */
   lastCommittedAt: number | undefined;
   heartbeatMs: number;
+  /** Per role, its runs stopped past maxRuntime in a row (runaway.ts): reported in the decision. */
+  runaways?: NonNullable<NodeDecision['runaways']>;
   now: number;
 }
 
@@ -82,6 +84,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     reason: pressure.reason,
     since,
     updatedAt: iso(now),
+    ...(input.runaways && Object.keys(input.runaways).length > 0 ? { runaways: input.runaways } : {}),
   };
 
   const protectedRoles = protectedRoleNames(input.roles);
@@ -129,7 +132,8 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
   const decisionChanged =
     !input.prevDecision ||
     input.prevDecision.level !== decision.level ||
-    input.prevDecision.halted.join() !== halted.join();
+    input.prevDecision.halted.join() !== halted.join() ||
+    JSON.stringify(input.prevDecision.runaways) !== JSON.stringify(decision.runaways);
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);
   const commit =
     decisionChanged || rolesChanged || events.length > 0

@@ -38,6 +38,10 @@ export const NodeDecision = z.strictObject({
   reason: z.string(),
   since: IsoTime,
   updatedAt: IsoTime,
+  /** Per role, how many of its runs in a row were stopped past maxRuntime (absent: none). */
+  runaways: z
+    .record(RoleName, z.strictObject({ count: z.number().int().min(1), at: IsoTime, reason: z.string() }))
+    .optional(),
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
 

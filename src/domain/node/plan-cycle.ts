@@ -9,6 +9,9 @@ import type { Rollup } from '../telemetry-files.js';
 import type { AssignedSlots } from '../placement/slot-owner.js';
 import { decideAgentStop, type AgentStop } from './agent-stop.js';
 import type { NodeSettings } from './node-settings.js';
+import { parseDuration } from '../duration.js';
+import { isProtectedRole } from '../pressure/index.js';
+import { decideRunaways, EMPTY_RUNAWAYS, type AgentRun, type RunawayDecision, type RunawayMemory } from './runaway.js';
 
 export interface ControlSources {
   overrides: Override[];
@@ -27,6 +30,8 @@ export interface CycleMemory {
   rollup: Rollup | undefined;
   /** The control files last read: used while they cannot be read. */
   control: ControlSources;
+  /** Runs watched for maxRuntime and each role's streak (absent: none yet). */
+  runaways?: RunawayMemory;
 }
 
 /** The run files: decision.json is what the gate reads, the others what a restart decides from. */
@@ -34,6 +39,7 @@ export interface RunRecords {
   pressure: PressureState;
   decision: NodeDecision;
   roles: RoleSummary;
+  runaways: RunawayMemory;
 }
 
 export interface NodeConfigInput {
@@ -51,6 +57,8 @@ export interface NodeCycleObserved {
   memory: CycleMemory;
   /** A stop of running agents is still in progress. */
   stopping: boolean;
+  /** The agent runs now (the loop runner's, or those the sampler found) and the runaway stops in progress. */
+  runs?: { now: readonly AgentRun[]; stopping: ReadonlySet<string> };
   cron: CronContext;
   now: number;
 }
@@ -63,10 +71,25 @@ export interface NodeCyclePlan {
   local: LocalPlan;
   mechanisms: { haltFiles: boolean; crontab: boolean; loop: boolean };
   stop: AgentStop | undefined;
+  runaway: RunawayDecision;
 }
 
 export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   const { settings, memory } = o;
+  const roles = o.config.factory.roles;
+  const limits = Object.fromEntries(
+    Object.entries(roles).map(([role, r]) => [
+      role,
+      r.maxRuntime === undefined || isProtectedRole(role, r) ? undefined : parseDuration(r.maxRuntime),
+    ]),
+  );
+  const runaway = decideRunaways({
+    runs: o.runs?.now ?? [],
+    limits,
+    memory: memory.runaways ?? EMPTY_RUNAWAYS,
+    stopping: o.runs?.stopping ?? new Set(),
+    now: o.now,
+  });
   const assignments = assignmentsFor(o.node, o.config.factory, o.config.repos as ResolvedRepo[], o.config.schedule);
   const cycle = nodeCycle({
     node: o.node,
@@ -81,6 +104,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     prevRoles: memory.prevRoles,
     lastCommittedAt: memory.lastCommittedAt,
     heartbeatMs: settings.heartbeatMs,
+    runaways: runaway.memory.streaks,
     now: o.now,
   });
   const local = localPlan({
@@ -94,7 +118,12 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   return {
     cycle,
     assignments,
-    records: { pressure: cycle.pressure.state, decision: cycle.decision, roles: cycle.roles },
+    records: {
+      pressure: cycle.pressure.state,
+      decision: cycle.decision,
+      roles: cycle.roles,
+      runaways: runaway.memory,
+    },
     local,
     mechanisms: {
       haltFiles: control.includes('halt-files'),
@@ -102,5 +131,6 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
       loop: control.includes('loop'),
     },
     stop: decideAgentStop({ level: cycle.pressure.level, policy: settings.policy, stopping: o.stopping, control }),
+    runaway,
   };
 }

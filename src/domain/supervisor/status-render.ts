@@ -76,6 +76,7 @@ export function renderStatus(input: StatusInput, options: Partial<StatusOptions>
       ),
     );
   if (stale.length > 0) out.push('', ...stale.map((n) => `- ${n.node} STALE: ${n.note.replace(/\r?\n/g, ' ')}`));
+  if ((input.notices ?? []).length > 0) out.push('', ...input.notices!.map((n) => `- ${n.replace(/\r?\n/g, ' ')}`));
 
   out.push('', '## Schedule', '');
   const schedule = Object.entries(input.schedule.roles).sort(by(([role]) => role));

@@ -8,6 +8,7 @@ import type { CycleMemory } from '../../domain/node/plan-cycle.js';
 import type { PullOutcome } from '../../adapters/git/pull.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import { createAgentStopper } from './agent-stop.js';
+import { createRunawayStopper } from './runaway-stop.js';
 import { createConfigHolder } from './config-holder.js';
 import { runCycle, type CycleReport } from './cycle.js';
 import type { NodeLoopDeps } from './deps.js';
@@ -53,7 +54,8 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
   const telemetry = deps.telemetry.createQueue(() => config.branch, deps.log);
   const machine = createMachine(deps, config);
   const stopper = createAgentStopper(deps, config, machine, journal);
-  const parts = { deps, config, journal, machine, stopper, telemetry };
+  const runaways = createRunawayStopper(deps, config, machine, journal);
+  const parts = { deps, config, journal, machine, stopper, runaways, telemetry };
   let puller: Puller | undefined;
   let memory: CycleMemory = {
     prev: initialPressureState(),
@@ -100,7 +102,7 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
     maybePull: (force) => (puller ? puller.maybePull(force) : Promise.resolve()),
     pullNow: () => (puller ? puller.pullNow() : Promise.resolve(undefined)),
     async settle() {
-      await stopper.settle();
+      await Promise.all([stopper.settle(), runaways.settle()]);
       const commit = settleTelemetry(deps.node, [...journal.pending()], memory);
       if (!commit) return;
       journal.take();

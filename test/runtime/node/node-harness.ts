@@ -64,6 +64,9 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
     running: () => [],
     stopHalted: async (graceMs) => (h.runnerCalls.push(`stopHalted ${graceMs}`), []),
     stopAll: async () => [],
+    stopRuns: async (keys, graceMs) => (
+      h.runnerCalls.push(`stopRuns ${keys.join(' ')} ${graceMs}`), keys.map((key) => ({ key, by: 'SIGTERM' as const }))
+    ),
   };
   const branch: TelemetryBranch = {
     ref: 'refs/heads/telemetry/n1',
@@ -135,6 +138,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         pressure: h.records.at(-1)?.pressure,
         decision: h.records.at(-1)?.decision,
         roles: h.records.at(-1)?.roles,
+        runaways: h.records.at(-1)?.runaways,
       }),
     },
   };
