@@ -3,7 +3,7 @@ import { formatDuration } from '../domain/duration.js';
 import { nodeEntry } from '../domain/control-view.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
 import { roleGrid } from '../domain/role-grid.js';
-import { runawayNotes } from '../domain/node/runaway.js';
+import { nodeNotices } from '../domain/node/notices.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
 import { pullFastForward } from '../adapters/git/pull.js';
 import { controlRemote } from '../adapters/git/remote.js';
@@ -49,7 +49,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   for (const n of grid.nodes) if (n.stale) notes.push(`node ${n.node} STALE: ${n.stale}`);
   // Only a clone where a supervisor runs has its figures: elsewhere there is nothing to show.
   const supervisor = readSupervisorStats(dir);
-  const notices = runawayNotes(grid.nodes.flatMap((n) => (n.decision ? [n.decision] : [])));
+  const notices = nodeNotices(grid.nodes.flatMap((n) => (n.decision ? [n.decision] : [])));
 
   if (ctx.json) {
     const nodes = Object.fromEntries(

@@ -46,6 +46,8 @@ export interface NodeCycleInput {
   heartbeatMs: number;
   /** Per role, its runs stopped past maxRuntime in a row (runaway.ts): reported in the decision. */
   runaways?: NonNullable<NodeDecision['runaways']>;
+  /** The last reclaim action (pressure/reclaim.ts): reported in the decision. */
+  reclaimed?: NodeDecision['reclaimed'];
   now: number;
 }
 
@@ -85,6 +87,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     since,
     updatedAt: iso(now),
     ...(input.runaways && Object.keys(input.runaways).length > 0 ? { runaways: input.runaways } : {}),
+    ...(input.reclaimed ? { reclaimed: input.reclaimed } : {}),
   };
 
   const protectedRoles = protectedRoleNames(input.roles);
@@ -133,7 +136,8 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     !input.prevDecision ||
     input.prevDecision.level !== decision.level ||
     input.prevDecision.halted.join() !== halted.join() ||
-    JSON.stringify(input.prevDecision.runaways) !== JSON.stringify(decision.runaways);
+    JSON.stringify(input.prevDecision.runaways) !== JSON.stringify(decision.runaways) ||
+    JSON.stringify(input.prevDecision.reclaimed) !== JSON.stringify(decision.reclaimed);
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);
   const commit =
     decisionChanged || rolesChanged || events.length > 0

@@ -11,6 +11,7 @@ export const runFiles = (paths: NodePaths) => ({
   decision: decisionFile(paths),
   roles: join(paths.runDir, 'roles.json'),
   runaways: join(paths.runDir, 'runaways.json'),
+  reclaim: join(paths.runDir, 'reclaim.json'),
   lock: join(paths.runDir, 'node.pid'),
 });
 
@@ -20,6 +21,7 @@ export interface ReadRunRecords {
   decision: NodeDecision | undefined;
   roles: unknown;
   runaways: unknown;
+  reclaim: unknown;
 }
 
 export interface RunRecordsStore {
@@ -36,6 +38,7 @@ export const runRecordsStore: RunRecordsStore = {
     writeFileAtomic(files.decision, `${JSON.stringify(records.decision)}\n`);
     writeFileAtomic(files.roles, `${JSON.stringify(records.roles)}\n`);
     writeFileAtomic(files.runaways, `${JSON.stringify(records.runaways)}\n`);
+    writeFileAtomic(files.reclaim, `${JSON.stringify(records.reclaim)}\n`);
   },
   read(paths) {
     const files = runFiles(paths);
@@ -44,6 +47,7 @@ export const runRecordsStore: RunRecordsStore = {
       decision: readNodeDecision(files.decision),
       roles: readJson(files.roles),
       runaways: readJson(files.runaways),
+      reclaim: readJson(files.reclaim),
     };
   },
 };

@@ -42,6 +42,8 @@ export const NodeDecision = z.strictObject({
   runaways: z
     .record(RoleName, z.strictObject({ count: z.number().int().min(1), at: IsoTime, reason: z.string() }))
     .optional(),
+  /** The node's last reclaim action before a level: what it ran and what it freed. */
+  reclaimed: z.strictObject({ at: IsoTime, reason: z.string() }).optional(),
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
 

@@ -11,6 +11,13 @@ import { decideAgentStop, type AgentStop } from './agent-stop.js';
 import type { NodeSettings } from './node-settings.js';
 import { parseDuration } from '../duration.js';
 import { isProtectedRole } from '../pressure/index.js';
+import {
+  decideReclaim,
+  EMPTY_RECLAIM,
+  type ReclaimDecision,
+  type ReclaimDone,
+  type ReclaimMemory,
+} from '../pressure/reclaim.js';
 import { decideRunaways, EMPTY_RUNAWAYS, type AgentRun, type RunawayDecision, type RunawayMemory } from './runaway.js';
 
 export interface ControlSources {
@@ -32,6 +39,8 @@ export interface CycleMemory {
   control: ControlSources;
   /** Runs watched for maxRuntime and each role's streak (absent: none yet). */
   runaways?: RunawayMemory;
+  /** Reclaim back-offs and the last action done (absent: none yet). */
+  reclaim?: ReclaimMemory;
 }
 
 /** The run files: decision.json is what the gate reads, the others what a restart decides from. */
@@ -40,6 +49,7 @@ export interface RunRecords {
   decision: NodeDecision;
   roles: RoleSummary;
   runaways: RunawayMemory;
+  reclaim: ReclaimMemory;
 }
 
 export interface NodeConfigInput {
@@ -59,6 +69,8 @@ export interface NodeCycleObserved {
   stopping: boolean;
   /** The agent runs now (the loop runner's, or those the sampler found) and the runaway stops in progress. */
   runs?: { now: readonly AgentRun[]; stopping: ReadonlySet<string> };
+  /** Reclaim actions still running (by signal) and those ended before this sample. */
+  reclaim?: { running: ReadonlySet<string>; done: readonly ReclaimDone[] };
   cron: CronContext;
   now: number;
 }
@@ -72,6 +84,7 @@ export interface NodeCyclePlan {
   mechanisms: { haltFiles: boolean; crontab: boolean; loop: boolean };
   stop: AgentStop | undefined;
   runaway: RunawayDecision;
+  reclaim: ReclaimDecision;
 }
 
 export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
@@ -90,6 +103,15 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     stopping: o.runs?.stopping ?? new Set(),
     now: o.now,
   });
+  const reclaim = decideReclaim({
+    policy: settings.policy,
+    sample: o.sample,
+    level: memory.prev.level,
+    memory: memory.reclaim ?? EMPTY_RECLAIM,
+    running: o.reclaim?.running ?? new Set(),
+    done: o.reclaim?.done ?? [],
+    now: o.now,
+  });
   const assignments = assignmentsFor(o.node, o.config.factory, o.config.repos as ResolvedRepo[], o.config.schedule);
   const cycle = nodeCycle({
     node: o.node,
@@ -105,6 +127,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     lastCommittedAt: memory.lastCommittedAt,
     heartbeatMs: settings.heartbeatMs,
     runaways: runaway.memory.streaks,
+    ...(reclaim.memory.last ? { reclaimed: reclaim.memory.last } : {}),
     now: o.now,
   });
   const local = localPlan({
@@ -123,6 +146,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
       decision: cycle.decision,
       roles: cycle.roles,
       runaways: runaway.memory,
+      reclaim: reclaim.memory,
     },
     local,
     mechanisms: {
@@ -132,5 +156,6 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     },
     stop: decideAgentStop({ level: cycle.pressure.level, policy: settings.policy, stopping: o.stopping, control }),
     runaway,
+    reclaim,
   };
 }

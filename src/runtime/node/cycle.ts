@@ -9,6 +9,7 @@ import { cycleTelemetry } from '../../domain/node/telemetry-commit.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { AgentStopper } from './agent-stop.js';
 import type { RunawayStopper } from './runaway-stop.js';
+import type { Reclaimer } from './reclaim.js';
 import { applyMechanisms } from './apply.js';
 import type { ConfigHolder } from './config-holder.js';
 import type { NodeLoopDeps } from './deps.js';
@@ -32,6 +33,7 @@ export interface CycleParts {
   machine: Machine;
   stopper: AgentStopper;
   runaways: RunawayStopper;
+  reclaimer: Reclaimer;
   telemetry: TelemetryQueue;
 }
 
@@ -58,6 +60,7 @@ export async function runCycle(
     memory,
     stopping: parts.stopper.stopping,
     runs: parts.runaways.runs(),
+    reclaim: parts.reclaimer.observe(),
     cron,
     now,
   });
@@ -70,6 +73,7 @@ export async function runCycle(
   for (const [topic, problem] of Object.entries(applied)) journal.report(topic, problem);
   if (plan.stop) parts.stopper.start(plan.stop, plan.cycle.stateOf);
   parts.runaways.start(plan.runaway.stops);
+  parts.reclaimer.start(plan.reclaim.runs, sample);
   journal.report('sampler', samplerProblem);
   const problems = [samplerProblem, recordsProblem, ...Object.values(applied)].filter(
     (p): p is string => p !== undefined,

@@ -98,6 +98,7 @@ describe('planNodeCycle', () => {
       decision: p.cycle.decision,
       roles: p.cycle.roles,
       runaways: p.runaway.memory,
+      reclaim: p.reclaim.memory,
     });
   });
 });

@@ -65,7 +65,8 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
     stopHalted: async (graceMs) => (h.runnerCalls.push(`stopHalted ${graceMs}`), []),
     stopAll: async () => [],
     stopRuns: async (keys, graceMs) => (
-      h.runnerCalls.push(`stopRuns ${keys.join(' ')} ${graceMs}`), keys.map((key) => ({ key, by: 'SIGTERM' as const }))
+      h.runnerCalls.push(`stopRuns ${keys.join(' ')} ${graceMs}`),
+      keys.map((key) => ({ key, by: 'SIGTERM' as const }))
     ),
   };
   const branch: TelemetryBranch = {
@@ -119,6 +120,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         return targets.map((t) => ({ role: t.role, pid: t.pid, by: 'SIGTERM' as const, pids: t.tree }));
       },
       selfAndAncestors: () => new Set(SELF),
+      runCommand: async () => ({ code: 0, timedOut: false, output: '', ms: 1 }),
     },
     telemetry: {
       createBranch: () => branch,
@@ -139,6 +141,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         decision: h.records.at(-1)?.decision,
         roles: h.records.at(-1)?.roles,
         runaways: h.records.at(-1)?.runaways,
+        reclaim: h.records.at(-1)?.reclaim,
       }),
     },
   };
