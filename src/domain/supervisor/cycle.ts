@@ -12,6 +12,7 @@ import {
 } from './ci-overload.js';
 import { ciOverloadStateFromHalts, withCiOverloadHalts } from './ci-overload-halts.js';
 import { formatExact } from './format.js';
+import { decideRedMain, type MainObservation } from './red-main.js';
 import { renderHaltsYaml } from './halts-file.js';
 import { appendDecisions, decisionsFromStatus } from './journal.js';
 import { nextWake, type Wake } from './next-wake.js';
@@ -42,6 +43,8 @@ export interface Observed {
   telemetry?: NodeTelemetryTexts[];
   /** Woodpecker agents already changed this cycle (runtime/supervisor/ci-agents.ts), for the journal. */
   ciAgentChanges?: string[];
+  /** Each red-main repository's primary branch (red-main.ts); absent: not read, its halts left as they are. */
+  mains?: MainObservation[];
 }
 export interface CycleInput {
   config: FactoryConfig;
@@ -94,6 +97,13 @@ export function planCycle(input: CycleInput): CyclePlan {
       changes[STATE_PATHS.halts] = renderHaltsYaml(halts);
       decisions.push({ at: now, text: ci.reason });
     }
+  }
+
+  if (halts !== undefined && observed.mains) {
+    const red = decideRedMain(observed.mains, halts, now);
+    notes.push(...red.notes);
+    if (red.decisions.length > 0) [halts, changes[STATE_PATHS.halts]] = [red.halts, renderHaltsYaml(red.halts)];
+    for (const text of red.decisions) decisions.push({ at: now, text });
   }
 
   let alarms = state.alarms ?? [];
