@@ -3,6 +3,7 @@ import { formatDuration } from '../domain/duration.js';
 import { nodeEntry } from '../domain/control-view.js';
 import { decisionFile, nodePaths } from '../domain/node-paths.js';
 import { roleGrid } from '../domain/role-grid.js';
+import { nodeNotices } from '../domain/node/notices.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
 import { readNodeDecision } from '../adapters/node/decision-file.js';
 import { readNodeDecisions } from '../adapters/telemetry/read.js';
@@ -43,6 +44,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   // A factory without placement looks as before: the sections appear once assignments.yaml has slots.
   const placement =
     Object.keys(view.assignments.slots).length > 0 ? await placementSections(dir, remote, now, notes) : undefined;
+  const notices = nodeNotices(grid.nodes.flatMap((n) => (n.decision ? [n.decision] : [])));
 
   if (ctx.json) {
     const nodes = Object.fromEntries(
@@ -57,6 +59,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
         ...(supervisor ? { supervisor } : {}),
         ...(placement ? { placement: placement.json } : {}),
         notes,
+        notices,
       }),
     );
     return EXIT.OK;
@@ -67,7 +70,21 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   );
   const width = Math.max(60, Math.min(process.stdout.columns ?? 120, 160));
   ctx.out(renderTable(grid.rows, now, width, stale));
+  for (const notice of notices) ctx.out(wrap(notice));
   if (placement) ctx.out(placement.text(width));
   if (supervisor) ctx.out(describeSupervisorStats(supervisor, now, formatDuration).join('\n'));
   return EXIT.OK;
+}
+
+/** A note cut into lines of at most 80 columns, continuation lines indented. */
+function wrap(text: string, width = 80): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
 }

@@ -44,6 +44,10 @@ export interface NodeCycleInput {
   /** When telemetry was last committed; undefined: never. */
   lastCommittedAt: number | undefined;
   heartbeatMs: number;
+  /** Per role, its runs stopped past maxRuntime in a row (runaway.ts): reported in the decision. */
+  runaways?: NonNullable<NodeDecision['runaways']>;
+  /** The last reclaim action (pressure/reclaim.ts): reported in the decision. */
+  reclaimed?: NodeDecision['reclaimed'];
   now: number;
 }
 
@@ -84,6 +88,8 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     updatedAt: iso(now),
     // What the supervisor waits for before a slot leaving this node may start elsewhere.
     ...(input.control.assignments?.decidedAt ? { placementSeen: input.control.assignments.decidedAt } : {}),
+    ...(input.runaways && Object.keys(input.runaways).length > 0 ? { runaways: input.runaways } : {}),
+    ...(input.reclaimed ? { reclaimed: input.reclaimed } : {}),
   };
 
   const protectedRoles = protectedRoleNames(input.roles);
@@ -132,7 +138,9 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     !input.prevDecision ||
     input.prevDecision.level !== decision.level ||
     input.prevDecision.halted.join() !== halted.join() ||
-    input.prevDecision.placementSeen !== decision.placementSeen;
+    input.prevDecision.placementSeen !== decision.placementSeen ||
+    JSON.stringify(input.prevDecision.runaways) !== JSON.stringify(decision.runaways) ||
+    JSON.stringify(input.prevDecision.reclaimed) !== JSON.stringify(decision.reclaimed);
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);
   const commit =
     decisionChanged || rolesChanged || events.length > 0

@@ -59,6 +59,18 @@ describe('factoryctl validate', () => {
     expect(r.stderr).toContain('invalid: 2 errors');
   });
 
+  it('a reclaim action list that is not a list of commands: 78 with the location', () => {
+    const dir = controlRepo({
+      'factory.yaml':
+        'version: 1\nname: f\nroles: { dev: { haltLevel: 1 } }\nnodes: { default: { roles: [dev] } }\n' +
+        'policy:\n  reclaim:\n    memory: docker system prune -f\n    disk:\n      /: [42]\n',
+    });
+    const r = factoryctl(dir, 'validate');
+    expect(r.code).toBe(78);
+    expect(r.stdout).toMatch(/^factory\.yaml:7:13: policy\.reclaim\.memory: a list of commands/m);
+    expect(r.stdout).toMatch(/^factory\.yaml:9:11: policy\.reclaim\.disk\.\/\.0: /m);
+  });
+
   it('--json prints { ok, problems } for CI', () => {
     const dir = controlRepo({ 'factory-state/overrides.yaml': OVERRIDE_OF('ghost') });
     const r = factoryctl(dir, 'validate', '--json');

@@ -73,7 +73,10 @@ export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
 
   return {
     async listPipelines(repoId, opts) {
-      const q = opts?.perPage ? `?perPage=${opts.perPage}` : '';
+      const params = new URLSearchParams();
+      if (opts?.perPage) params.set('perPage', String(opts.perPage));
+      if (opts?.branch) params.set('branch', opts.branch);
+      const q = params.size > 0 ? `?${params}` : '';
       const data = await get(`/repos/${repoId}/pipelines${q}`);
       return PipelineWire.array()
         .parse(data ?? [])

@@ -10,7 +10,7 @@ import type { BudgetStatus } from '../http/budget.js';
 
 export interface RepoRef {
   slug: string;
-  config: Pick<ResolvedRepoConfig, 'forge' | 'tokenEnv' | 'ci'>;
+  config: Pick<ResolvedRepoConfig, 'forge' | 'tokenEnv' | 'ci'> & Partial<Pick<ResolvedRepoConfig, 'redMain'>>;
 }
 export type Resolved<T> = { client: T; server: string } | { skipped: string };
 

@@ -55,7 +55,12 @@ export interface LoopRunner {
   stopHalted(graceMs: number): Promise<string[]>;
   /** Starts nothing more and stops every running agent the same way. */
   stopAll(graceMs?: number): Promise<string[]>;
+  /** Stops the runs named by runKey (runaways) the same way; how each ended. */
+  stopRuns(keys: readonly string[], graceMs: number): Promise<{ key: string; by: 'SIGTERM' | 'SIGKILL' }[]>;
 }
+
+/** One run of one assignment: a later run of the same assignment has another key. */
+export const runKey = (r: Pick<RunningAgent, 'id' | 'startedAt'>) => `loop:${r.id}:${r.startedAt}`;
 
 interface Run {
   child: ChildProcess;
@@ -128,20 +133,23 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
     for (const e of [...entries.values()]) reap(e);
   };
 
-  const stop = async (targets: Entry[], graceMs: number): Promise<string[]> => {
-    await Promise.all(
+  const stopEach = (targets: Entry[], graceMs: number): Promise<('SIGTERM' | 'SIGKILL')[]> =>
+    Promise.all(
       targets.map(async (e) => {
         const run = e.run!;
         const gone = () => (reap(e), e.run !== run);
         opts.log({ type: 'stopping', id: e.assignment.id, signal: 'SIGTERM' });
         signal(run.child, 'SIGTERM');
-        if (await poll(gone, graceMs)) return;
+        if (await poll(gone, graceMs)) return 'SIGTERM' as const;
         opts.log({ type: 'stopping', id: e.assignment.id, signal: 'SIGKILL' });
         signal(run.child, 'SIGKILL');
         if (!(await poll(gone, KILL_WAIT_MS)))
           opts.log({ type: 'error', id: e.assignment.id, message: `still running ${KILL_WAIT_MS} ms after SIGKILL` });
+        return 'SIGKILL' as const;
       }),
     );
+  const stop = async (targets: Entry[], graceMs: number): Promise<string[]> => {
+    await stopEach(targets, graceMs);
     return targets.map((e) => e.assignment.id);
   };
 
@@ -213,6 +221,16 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
         [...entries.values()].filter((e) => e.run && e.halted),
         graceMs,
       );
+    },
+    async stopRuns(keys, graceMs) {
+      reapAll();
+      const wanted = new Set(keys);
+      const targets = [...entries.values()].filter(
+        (e) => e.run && wanted.has(runKey({ id: e.assignment.id, startedAt: e.run.startedAt })),
+      );
+      const named = targets.map((e) => runKey({ id: e.assignment.id, startedAt: e.run!.startedAt }));
+      const ends = await stopEach(targets, graceMs);
+      return named.map((key, i) => ({ key, by: ends[i]! }));
     },
     stopAll(graceMs = 10_000) {
       stopping = true;

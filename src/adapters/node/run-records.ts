@@ -10,6 +10,8 @@ export const runFiles = (paths: NodePaths) => ({
   pressure: join(paths.runDir, 'pressure-state.json'),
   decision: decisionFile(paths),
   roles: join(paths.runDir, 'roles.json'),
+  runaways: join(paths.runDir, 'runaways.json'),
+  reclaim: join(paths.runDir, 'reclaim.json'),
   lock: join(paths.runDir, 'node.pid'),
 });
 
@@ -18,6 +20,8 @@ export interface ReadRunRecords {
   pressure: unknown;
   decision: NodeDecision | undefined;
   roles: unknown;
+  runaways: unknown;
+  reclaim: unknown;
 }
 
 export interface RunRecordsStore {
@@ -33,6 +37,8 @@ export const runRecordsStore: RunRecordsStore = {
     writeFileAtomic(files.pressure, `${JSON.stringify(records.pressure)}\n`);
     writeFileAtomic(files.decision, `${JSON.stringify(records.decision)}\n`);
     writeFileAtomic(files.roles, `${JSON.stringify(records.roles)}\n`);
+    writeFileAtomic(files.runaways, `${JSON.stringify(records.runaways)}\n`);
+    writeFileAtomic(files.reclaim, `${JSON.stringify(records.reclaim)}\n`);
   },
   read(paths) {
     const files = runFiles(paths);
@@ -40,6 +46,8 @@ export const runRecordsStore: RunRecordsStore = {
       pressure: readJson(files.pressure),
       decision: readNodeDecision(files.decision),
       roles: readJson(files.roles),
+      runaways: readJson(files.runaways),
+      reclaim: readJson(files.reclaim),
     };
   },
 };

@@ -102,7 +102,7 @@ export function createProcSampler(options: ProcSamplerOptions): Sampler {
       };
       if (busy !== undefined) sample.cpuBusyPercent = round(busy);
       if (keys.length > 0) {
-        const scanned = scanAgents(proc, keys);
+        const scanned = scanAgents(proc, keys, stat === undefined ? undefined : parseBootTimeMs(stat));
         sample.agents = scanned.counts;
         lastAgents = scanned.processes;
       }
@@ -134,6 +134,7 @@ function statDisk(mount: string, problems: string[]): DiskSample[] {
 function scanAgents(
   proc: string,
   keys: readonly (readonly [string, string])[],
+  bootMs: number | undefined,
 ): { counts: Record<string, { count: number; rssMb: number }>; processes: Record<string, AgentProcess[]> } {
   const matched = new Map<string, number[]>(keys.map(([role]) => [role, []]));
   for (const entry of readdirSync(proc)) {
@@ -169,7 +170,10 @@ function scanAgents(
       }
     }
     result[role] = { count: roots.length, rssMb: Math.round(rssMb * 10) / 10 };
-    processes[role] = roots.map((pid) => ({ pid, tree: trees.get(pid)! }));
+    processes[role] = roots.map((pid) => {
+      const startedAt = bootMs === undefined ? undefined : startedAtMs(proc, pid, bootMs);
+      return { pid, tree: trees.get(pid)!, ...(startedAt === undefined ? {} : { startedAt }) };
+    });
   }
   return { counts: result, processes };
 }
@@ -195,4 +199,24 @@ function descendants(proc: string, root: number): number[] {
     }
   }
   return found;
+}
+
+// USER_HZ: the unit of /proc/<pid>/stat's start time, 100 on every Linux ABI Node runs on.
+const CLOCK_TICKS_PER_S = 100;
+
+/** btime of /proc/stat: when the machine booted. */
+function parseBootTimeMs(stat: string): number | undefined {
+  const match = /^btime (\d+)$/m.exec(stat);
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+/** When a process started, from its start time in clock ticks after boot (the 22nd field of its stat). */
+function startedAtMs(proc: string, pid: number, bootMs: number): number | undefined {
+  try {
+    const stat = readFileSync(`${proc}/${pid}/stat`, 'latin1');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(ticks) ? bootMs + (ticks * 1000) / CLOCK_TICKS_PER_S : undefined;
+  } catch {
+    return undefined; // exited meanwhile
+  }
 }

@@ -66,20 +66,32 @@ export async function stopSlot(query: SlotQuery, graceMs: number, pollMs = 50): 
 }
 
 function isSlotRun(pid: number, q: SlotQuery): boolean {
+  const vars = factoryVars(pid);
+  if (vars.get('FACTORY_ROLE') !== q.role || vars.get('FACTORY_REPO') !== q.repo) return false;
+  return sameDir(vars.get('FACTORY_DIR'), q.dir);
+}
+
+/** Whether a process is a run of this control repo's agents (the environment every run carries), whatever its slot. */
+export function isFactoryRun(pid: number, dir: string): boolean {
+  return sameDir(factoryVars(pid).get('FACTORY_DIR'), dir);
+}
+
+const sameDir = (found: string | undefined, dir: string) =>
+  found !== undefined && (found === dir || realpathOr(found) === realpathOr(dir));
+
+function factoryVars(pid: number): Map<string, string> {
+  const vars = new Map<string, string>();
   let environ: string;
   try {
     environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
   } catch {
-    return false; // gone, or another user's
+    return vars; // gone, or another user's
   }
-  const vars = new Map<string, string>();
   for (const entry of environ.split('\0')) {
     const eq = entry.indexOf('=');
     if (eq > 0 && entry.startsWith('FACTORY_')) vars.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
-  if (vars.get('FACTORY_ROLE') !== q.role || vars.get('FACTORY_REPO') !== q.repo) return false;
-  const dir = vars.get('FACTORY_DIR');
-  return dir !== undefined && (dir === q.dir || realpathOr(dir) === realpathOr(q.dir));
+  return vars;
 }
 
 function tree(root: number, children: Map<number, number[]>): number[] {

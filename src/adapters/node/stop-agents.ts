@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { StopTarget } from '../../domain/node/agent-stop.js';
+import { groupMembers } from '../process/process-group.js';
 
 export type { StopTarget } from '../../domain/node/agent-stop.js';
 
@@ -35,7 +36,8 @@ export async function stopAgentProcesses(
   // A factoryctl at the top is not an agent; one inside an agent's tree (its gate) is left to end with it.
   const chosen = targets
     .filter((t) => !isFactoryctl(proc, t.pid) && !t.tree.some((pid) => opts.spared.has(pid)))
-    .map((t) => ({ ...t, tree: t.tree.filter((pid) => pid === t.pid || !isFactoryctl(proc, pid)) }));
+    .map((t) => ({ ...t, tree: withGroup(proc, t).filter((pid) => pid === t.pid || !isFactoryctl(proc, pid)) }))
+    .map((t) => ({ ...t, tree: t.tree.filter((pid) => pid === t.pid || !opts.spared.has(pid)) }));
   const started = new Map<number, string>();
   for (const t of chosen)
     for (const pid of t.tree) {
@@ -64,6 +66,19 @@ export async function stopAgentProcesses(
       pids: t.tree.filter((pid) => started.has(pid)),
     };
   });
+}
+
+/**
+ * The run's tree and, when asked, its process group: the one its top process leads (the loop
+ * runner's), or its parent's when that parent leads a group of its own (cron's `sh -c` line after
+ * setsid), which also reaches what the run left behind. Cron's own group is never the parent's.
+ */
+function withGroup(proc: string, t: StopTarget): number[] {
+  if (!t.group) return t.tree;
+  const pgid = Number(statFields(proc, t.pid)?.[2]);
+  const parent = Number(statFields(proc, t.pid)?.[1]);
+  if (!Number.isFinite(pgid) || (pgid !== t.pid && pgid !== parent) || pgid <= 1) return t.tree;
+  return [...new Set([...t.tree, ...groupMembers(pgid)])];
 }
 
 /** This process and its ancestors up to init. */

@@ -80,6 +80,30 @@ export const DEFAULT_LEVELS = {
   },
 } satisfies Record<LevelKey, LevelSignals>;
 
+/** One reclaim action: a shell command (or the command alone), killed with its process group past its time bound. */
+export const ReclaimAction = z.union([
+  z.string().min(1),
+  z.strictObject({
+    command: z.string().min(1).describe('run with /bin/sh -c in the control repo'),
+    timeout: Duration.optional().describe('killed (its whole process group) past this (default 60s)'),
+  }),
+]);
+export type ReclaimAction = z.infer<typeof ReclaimAction>;
+const ReclaimActions = z
+  .array(ReclaimAction, { error: 'a list of commands (each a string, or { command, timeout })' })
+  .describe('run in order, once when the signal first crosses a level halt line, again only after the back-off');
+
+/** What a node tries before a level engages: reclaim what it can spare, per signal. */
+export const Reclaim = z.strictObject({
+  backoff: Duration.default('30m').describe("least time between two runs of one signal's actions"),
+  memory: ReclaimActions.optional().describe('when MemAvailable crosses a halt line'),
+  disk: z
+    .record(z.string().min(1), ReclaimActions)
+    .optional()
+    .describe('per watched mount point, when its use crosses a halt line'),
+});
+export type Reclaim = z.infer<typeof Reclaim>;
+
 const fields = {
   sampleInterval: Duration.describe('how often the node samples the machine'),
   hold: Duration.describe("how long a level's halt condition must hold before it engages (0s: at once)"),
@@ -104,6 +128,7 @@ export const Policy = z.strictObject({
     .describe('per level, the signals and their halt/resume thresholds; a level without signals never engages'),
   stopRunningAtLevel3: fields.stopRunningAtLevel3.default(false),
   stopGrace: fields.stopGrace.default('30s'),
+  reclaim: Reclaim.optional().describe('commands that free disk or memory before a level engages (opt-in)'),
 });
 export type Policy = z.infer<typeof Policy>;
 
@@ -137,5 +162,6 @@ export const PolicyOverride = z.strictObject({
     ),
   stopRunningAtLevel3: fields.stopRunningAtLevel3.optional(),
   stopGrace: fields.stopGrace.optional(),
+  reclaim: Reclaim.optional().describe("this node's reclaim actions, replacing the factory's"),
 });
 export type PolicyOverride = z.infer<typeof PolicyOverride>;

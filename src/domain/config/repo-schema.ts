@@ -61,6 +61,12 @@ const agentFields = {
     "this repository's peak, instead of the role's (e.g. a big build)",
   ),
 };
+const redMainFields = {
+  enabled: z.boolean().describe('default: on when the repository has ci, off without'),
+  branch: z.string().min(1).describe('the primary branch whose latest pipeline is read (default main)'),
+  grace: Duration.describe('dev pauses once the branch has been red this long (default 15m)...'),
+  inARow: z.number().int().min(1).max(100).describe('...or after this many failed pipelines in a row (default 2)'),
+};
 const practiceFields = {
   text: z.string().min(1).describe("the practice itself, for an agent's prompt"),
   file: PracticeFile.describe('or a document under repos/presets/practices/'),
@@ -106,6 +112,15 @@ export const RepoFile = z.strictObject({
       $replace: Replace,
     })
     .optional(),
+  redMain: z
+    .strictObject({
+      enabled: redMainFields.enabled.optional(),
+      branch: redMainFields.branch.optional(),
+      grace: redMainFields.grace.optional(),
+      inARow: redMainFields.inARow.optional(),
+    })
+    .optional()
+    .describe("pause this repository's dev while its primary branch's pipeline is red"),
   agents: z.record(RoleName, AgentEntry).optional().describe('per role, merged by role'),
   env: z
     .strictObject({
@@ -168,6 +183,14 @@ export const ResolvedRepoConfig = z.strictObject({
   ci: z
     .strictObject({ server: z.string().min(1), repoId: z.number().int().positive(), tokenEnv: EnvVarName.optional() })
     .optional(),
+  redMain: z
+    .strictObject({
+      enabled: redMainFields.enabled.optional(),
+      branch: redMainFields.branch.default('main'),
+      grace: redMainFields.grace.default('15m'),
+      inARow: redMainFields.inARow.default(2),
+    })
+    .default({ branch: 'main', grace: '15m', inARow: 2 }),
   agents: z.record(RoleName, ResolvedAgent).default({}),
   env: z.strictObject({ vars: z.array(EnvVarName).default([]), file: OutsideFile.optional() }).default({ vars: [] }),
   practices: z.array(ResolvedPractice).default([]),

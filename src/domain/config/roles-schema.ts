@@ -39,6 +39,9 @@ export const RoleConfig = z
     heavy: z.boolean().default(false).describe('fail closed when the control repo is too stale to trust'),
     command: z.string().optional().describe('the agent command started by cron or the loop, e.g. ./dev-poll.sh'),
     schedule: ScheduleBounds.optional(),
+    maxRuntime: Duration.optional().describe(
+      'a run of this role still going after this long is a runaway: SIGTERM to its process group, SIGKILL after policy.stopGrace',
+    ),
     nodeSelector: placementFields.nodeSelector.optional(),
     peakMemoryMb: placementFields.peakMemoryMb.optional(),
   })

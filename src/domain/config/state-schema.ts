@@ -40,6 +40,12 @@ export const NodeDecision = z.strictObject({
   updatedAt: IsoTime,
   /** decidedAt of the newest assignments.yaml the node has applied: a slot leaving it is let go once this is past the move */
   placementSeen: IsoTime.optional(),
+  /** Per role, how many of its runs in a row were stopped past maxRuntime (absent: none). */
+  runaways: z
+    .record(RoleName, z.strictObject({ count: z.number().int().min(1), at: IsoTime, reason: z.string() }))
+    .optional(),
+  /** The node's last reclaim action before a level: what it ran and what it freed. */
+  reclaimed: z.strictObject({ at: IsoTime, reason: z.string() }).optional(),
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
 

@@ -8,10 +8,14 @@ import { isProtectedRole } from '../pressure/index.js';
 export interface AgentProcess {
   pid: number;
   tree: number[];
+  /** When the top process started (ms since the epoch), when the sampler could read it. */
+  startedAt?: number;
 }
 
 export interface StopTarget extends AgentProcess {
   role: string;
+  /** Also signal the run's process group, when the run (its top process or that one's parent) leads one. */
+  group?: boolean;
 }
 
 /** Which mechanism stops running agents: the loop runner its own children, otherwise the sampled processes are signalled. */

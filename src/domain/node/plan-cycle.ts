@@ -9,6 +9,16 @@ import type { Rollup } from '../telemetry-files.js';
 import type { AssignedSlots } from '../placement/slot-owner.js';
 import { decideAgentStop, type AgentStop } from './agent-stop.js';
 import type { NodeSettings } from './node-settings.js';
+import { parseDuration } from '../duration.js';
+import { isProtectedRole } from '../pressure/index.js';
+import {
+  decideReclaim,
+  EMPTY_RECLAIM,
+  type ReclaimDecision,
+  type ReclaimDone,
+  type ReclaimMemory,
+} from '../pressure/reclaim.js';
+import { decideRunaways, EMPTY_RUNAWAYS, type AgentRun, type RunawayDecision, type RunawayMemory } from './runaway.js';
 
 export interface ControlSources {
   overrides: Override[];
@@ -27,6 +37,10 @@ export interface CycleMemory {
   rollup: Rollup | undefined;
   /** The control files last read: used while they cannot be read. */
   control: ControlSources;
+  /** Runs watched for maxRuntime and each role's streak (absent: none yet). */
+  runaways?: RunawayMemory;
+  /** Reclaim back-offs and the last action done (absent: none yet). */
+  reclaim?: ReclaimMemory;
 }
 
 /** The run files: decision.json is what the gate reads, the others what a restart decides from. */
@@ -34,6 +48,8 @@ export interface RunRecords {
   pressure: PressureState;
   decision: NodeDecision;
   roles: RoleSummary;
+  runaways: RunawayMemory;
+  reclaim: ReclaimMemory;
 }
 
 export interface NodeConfigInput {
@@ -51,6 +67,10 @@ export interface NodeCycleObserved {
   memory: CycleMemory;
   /** A stop of running agents is still in progress. */
   stopping: boolean;
+  /** The agent runs now (the loop runner's, or those the sampler found) and the runaway stops in progress. */
+  runs?: { now: readonly AgentRun[]; stopping: ReadonlySet<string> };
+  /** Reclaim actions still running (by signal) and those ended before this sample. */
+  reclaim?: { running: ReadonlySet<string>; done: readonly ReclaimDone[] };
   cron: CronContext;
   now: number;
 }
@@ -63,10 +83,35 @@ export interface NodeCyclePlan {
   local: LocalPlan;
   mechanisms: { haltFiles: boolean; crontab: boolean; loop: boolean };
   stop: AgentStop | undefined;
+  runaway: RunawayDecision;
+  reclaim: ReclaimDecision;
 }
 
 export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   const { settings, memory } = o;
+  const roles = o.config.factory.roles;
+  const limits = Object.fromEntries(
+    Object.entries(roles).map(([role, r]) => [
+      role,
+      r.maxRuntime === undefined || isProtectedRole(role, r) ? undefined : parseDuration(r.maxRuntime),
+    ]),
+  );
+  const runaway = decideRunaways({
+    runs: o.runs?.now ?? [],
+    limits,
+    memory: memory.runaways ?? EMPTY_RUNAWAYS,
+    stopping: o.runs?.stopping ?? new Set(),
+    now: o.now,
+  });
+  const reclaim = decideReclaim({
+    policy: settings.policy,
+    sample: o.sample,
+    level: memory.prev.level,
+    memory: memory.reclaim ?? EMPTY_RECLAIM,
+    running: o.reclaim?.running ?? new Set(),
+    done: o.reclaim?.done ?? [],
+    now: o.now,
+  });
   const assignments = assignmentsFor(o.node, o.config.factory, o.config.repos as ResolvedRepo[], o.config.schedule);
   const cycle = nodeCycle({
     node: o.node,
@@ -81,6 +126,8 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     prevRoles: memory.prevRoles,
     lastCommittedAt: memory.lastCommittedAt,
     heartbeatMs: settings.heartbeatMs,
+    runaways: runaway.memory.streaks,
+    ...(reclaim.memory.last ? { reclaimed: reclaim.memory.last } : {}),
     now: o.now,
   });
   const local = localPlan({
@@ -94,7 +141,13 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   return {
     cycle,
     assignments,
-    records: { pressure: cycle.pressure.state, decision: cycle.decision, roles: cycle.roles },
+    records: {
+      pressure: cycle.pressure.state,
+      decision: cycle.decision,
+      roles: cycle.roles,
+      runaways: runaway.memory,
+      reclaim: reclaim.memory,
+    },
     local,
     mechanisms: {
       haltFiles: control.includes('halt-files'),
@@ -102,5 +155,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
       loop: control.includes('loop'),
     },
     stop: decideAgentStop({ level: cycle.pressure.level, policy: settings.policy, stopping: o.stopping, control }),
+    runaway,
+    reclaim,
   };
 }

@@ -31,7 +31,7 @@ export interface CycleTelemetryInput {
 export function cycleTelemetry(input: CycleTelemetryInput): CycleTelemetry {
   const { node, plan, memory, sample, now } = input;
   const { cycle } = plan;
-  const events = [...input.journal, ...cycle.events];
+  const events = [...input.journal, ...cycle.events, ...plan.runaway.events, ...plan.reclaim.events];
   const rollup = sample ? addToRollup(memory.rollup, sample, cycle.pressure.level) : memory.rollup;
   // A condition reported this cycle (a mechanism failing, a config problem) is news even when the decision is unchanged.
   const commit = cycle.commit || (events.length > 0 ? 'change' : false);
@@ -48,6 +48,8 @@ export function cycleTelemetry(input: CycleTelemetryInput): CycleTelemetry {
     lastCommittedAt: commit ? now : memory.lastCommittedAt,
     rollup: commit ? undefined : rollup,
     control: input.control,
+    runaways: plan.runaway.memory,
+    reclaim: plan.reclaim.memory,
   };
   return { commit, events, telemetry, memory: next };
 }

@@ -87,7 +87,8 @@ export interface CiAgent {
 }
 
 export interface CiClient {
-  listPipelines(repoId: number, opts?: { perPage?: number }): Promise<PipelineSummary[]>;
+  /** Newest first; `branch`: only that branch's pipelines. */
+  listPipelines(repoId: number, opts?: { perPage?: number; branch?: string }): Promise<PipelineSummary[]>;
   getPipeline(repoId: number, n: number): Promise<PipelineSummary | undefined>;
   queueInfo(): Promise<QueueInfo>;
   lookupRepo(fullName: string): Promise<{ id: number; fullName: string } | undefined>;

@@ -20,6 +20,7 @@ import {
   type PlacementPlan,
 } from '../placement/plan-placement.js';
 import type { ResolvedRepoConfig } from '../config/repo-schema.js';
+import { decideRedMain, type MainObservation } from './red-main.js';
 import { renderHaltsYaml } from './halts-file.js';
 import { appendDecisions, decisionsFromStatus } from './journal.js';
 import { nextWake, type Wake } from './next-wake.js';
@@ -52,6 +53,8 @@ export interface Observed {
   ciAgentChanges?: string[];
   /** Liveness and learned peaks, when placement is on (runtime/supervisor/placement.ts). */
   placement?: PlacementObserved;
+  /** Each red-main repository's primary branch (red-main.ts); absent: not read, its halts left as they are. */
+  mains?: MainObservation[];
 }
 export interface CycleInput {
   config: FactoryConfig;
@@ -110,6 +113,13 @@ export function planCycle(input: CycleInput): CyclePlan {
       changes[STATE_PATHS.halts] = renderHaltsYaml(halts);
       decisions.push({ at: now, text: ci.reason });
     }
+  }
+
+  if (halts !== undefined && observed.mains) {
+    const red = decideRedMain(observed.mains, halts, now);
+    notes.push(...red.notes);
+    if (red.decisions.length > 0) [halts, changes[STATE_PATHS.halts]] = [red.halts, renderHaltsYaml(red.halts)];
+    for (const text of red.decisions) decisions.push({ at: now, text });
   }
 
   let alarms = state.alarms ?? [];

@@ -1,6 +1,7 @@
 import type { FactoryConfig } from '../config/factory-schema.js';
 import type { Alarm } from '../config/alarm-schema.js';
 import type { NodeDecision, Override, SupervisorHalt } from '../config/state-schema.js';
+import { nodeNotices } from '../node/notices.js';
 import { configuredSilenceMs } from '../node-silence.js';
 import { roleGrid, type GridSources, type NodeStanding } from '../role-grid.js';
 import type { ScheduleState } from './schedule-tune.js';
@@ -69,6 +70,7 @@ export function statusInput(s: StatusSources): StatusInput {
     now: s.now,
     roles,
     staleNodes,
+    notices: nodeNotices(grid.nodes.flatMap((n) => (n.decision ? [n.decision] : []))),
     schedule: s.schedule,
     alarms: s.alarms,
     decisions: s.decisions,

@@ -38,6 +38,8 @@ export interface StatusInput {
   roles: RoleStatusRow[];
   /** Nodes whose daemon fell silent: their decision no longer counts, and the page says so. */
   staleNodes?: { node: string; note: string }[];
+  /** What the nodes ask attention for: agents stopped past maxRuntime again and again, reclaims. */
+  notices?: string[];
   schedule: ScheduleState;
   alarms: Alarm[];
   decisions: DecisionRecord[];

@@ -77,6 +77,7 @@ export function renderStatus(input: StatusInput, options: Partial<StatusOptions>
       ),
     );
   if (stale.length > 0) out.push('', ...stale.map((n) => `- ${n.node} STALE: ${n.note.replace(/\r?\n/g, ' ')}`));
+  if ((input.notices ?? []).length > 0) out.push('', ...input.notices!.map((n) => `- ${n.replace(/\r?\n/g, ' ')}`));
 
   const nodes = nodesSection(input.nodes ?? [], table);
   if (nodes.length > 0) out.push('', ...nodes.slice(0, -1));

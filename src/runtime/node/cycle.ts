@@ -8,6 +8,8 @@ import {
 import { cycleTelemetry } from '../../domain/node/telemetry-commit.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { AgentStopper } from './agent-stop.js';
+import type { RunawayStopper } from './runaway-stop.js';
+import type { Reclaimer } from './reclaim.js';
 import { applyMechanisms } from './apply.js';
 import type { ConfigHolder } from './config-holder.js';
 import type { NodeLoopDeps } from './deps.js';
@@ -30,6 +32,8 @@ export interface CycleParts {
   journal: Journal;
   machine: Machine;
   stopper: AgentStopper;
+  runaways: RunawayStopper;
+  reclaimer: Reclaimer;
   telemetry: TelemetryQueue;
 }
 
@@ -55,6 +59,8 @@ export async function runCycle(
     control,
     memory,
     stopping: parts.stopper.stopping,
+    runs: parts.runaways.runs(),
+    reclaim: parts.reclaimer.observe(),
     cron,
     now,
   });
@@ -66,6 +72,8 @@ export async function runCycle(
   const applied = applyMechanisms(plan, deps.machine, machine, journal, deps.now());
   for (const [topic, problem] of Object.entries(applied)) journal.report(topic, problem);
   if (plan.stop) parts.stopper.start(plan.stop, plan.cycle.stateOf);
+  parts.runaways.start(plan.runaway.stops);
+  parts.reclaimer.start(plan.reclaim.runs, sample);
   journal.report('sampler', samplerProblem);
   const problems = [samplerProblem, recordsProblem, ...Object.values(applied)].filter(
     (p): p is string => p !== undefined,

@@ -8,6 +8,8 @@ import type { CycleMemory } from '../../domain/node/plan-cycle.js';
 import type { PullOutcome } from '../../adapters/git/pull.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import { createAgentStopper } from './agent-stop.js';
+import { createRunawayStopper } from './runaway-stop.js';
+import { createReclaimer } from './reclaim.js';
 import { createConfigHolder } from './config-holder.js';
 import { runCycle, type CycleReport } from './cycle.js';
 import type { NodeLoopDeps } from './deps.js';
@@ -53,7 +55,9 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
   const telemetry = deps.telemetry.createQueue(() => config.branch, deps.log);
   const machine = createMachine(deps, config);
   const stopper = createAgentStopper(deps, config, machine, journal);
-  const parts = { deps, config, journal, machine, stopper, telemetry };
+  const runaways = createRunawayStopper(deps, config, machine, journal);
+  const reclaimer = createReclaimer(deps, () => machine.sample(config.settings.sampler));
+  const parts = { deps, config, journal, machine, stopper, runaways, reclaimer, telemetry };
   let puller: Puller | undefined;
   let memory: CycleMemory = {
     prev: initialPressureState(),
@@ -100,7 +104,9 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
     maybePull: (force) => (puller ? puller.maybePull(force) : Promise.resolve()),
     pullNow: () => (puller ? puller.pullNow() : Promise.resolve(undefined)),
     async settle() {
-      await stopper.settle();
+      const [, , reclaimed] = await Promise.all([stopper.settle(), runaways.settle(), reclaimer.settle()]);
+      // `--once`: what the reclaim actions freed is only known from a sample after them.
+      if (reclaimed) memory = (await runCycle(parts, memory)).memory;
       const commit = settleTelemetry(deps.node, [...journal.pending()], memory);
       if (!commit) return;
       journal.take();

@@ -7,6 +7,7 @@ import type { PullOutcome } from '../../adapters/git/pull.js';
 import type { LoopRunner, LoopRunnerOptions } from '../../adapters/node/loop-runner.js';
 import type { RunRecordsStore } from '../../adapters/node/run-records.js';
 import type { Sampler } from '../../adapters/node/sampler.js';
+import type { CommandOutcome } from '../../adapters/process/alarm-command.js';
 import type { StoppedAgent } from '../../adapters/node/stop-agents.js';
 import type { TelemetryBranch, TelemetryBranchOptions } from '../../adapters/telemetry/branch.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
@@ -41,6 +42,8 @@ export interface MachineDeps {
   stopAgents(targets: StopTarget[], graceMs: number, spared: ReadonlySet<number>): Promise<StoppedAgent[]>;
   /** This process and its ancestors: never stopped as agents. */
   selfAndAncestors(): Set<number>;
+  /** A reclaim action: `sh -c` in the control repo, its process group killed past the bound. */
+  runCommand(command: string, timeoutMs: number): Promise<CommandOutcome>;
 }
 
 export interface TelemetryDeps {

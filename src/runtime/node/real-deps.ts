@@ -14,6 +14,7 @@ import { createTelemetryBranch } from '../../adapters/telemetry/branch.js';
 import { createTelemetryQueue } from '../../adapters/telemetry/queue.js';
 import { rpcRefusalNotes } from '../../domain/node/rpc-notes.js';
 import { takeNewRpcEntries } from '../../adapters/node/rpc-journal.js';
+import { runAlarmCommand } from '../../adapters/process/alarm-command.js';
 import type { NodeLoopDeps } from './deps.js';
 
 export type RealNodeOptions = Pick<NodeLoopDeps, 'dir' | 'node' | 'env' | 'now' | 'log' | 'intervalMs' | 'cron'> & {
@@ -52,6 +53,7 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
       createLoopRunner,
       stopAgents: (targets, graceMs, spared) => stopAgentProcesses(targets, graceMs, { spared }),
       selfAndAncestors: () => selfAndAncestors(),
+      runCommand: (command, timeoutMs) => runAlarmCommand(command, { cwd: dir, timeoutMs }),
     },
     telemetry: { createBranch: createTelemetryBranch, createQueue: createTelemetryQueue },
     records: runRecordsStore,

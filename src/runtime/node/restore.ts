@@ -1,5 +1,7 @@
 import type { RoleSummary } from '../../domain/node-cycle.js';
 import type { CycleMemory } from '../../domain/node/plan-cycle.js';
+import { readRunawayMemory } from '../../domain/node/runaway.js';
+import { readReclaimMemory } from '../../domain/pressure/reclaim.js';
 import { readPressureState } from '../../domain/pressure/index.js';
 import { TELEMETRY_FILES } from '../../domain/telemetry-files.js';
 import type { NodePaths } from '../../domain/node-paths.js';
@@ -23,6 +25,8 @@ export async function restoreMemory(
     lastCommittedAt: await branch.lastCommittedAt(),
     rollup: undefined,
     control: { overrides: [], halts: [] },
+    runaways: readRunawayMemory(left.runaways),
+    reclaim: readReclaimMemory(left.reclaim),
   };
 }
 

@@ -8,6 +8,7 @@ import { readStateSnapshot, STATE_PATH_LIST } from '../../domain/supervisor/stat
 import { supervisorTimeouts } from '../../domain/supervisor/timeouts.js';
 import { loadSupervisorConfig, type SupervisorRepo } from '../../adapters/control-repo/supervisor-config.js';
 import { observeForges } from '../../adapters/forge/observe.js';
+import { observeMainBranches } from '../../adapters/ci/observe-main.js';
 import { createServerClients, type ServerClients } from '../../adapters/forge/server-clients.js';
 import { pullFastForward } from '../../adapters/git/pull.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
@@ -90,6 +91,7 @@ export async function readCycle(
     readyLabel: factory.supervisor.readyLabel,
     now,
   });
+  const main = await observeMainBranches(clients, factory, repos);
   notes.push(
     ...seen.notes,
     ...seen.repos.filter((r) => r.error).map((r) => `${r.slug}: ${r.error} (missing data: no back-off, no resume)`),
@@ -102,6 +104,7 @@ export async function readCycle(
     telemetry,
     ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}),
     ...(placement.observed ? { placement: placement.observed } : {}),
+    mains: main.mains,
   };
   const clockOffsetMs = clients.clockOffset();
   if (clockOffsetMs !== undefined) memory.clockOffsetMs = clockOffsetMs;
@@ -113,7 +116,7 @@ export async function readCycle(
     observed,
     notes,
     clients,
-    calls: seen.calls,
+    calls: seen.calls + main.calls,
     now,
     ...(memory.clockOffsetMs !== undefined ? { clockOffsetMs: memory.clockOffsetMs } : {}),
   };

@@ -93,6 +93,12 @@ describe('planNodeCycle', () => {
     expect(p.local.haltFiles.map((f) => f.path)).toEqual(haltFiles);
     expect(p.mechanisms).toEqual(mechanisms);
     expect(p.stop).toEqual(stop);
-    expect(p.records).toEqual({ pressure: p.cycle.pressure.state, decision: p.cycle.decision, roles: p.cycle.roles });
+    expect(p.records).toEqual({
+      pressure: p.cycle.pressure.state,
+      decision: p.cycle.decision,
+      roles: p.cycle.roles,
+      runaways: p.runaway.memory,
+      reclaim: p.reclaim.memory,
+    });
   });
 });

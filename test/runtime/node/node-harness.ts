@@ -64,6 +64,10 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
     running: () => [],
     stopHalted: async (graceMs) => (h.runnerCalls.push(`stopHalted ${graceMs}`), []),
     stopAll: async () => [],
+    stopRuns: async (keys, graceMs) => (
+      h.runnerCalls.push(`stopRuns ${keys.join(' ')} ${graceMs}`),
+      keys.map((key) => ({ key, by: 'SIGTERM' as const }))
+    ),
   };
   const branch: TelemetryBranch = {
     ref: 'refs/heads/telemetry/n1',
@@ -116,6 +120,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         return targets.map((t) => ({ role: t.role, pid: t.pid, by: 'SIGTERM' as const, pids: t.tree }));
       },
       selfAndAncestors: () => new Set(SELF),
+      runCommand: async () => ({ code: 0, timedOut: false, output: '', ms: 1 }),
     },
     telemetry: {
       createBranch: () => branch,
@@ -135,6 +140,8 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         pressure: h.records.at(-1)?.pressure,
         decision: h.records.at(-1)?.decision,
         roles: h.records.at(-1)?.roles,
+        runaways: h.records.at(-1)?.runaways,
+        reclaim: h.records.at(-1)?.reclaim,
       }),
     },
   };

@@ -168,8 +168,9 @@ export function woodpeckerRoutes(st: WoodpeckerState, forge: () => string, now: 
           const perPage = Math.max(1, Number(req.query.get('perPage') ?? 50) || 50);
           const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
           const status = req.query.get('status');
+          const branch = req.query.get('branch');
           const list = [...r.pipelines.values()]
-            .filter((p) => !status || p.status === status)
+            .filter((p) => (!status || p.status === status) && (!branch || p.branch === branch))
             .sort((a, b) => b.number - a.number);
           return {
             status: 200,
