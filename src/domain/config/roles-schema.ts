@@ -39,6 +39,20 @@ export const RoleConfig = z
     heavy: z.boolean().default(false).describe('fail closed when the control repo is too stale to trust'),
     command: z.string().optional().describe('the agent command started by cron or the loop, e.g. ./dev-poll.sh'),
     schedule: ScheduleBounds.optional(),
+    maxConcurrent: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('at most this many runs at once on a node, through `factoryctl gate ROLE -- COMMAND`'),
+    maxConcurrentPerRepo: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('at most this many runs at once on a node for one repository (gate --repo R -- COMMAND)'),
     nodeSelector: placementFields.nodeSelector.optional(),
     peakMemoryMb: placementFields.peakMemoryMb.optional(),
   })
