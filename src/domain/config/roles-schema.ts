@@ -39,6 +39,13 @@ export const RoleConfig = z
     heavy: z.boolean().default(false).describe('fail closed when the control repo is too stale to trust'),
     command: z.string().optional().describe('the agent command started by cron or the loop, e.g. ./dev-poll.sh'),
     schedule: ScheduleBounds.optional(),
+    activeFile: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'a file name in the state directory, e.g. .dev-active')
+      .optional()
+      .describe(
+        "the drop-in file that exists while this role may run, in the node's state directory (default .<role>-active); another writer's change to it is honoured and journaled",
+      ),
     maxConcurrent: z
       .number()
       .int()

@@ -86,6 +86,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   const local = localPlan({
     assignments,
     roles: settings.nodeRoles,
+    activeNames: activeNames(o.config.factory.roles),
     stateOf: cycle.stateOf,
     paths: settings.paths,
     cron: o.cron,
@@ -103,4 +104,9 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     },
     stop: decideAgentStop({ level: cycle.pressure.level, policy: settings.policy, stopping: o.stopping, control }),
   };
+}
+
+/** roles.<role>.activeFile, for the roles that name their own drop-in file. */
+function activeNames(roles: Record<string, { activeFile?: string | undefined }>): Record<string, string> {
+  return Object.fromEntries(Object.entries(roles).flatMap(([r, c]) => (c.activeFile ? [[r, c.activeFile]] : [])));
 }
