@@ -28,6 +28,8 @@ const gateParse = {
   name: 'gate-parse-external',
   setup(b) {
     b.onResolve({ filter: /(^|\/)view-parse\.js$/ }, () => ({ path: './gate-parse.cjs', external: true }));
+    // the `gate ROLE -- COMMAND` form only: the plain gate never loads it
+    b.onResolve({ filter: /(^|\/)slot-run\.js$/ }, () => ({ path: './gate-slots.cjs', external: true }));
   },
 };
 const cjs = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' };
@@ -35,6 +37,7 @@ await build({ ...cjs, entryPoints: ['src/gate-main.ts'], outfile: 'dist/gate.cjs
 // Required by the bin before gate.cjs, so that git starts pulling while the rest loads.
 await build({ ...cjs, entryPoints: ['src/gate-early.ts'], outfile: 'dist/gate-early.cjs' });
 await build({ ...cjs, entryPoints: ['src/adapters/control-repo/view-parse.ts'], outfile: 'dist/gate-parse.cjs' });
+await build({ ...cjs, entryPoints: ['src/runtime/gate/slot-run.ts'], outfile: 'dist/gate-slots.cjs' });
 // The node daemon's config worker (src/adapters/control-repo/config-worker.ts): YAML and zod in a thread that
 // ends with its answer, so the long-running daemon never keeps them resident.
 await build({ ...cjs, entryPoints: ['src/config-worker-main.ts'], outfile: 'dist/config-worker.cjs' });

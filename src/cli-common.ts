@@ -3,12 +3,16 @@ import { FactoryError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { GlobalOptions } from './commands/context.js';
 
-/** Takes the global flags out wherever they stand, so `gate dev --json` and `--json gate dev` both work. */
+/** Takes the global flags out wherever they stand before `--`, so `gate dev --json` and `--json gate dev` both work. */
 export function splitGlobal(argv: string[]): { global: GlobalOptions; rest: string[] } {
   const global: GlobalOptions = { json: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i)); // `gate ROLE -- COMMAND ARGS...`: the command's own flags are its own
+      break;
+    }
     const [flag, inline] =
       arg.startsWith('--') && arg.includes('=')
         ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]

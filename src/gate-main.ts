@@ -10,7 +10,8 @@ const argv = process.argv.slice(2);
 async function main(): Promise<number> {
   const { global, rest } = splitGlobal(argv);
   rest.shift(); // "gate"
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (own.includes('--help') || own.includes('-h')) {
     process.stdout.write(`${help}\n`);
     return EXIT.OK;
   }

@@ -12,7 +12,10 @@ import type { AssignedSlots } from './placement/slot-owner.js';
 export interface ControlView {
   factory: string;
   gate: { pullTimeoutMs: number; maxStalenessMs: number };
-  roles: Record<string, { protected: boolean; heavy: boolean; haltLevel: number }>;
+  roles: Record<
+    string,
+    { protected: boolean; heavy: boolean; haltLevel: number; maxConcurrent?: number; maxConcurrentPerRepo?: number }
+  >;
   /** silenceMs: how long the node's decision holds without an update (see node-silence.ts); absent in views cached by older builds. */
   nodes: Record<string, { runDir?: string; stateDir?: string; roles: string[]; silenceMs?: number }>;
   overrides: Override[];
@@ -47,7 +50,13 @@ export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
     roles: Object.fromEntries(
       Object.entries(config.roles).map(([name, r]) => [
         name,
-        { protected: r.protected, heavy: r.heavy, haltLevel: r.haltLevel ?? 3 },
+        {
+          protected: r.protected,
+          heavy: r.heavy,
+          haltLevel: r.haltLevel ?? 3,
+          ...(r.maxConcurrent ? { maxConcurrent: r.maxConcurrent } : {}),
+          ...(r.maxConcurrentPerRepo ? { maxConcurrentPerRepo: r.maxConcurrentPerRepo } : {}),
+        },
       ]),
     ),
     nodes: Object.fromEntries(

@@ -14,9 +14,10 @@ export interface CronContext {
 /**
  * The command part of one agent's crontab line:
  *   cd CONTROL && export FACTORY_DIR=.. FACTORY_NODE=.. FACTORY_ROLE=.. FACTORY_RUN_DIR=.. FACTORY_STATE_DIR=..
- *     && { NODE CLI gate ROLE [--repo R] --no-pull
- *          [&& factoryctl_env=$(NODE CLI env R) && eval "$factoryctl_env"]
- *          && /bin/sh -c 'COMMAND'; } >>LOG 2>&1
+ *     && { NODE CLI gate ROLE [--repo R] --no-pull -- /bin/sh -c
+ *          '[factoryctl_env=$(NODE CLI env R) && eval "$factoryctl_env" && ]COMMAND'; } >>LOG 2>&1
+ * - the gate runs the command itself, holding a slot of roles.<role>.maxConcurrent for as long
+ *   as the command lives (a kernel lock: a killed run frees it at once);
  * - no secret enters the crontab: `factoryctl env` prints the values at run time, into a variable;
  *   the assignment's status is env's, so a missing variable stops the run instead of running bare;
  * - the gate runs with --no-pull (the node daemon keeps the control repo fresh) and still fails
@@ -44,8 +45,8 @@ export function cronLine(
     ['FACTORY_STATE_DIR', paths.stateDir],
   ].map(([k, v]) => `${k}=${q(v!)}`);
   const gate = `${cli} gate ${q(a.role)}${a.repo !== undefined ? ` --repo ${q(a.repo)}` : ''} --no-pull`;
-  const env = a.repo !== undefined ? ` && factoryctl_env=$(${cli} env ${q(a.repo)}) && eval "$factoryctl_env"` : '';
-  const body = `cd ${q(ctx.controlDir)} && export ${exports.join(' ')} && { ${gate}${env} && /bin/sh -c ${q(a.command)}; } >>${q(log)} 2>&1`;
+  const env = a.repo !== undefined ? `factoryctl_env=$(${cli} env ${q(a.repo)}) && eval "$factoryctl_env" && ` : '';
+  const body = `cd ${q(ctx.controlDir)} && export ${exports.join(' ')} && { ${gate} -- /bin/sh -c ${q(env + a.command)}; } >>${q(log)} 2>&1`;
   return { ok: true, command: body.replaceAll('%', '\\%') };
 }
 

@@ -23,6 +23,8 @@ export interface LocalPlanInput {
   assignments: Assignment[];
   /** Roles whose role-wide halt file and `.<role>-active` file this node keeps (its entry's roles). */
   roles: string[];
+  /** roles.<role>.activeFile, where a role names its own drop-in file (default .<role>-active) */
+  activeNames?: Record<string, string>;
   stateOf: (query: { role: string; repo?: string }) => RoleState;
   paths: NodePaths;
   cron: CronContext;
@@ -36,6 +38,8 @@ export interface LocalPlan {
   /** `.<role>-active` files that must exist, and those that must not. */
   activeFiles: string[];
   inactiveFiles: string[];
+  /** What factoryctl last wrote to those files, so another writer's change is seen (node/active-record.ts). */
+  activeRecord: string;
   /** Directories the agents' lines need (the log directory their output is appended to). */
   dirs: string[];
   /** The crontab block's lines, markers excluded. */
@@ -58,6 +62,7 @@ export function localPlan(input: LocalPlanInput): LocalPlan {
     haltFiles: [],
     activeFiles: [],
     inactiveFiles: [],
+    activeRecord: join(paths.runDir, 'active-record.json'),
     dirs: [logDir(paths)],
     crontab: [],
     problems: [],
@@ -67,9 +72,9 @@ export function localPlan(input: LocalPlanInput): LocalPlan {
     const state = input.stateOf({ role });
     if (state.state === 'halt') {
       plan.haltFiles.push({ path: haltFile(paths, role), content: haltContent(state) });
-      plan.inactiveFiles.push(activeFile(paths, role));
+      plan.inactiveFiles.push(activeFile(paths, role, input.activeNames?.[role]));
     } else {
-      plan.activeFiles.push(activeFile(paths, role));
+      plan.activeFiles.push(activeFile(paths, role, input.activeNames?.[role]));
     }
   }
   for (const a of input.assignments) {

@@ -23,5 +23,6 @@ export function nodePaths(
 }
 
 export const haltFile = (paths: NodePaths, role: string) => join(paths.runDir, 'halt', role);
-export const activeFile = (paths: NodePaths, role: string) => join(paths.stateDir, `.${role}-active`);
+export const activeFile = (paths: NodePaths, role: string, name?: string) =>
+  join(paths.stateDir, name ?? `.${role}-active`);
 export const decisionFile = (paths: NodePaths) => join(paths.runDir, 'decision.json');

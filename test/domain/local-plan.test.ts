@@ -101,7 +101,7 @@ describe('localPlan', () => {
     expect(line).toMatch(/^(\*\/2|1-59\/2) \* \* \* \* cd '\/ctl' && export /);
     expect(line).toContain("FACTORY_NODE='n1' FACTORY_ROLE='dev' FACTORY_RUN_DIR='/run/fc' FACTORY_STATE_DIR='/state'");
     expect(line).toContain(
-      `'/usr/bin/node' '/ctl/bin/factoryctl.js' gate 'dev' --repo 'o/a' --no-pull && factoryctl_env=$('/usr/bin/node' '/ctl/bin/factoryctl.js' env 'o/a') && eval "$factoryctl_env" && /bin/sh -c './dev-poll.sh'; } >>'/run/fc/log/dev@o__a.log' 2>&1`,
+      `'/usr/bin/node' '/ctl/bin/factoryctl.js' gate 'dev' --repo 'o/a' --no-pull -- /bin/sh -c 'factoryctl_env=$('\\''/usr/bin/node'\\'' '\\''/ctl/bin/factoryctl.js'\\'' env '\\''o/a'\\'') && eval "$factoryctl_env" && ./dev-poll.sh'; } >>'/run/fc/log/dev@o__a.log' 2>&1`,
     );
     expect(line).not.toContain('TOKEN_A');
   });

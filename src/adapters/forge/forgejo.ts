@@ -1,11 +1,11 @@
 // ForgeClient over gitea-js; every HTTP concern (auth header, retries, budget) lives in the HttpClient passed in.
 import { giteaApi } from 'gitea-js';
-import type { z } from 'zod';
 import { FactoryError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import type { CombinedState, ForgeClient } from '../../domain/ports/forge.js';
+import type { CombinedState, ForgeClient, Listing } from '../../domain/ports/forge.js';
 import { normalizeColor, protectionBody, toIssue, toLabel, toProtection, toPull } from './forgejo-mapping.js';
 import { CombinedStatusWire, IssueWire, LabelWire, parseList, ProtectionWire, PullWire } from './forgejo-schemas.js';
+import { PAGE, readPages } from './forgejo-pages.js';
 import { readToken } from './token-env.js';
 import type { HttpClient } from '../http/client.js';
 import { isNotFound } from '../http/errors.js';
@@ -24,7 +24,6 @@ export interface ForgejoClientOptions {
   maxPages?: number;
 }
 
-const PAGE = 50; // Forgejo's default MAX_RESPONSE_ITEMS
 const COMBINED: readonly CombinedState[] = ['pending', 'success', 'error', 'failure', 'warning', ''];
 
 function split(repo: string): [string, string] {
@@ -54,29 +53,20 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
     });
   const api = giteaApi(o.baseUrl.replace(/\/+$/, ''), { customFetch });
 
-  async function pages<T extends z.ZodType>(
-    schema: T,
-    get: (page: number) => Promise<{ data: unknown; headers: Headers }>,
-  ): Promise<z.infer<T>[]> {
-    const out: z.infer<T>[] = [];
-    for (let page = 1; page <= maxPages; page++) {
-      const res = await get(page);
-      const items = parseList(schema, res.data);
-      out.push(...items);
-      const total = Number(res.headers.get('x-total-count') ?? NaN);
-      if (items.length === 0 || (Number.isFinite(total) ? out.length >= total : items.length < PAGE)) break;
-    }
-    return out;
-  }
+  /** The mapped listing keeps the doubt of the wire listing. */
+  const mapped = <W, D>(wire: Listing<W>, f: (w: W) => D): Listing<D> =>
+    wire.doubt === undefined ? wire.map(f) : Object.assign(wire.map(f), { doubt: wire.doubt });
 
   return {
     async listOpenPulls(repo) {
       const [owner, name] = split(repo);
-      return (
-        await pages(PullWire, (page) =>
-          api.repos.repoListPullRequests(owner, name, { state: 'open', page, limit: PAGE }),
-        )
-      ).map(toPull);
+      const wire = await readPages(
+        PullWire,
+        (p) => p.number,
+        maxPages,
+        (page) => api.repos.repoListPullRequests(owner, name, { state: 'open', page, limit: PAGE }),
+      );
+      return mapped(wire, toPull);
     },
     async getPull(repo, n) {
       const [owner, name] = split(repo);
@@ -93,8 +83,11 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
     async listIssues(repo, opts) {
       const [owner, name] = split(repo);
       const labels = opts.labels?.length ? opts.labels.join(',') : undefined;
-      return (
-        await pages(IssueWire, (page) =>
+      const wire = await readPages(
+        IssueWire,
+        (i) => i.number,
+        maxPages,
+        (page) =>
           api.repos.issueListIssues(owner, name, {
             state: opts.state,
             type: 'issues',
@@ -102,8 +95,8 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
             limit: PAGE,
             ...(labels ? { labels } : {}),
           }),
-        )
-      ).map(toIssue);
+      );
+      return mapped(wire, toIssue);
     },
     async getIssue(repo, n) {
       const [owner, name] = split(repo);
@@ -112,9 +105,13 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
     },
     async listLabels(repo) {
       const [owner, name] = split(repo);
-      return (await pages(LabelWire, (page) => api.repos.issueListLabels(owner, name, { page, limit: PAGE }))).map(
-        toLabel,
+      const wire = await readPages(
+        LabelWire,
+        (l) => l.id,
+        maxPages,
+        (page) => api.repos.issueListLabels(owner, name, { page, limit: PAGE }),
       );
+      return mapped(wire, toLabel);
     },
     async createLabel(repo, l) {
       const [owner, name] = split(repo);

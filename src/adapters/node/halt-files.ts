@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import type { LocalPlan } from '../../domain/local-plan.js';
 import { isTempName, writeFileAtomic } from '../fs/atomic-file.js';
+import { planActiveFiles, type ActiveEvent, type ActiveRecord } from '../../domain/node/active-record.js';
 
 export interface HaltFilesResult {
   /** Halt files created or rewritten (their content changed). */
@@ -12,6 +13,8 @@ export interface HaltFilesResult {
   activeRemoved: string[];
   /** Files in the halt directory factoryctl did not write (a hand-made halt): kept, reported. */
   foreign: string[];
+  /** `.active` files another writer changed (or changed back) since factoryctl last wrote them. */
+  external: ActiveEvent[];
 }
 
 /**
@@ -21,9 +24,17 @@ export interface HaltFilesResult {
  * files written, `.active` removed) and releases after, so an interrupted apply errs on halting.
  */
 export function applyHaltFiles(
-  plan: Pick<LocalPlan, 'haltDir' | 'haltFiles' | 'activeFiles' | 'inactiveFiles' | 'dirs'>,
+  plan: Pick<LocalPlan, 'haltDir' | 'haltFiles' | 'activeFiles' | 'inactiveFiles' | 'dirs' | 'activeRecord'>,
+  now: number = Date.now(),
 ): HaltFilesResult {
-  const result: HaltFilesResult = { written: [], removed: [], activeCreated: [], activeRemoved: [], foreign: [] };
+  const result: HaltFilesResult = {
+    written: [],
+    removed: [],
+    activeCreated: [],
+    activeRemoved: [],
+    foreign: [],
+    external: [],
+  };
   for (const dir of [plan.haltDir, ...plan.dirs]) mkdirSync(dir, { recursive: true });
 
   for (const { path, content } of plan.haltFiles) {
@@ -31,16 +42,25 @@ export function applyHaltFiles(
     writeFileAtomic(path, content);
     result.written.push(path);
   }
-  for (const path of plan.inactiveFiles) {
+  const want = new Map([
+    ...plan.inactiveFiles.map((p) => [p, false] as const),
+    ...plan.activeFiles.map((p) => [p, true] as const),
+  ]);
+  const active = planActiveFiles(want, readRecord(plan.activeRecord), existsSync, now);
+  result.external = active.events;
+  for (const path of active.remove) {
     if (removeIfThere(path)) result.activeRemoved.push(path);
   }
-  for (const path of plan.activeFiles) {
+  for (const path of active.create) {
     if (existsSync(path)) continue;
     mkdirSync(join(path, '..'), { recursive: true });
     // Empty: its existence is the signal, and creating an empty file cannot be cut halfway.
     closeSync(openSync(path, 'a'));
     result.activeCreated.push(path);
   }
+
+  const record = `${JSON.stringify(active.record, null, 1)}\n`;
+  if (readOr(plan.activeRecord) !== record) writeFileAtomic(plan.activeRecord, record);
 
   const wanted = new Set(plan.haltFiles.map((f) => f.path));
   for (const name of readdirSync(plan.haltDir).sort()) {
@@ -53,6 +73,16 @@ export function applyHaltFiles(
     }
   }
   return result;
+}
+
+/** What factoryctl last wrote to each `.active` file; unreadable or missing: no record yet. */
+export function readRecord(path: string): ActiveRecord {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ActiveRecord) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** A halt file factoryctl wrote: JSON with a role and a source. Anything else is a person's. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentEnvConfig } from './env-names-schema.js';
 import { Duration, NodeName, RoleName } from './common.js';
 import { DEFAULT_PULL_TIMEOUT } from './gate-defaults.js';
 import { CiServerConfig, ForgeConfig } from './forge-schema.js';
@@ -45,5 +46,6 @@ export const FactoryConfig = z.strictObject({
   supervisor: SupervisorConfig.default(SupervisorConfig.parse({})),
   forges: z.record(z.string(), ForgeConfig).default({}),
   ci: z.record(z.string(), CiServerConfig).default({}),
+  env: AgentEnvConfig.default({ names: {} }).describe("the agents' environment, as `factoryctl env` exports it"),
 });
 export type FactoryConfig = z.infer<typeof FactoryConfig>;

@@ -78,7 +78,7 @@ const partialEntry = <S extends z.core.$ZodLooseShape>(fields: S) =>
 
 export const LabelEntry = partialEntry(labelFields).extend({ name: z.string().min(1).max(50) });
 export const ProtectionEntry = partialEntry(protectionFields).extend({
-  branch: z.string().min(1).describe('branch name or glob'),
+  branch: z.string().min(1).describe("branch name or glob; $primary is the repository's primaryBranch"),
 });
 export const PracticeEntry = z.union([
   PracticeFile,
@@ -91,8 +91,19 @@ export const AgentEntry = partialEntry({
   schedule: z.strictObject({ min: Duration, max: Duration }).partial(),
 });
 
+/** Plain values an agent reads, exported by `env`; never a secret (the secret scan checks every file). */
+export const RepoVars = z
+  .record(EnvVarName, z.union([z.string(), z.number(), z.boolean()]))
+  .describe('NAME: value pairs the agents read (plain values, never secrets), exported by `factoryctl env`');
+const PrimaryBranch = z
+  .string()
+  .min(1)
+  .describe('the branch agents work against (often master); a protection entry with branch $primary follows it');
+
 /** repos/<owner>/<name>.yaml and repos/presets/<name>.yaml. */
 export const RepoFile = z.strictObject({
+  primaryBranch: PrimaryBranch.optional(),
+  vars: RepoVars.optional(),
   extends: z.array(PresetName).optional().describe("presets applied first, in order; this file's own values win"),
   forge: z.string().min(1).optional().describe('name of a forge in factory.yaml `forges`'),
   tokenEnv: EnvVarName.optional().describe("this repository's own token variable instead of the forge's"),
@@ -173,6 +184,8 @@ export const ResolvedPractice = z
   });
 
 export const ResolvedRepoConfig = z.strictObject({
+  primaryBranch: PrimaryBranch.default('main'),
+  vars: RepoVars.default({}),
   forge: z.string({ error: 'no forge: name one of factory.yaml `forges` here or in a preset' }).min(1),
   tokenEnv: EnvVarName.optional(),
   labels: z.array(ResolvedLabel).default([]),

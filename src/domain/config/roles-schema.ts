@@ -42,6 +42,27 @@ export const RoleConfig = z
     maxRuntime: Duration.optional().describe(
       'a run of this role still going after this long is a runaway: SIGTERM to its process group, SIGKILL after policy.stopGrace',
     ),
+    activeFile: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'a file name in the state directory, e.g. .dev-active')
+      .optional()
+      .describe(
+        "the drop-in file that exists while this role may run, in the node's state directory (default .<role>-active); another writer's change to it is honoured and journaled",
+      ),
+    maxConcurrent: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('at most this many runs at once on a node, through `factoryctl gate ROLE -- COMMAND`'),
+    maxConcurrentPerRepo: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('at most this many runs at once on a node for one repository (gate --repo R -- COMMAND)'),
     nodeSelector: placementFields.nodeSelector.optional(),
     peakMemoryMb: placementFields.peakMemoryMb.optional(),
   })

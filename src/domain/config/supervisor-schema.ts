@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, EnvVarName } from './common.js';
+import { Duration, EnvVarName, RoleName } from './common.js';
 import { PlacementConfig, SupervisorSshConfig } from './placement-schema.js';
 
 export const CiOverload = z.strictObject({
@@ -18,6 +18,15 @@ export const CiOverload = z.strictObject({
     .lt(1)
     .default(0.5)
     .describe('resume once the queue is below this fraction of the limit'),
+  roles: z
+    .strictObject({
+      first: z.array(RoleName).describe('roles halted factory-wide past the first limit (reviewPending, ...)'),
+      second: z.array(RoleName).default([]).describe('roles halted as well past the second limit (devPending, ...)'),
+    })
+    .optional()
+    .describe(
+      'which roles CI overload halts; default: the roles with haltLevel 2 past the first limit, those with haltLevel 1 past the second',
+    ),
 });
 
 export const SupervisorConfig = z.strictObject({

@@ -5,6 +5,7 @@ import { parseYamlWithSchema } from './parse-yaml.js';
 import { findSecrets } from './secrets.js';
 import { referenceRules } from './validate-references.js';
 import { thresholdRules } from './validate-thresholds.js';
+import { ciOverloadRolesReferenceRoles } from './validate-ci-roles.js';
 import { positionOf, valueOffset, type YamlPath } from './yaml-locate.js';
 import type { ConfigSet, ControlFile, ParsedFile, Reporter, Rule, RuleOptions } from './config-set.js';
 
@@ -31,7 +32,7 @@ export type ValidationResult =
   | { ok: true; warnings: ConfigProblem[]; set: ConfigSet }
   | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[] };
 
-export const RULES: readonly Rule[] = [...referenceRules, ...thresholdRules];
+export const RULES: readonly Rule[] = [...referenceRules, ciOverloadRolesReferenceRoles, ...thresholdRules];
 
 /**
  * Validates a control repo in stages: each YAML file against its kind's schema, every file for

@@ -133,6 +133,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   const local = localPlan({
     assignments,
     roles: settings.nodeRoles,
+    activeNames: activeNames(o.config.factory.roles),
     stateOf: cycle.stateOf,
     paths: settings.paths,
     cron: o.cron,
@@ -158,4 +159,9 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     runaway,
     reclaim,
   };
+}
+
+/** roles.<role>.activeFile, for the roles that name their own drop-in file. */
+function activeNames(roles: Record<string, { activeFile?: string | undefined }>): Record<string, string> {
+  return Object.fromEntries(Object.entries(roles).flatMap(([r, c]) => (c.activeFile ? [[r, c.activeFile]] : [])));
 }

@@ -36,21 +36,27 @@ export interface IssueSummary {
   updatedAt: string;
 }
 
+/** A list read from the forge; `doubt` says why it may be incomplete (a repeated page, duplicates, the page limit). */
+export type Listing<T> = T[] & { doubt?: string };
+
 export type CombinedState = 'pending' | 'success' | 'error' | 'failure' | 'warning' | '';
 
 export interface ForgeClient {
   /** repo = "owner/name" */
-  listOpenPulls(repo: string): Promise<PullSummary[]>;
+  listOpenPulls(repo: string): Promise<Listing<PullSummary>>;
   /** undefined on 404 */
   getPull(repo: string, n: number): Promise<PullSummary | undefined>;
   combinedStatus(repo: string, ref: string): Promise<CombinedState>;
-  listIssues(repo: string, opts: { state: 'open' | 'closed' | 'all'; labels?: string[] }): Promise<IssueSummary[]>;
+  listIssues(
+    repo: string,
+    opts: { state: 'open' | 'closed' | 'all'; labels?: string[] },
+  ): Promise<Listing<IssueSummary>>;
   getIssue(repo: string, n: number): Promise<IssueSummary | undefined>;
-  listLabels(repo: string): Promise<ForgeLabel[]>;
+  listLabels(repo: string): Promise<Listing<ForgeLabel>>;
   createLabel(repo: string, l: Omit<ForgeLabel, 'id'>): Promise<ForgeLabel>;
   editLabel(repo: string, id: number, l: Omit<ForgeLabel, 'id'>): Promise<ForgeLabel>;
   deleteLabel(repo: string, id: number): Promise<void>;
-  listBranchProtections(repo: string): Promise<BranchProtection[]>;
+  listBranchProtections(repo: string): Promise<Listing<BranchProtection>>;
   createBranchProtection(repo: string, p: BranchProtection): Promise<BranchProtection>;
   editBranchProtection(repo: string, p: BranchProtection): Promise<BranchProtection>;
   deleteBranchProtection(repo: string, branchName: string): Promise<void>;

@@ -26,7 +26,7 @@ export function describeFailure(error: unknown, tokenEnv: string): Failure {
       return {
         kind: 'not-found',
         status,
-        message: `repository not found, or not visible with $${tokenEnv} (HTTP 404). ${detail}`,
+        message: `${resourceOf(error)} not found, or not visible with $${tokenEnv} (HTTP 404). ${detail}`,
       };
     case status === 429:
       return {
@@ -44,4 +44,14 @@ export function describeFailure(error: unknown, tokenEnv: string): Failure {
     default:
       return { kind: 'other', ...(status === undefined ? {} : { status }), message: detail };
   }
+}
+
+/** What a failed call asked for, from its URL: "repository o/n", or "labels of o/n" when the repository answered. */
+export function resourceOf(error: unknown): string {
+  const url = (error as { url?: unknown })?.url;
+  const path = typeof url === 'string' ? url.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/[?#].*$/, '') : '';
+  const m = /\/repos\/([^/]+)\/([^/]+)(?:\/(.+?))?\/?$/.exec(path);
+  if (!m) return 'resource';
+  const slug = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`;
+  return m[3] === undefined ? `repository ${slug}` : `${decodeURIComponent(m[3]).replace(/_/g, ' ')} of ${slug}`;
 }

@@ -3,6 +3,7 @@ import type { ResolvedRepoConfig } from '../config/repo-schema.js';
 import { applyPlan } from './apply.js';
 import { describeFailure, type Failure } from './failure.js';
 import { planReconcile, type Plan } from './plan.js';
+import { refuseDoubtfulDeletes } from './listing-doubt.js';
 
 export type ReconcileClient = Pick<
   ForgeClient,
@@ -64,6 +65,8 @@ async function reconcileOne(t: ReconcileTarget, apply: boolean): Promise<RepoOut
   try {
     const [labels, protections] = await Promise.all([client.listLabels(t.slug), client.listBranchProtections(t.slug)]);
     plan = planReconcile(t.config, { labels, protections });
+    const refused = refuseDoubtfulDeletes(t.slug, plan, { labels, protections });
+    if (refused) return { slug: t.slug, status: 'failed', plan, applied: 0, failure: refused };
   } catch (error) {
     return { slug: t.slug, status: 'failed', applied: 0, failure: describeFailure(error, t.tokenEnv) };
   }

@@ -39,16 +39,19 @@ export function expandPath(path: string, env: Record<string, string | undefined>
 }
 
 /**
- * The repository's environment: every variable it names, from the caller's environment or else
- * the env file, plus everything else the env file sets. Missing names are returned, not guessed.
+ * The repository's environment: the configured variables (FACTORY_REPO and the factory's mapped
+ * names, the repository's vars; default just FACTORY_REPO), then every variable it names from the
+ * caller's environment or else the env file, plus everything else the env file sets. Missing
+ * names are returned, not guessed.
  */
 export function repoEnvironment(
   slug: string,
   names: string[],
   file: Map<string, string> | undefined,
   env: Record<string, string | undefined>,
+  configured: [string, string][] = [['FACTORY_REPO', slug]],
 ): { vars: [string, string][]; missing: string[] } {
-  const out = new Map<string, string>([['FACTORY_REPO', slug]]);
+  const out = new Map<string, string>(configured);
   const missing: string[] = [];
   for (const name of names) {
     const value = env[name] ?? file?.get(name);

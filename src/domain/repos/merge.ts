@@ -2,6 +2,7 @@ import type { ConfigProblem } from '../../errors.js';
 import { ResolvedRepoConfig } from '../config/repo-schema.js';
 import { mergeLayer, type Layer, type MergeContext, type MergeRule } from './deep-merge.js';
 import { presetLayers } from './preset-chain.js';
+import { followPrimaryBranch } from './primary-branch.js';
 import { entryPath, childPath, sourceOf, type Provenance } from './provenance.js';
 
 export type { Layer } from './deep-merge.js';
@@ -41,7 +42,10 @@ export function resolveRepo(slug: string, repo: Layer, presets: ReadonlyMap<stri
   if (!order.ok) return { ok: false, slug, problems: order.problems };
 
   const ctx: MergeContext = { rules: (p) => RULES[p], skip: new Set(['extends']), prov: new Map(), warnings: [] };
-  const merged = order.layers.reduce<Record<string, unknown>>((acc, layer) => mergeLayer(acc, layer, ctx), {});
+  const merged = followPrimaryBranch(
+    order.layers.reduce<Record<string, unknown>>((acc, layer) => mergeLayer(acc, layer, ctx), {}),
+    ctx.prov,
+  );
 
   const parsed = ResolvedRepoConfig.safeParse(merged);
   if (!parsed.success) {

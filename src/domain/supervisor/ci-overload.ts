@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import type { CiOverload } from '../config/supervisor-schema.js';
 import { formatSpan } from './format.js';
+import { ciRolesAtLevel, type CiHaltRoles } from './ci-overload-roles.js';
 
 export type CiOverloadConfig = z.output<typeof CiOverload>;
 export interface CiQueue {
@@ -10,7 +11,7 @@ export interface CiQueue {
 }
 /** The queue, or why it is unknown (the CI call failed, timed out, ran out of budget). */
 export type CiQueueObservation = CiQueue | { error: string } | undefined;
-/** 0: nothing halted; 1: review halted; 2: review and dev halted. */
+/** 0: nothing halted; 1: the first roles (review-like) halted; 2: the second (dev-like) too. */
 export type CiOverloadLevel = 0 | 1 | 2;
 export interface CiOverloadState {
   level: CiOverloadLevel;
@@ -26,7 +27,6 @@ export interface CiOverloadDecision {
   dataMissing: boolean;
   reason: string;
 }
-export const CI_HALTED_ROLES: Record<CiOverloadLevel, string[]> = { 0: [], 1: ['review'], 2: ['review', 'dev'] };
 export const CI_CLEAR: CiOverloadState = { level: 0, reason: 'CI queue within limits', since: 0 };
 
 interface Limit {
@@ -36,7 +36,8 @@ interface Limit {
 }
 
 /**
- * Halts review past the first limit and dev past the second, at once; resumes one level per
+ * Halts the first roles past the first limit and the second roles past the second, at once
+ * (which roles: ciHaltRoles, from config); resumes one level per
  * decision, only after the queue has stayed below resumeFraction of that level's limit for
  * resumeHoldMs. Unknown data keeps the previous decision: it never resumes and never halts.
  */
@@ -45,16 +46,22 @@ export function decideCiOverload(
   queue: CiQueueObservation,
   cfg: CiOverloadConfig,
   now: number,
-  options: { resumeHoldMs?: number } = {},
+  options: { roles: CiHaltRoles; resumeHoldMs?: number },
 ): CiOverloadDecision {
   const before = prev ?? { ...CI_CLEAR, since: now };
+  const { roles } = options;
+  const halted = (level: CiOverloadLevel) => ciRolesAtLevel(roles, level);
+  const describeLevel = (level: CiOverloadLevel) =>
+    level === 0 || halted(level).length === 0
+      ? 'nothing halted for CI'
+      : `${halted(level).join(' and ')} halted factory-wide`;
   const limits: Record<1 | 2, Limit> = {
-    1: { pending: cfg.reviewPending, ageMs: parseDuration(cfg.reviewOldestPending), name: 'review' },
-    2: { pending: cfg.devPending, ageMs: parseDuration(cfg.devOldestPending), name: 'dev' },
+    1: { pending: cfg.reviewPending, ageMs: parseDuration(cfg.reviewOldestPending), name: nameOf(roles.first) },
+    2: { pending: cfg.devPending, ageMs: parseDuration(cfg.devOldestPending), name: nameOf(roles.second) },
   };
   const keep = (reason: string, dataMissing: boolean, state: CiOverloadState = before): CiOverloadDecision => ({
     state,
-    halted: CI_HALTED_ROLES[state.level],
+    halted: halted(state.level),
     changed: false,
     dataMissing,
     reason,
@@ -79,7 +86,7 @@ export function decideCiOverload(
     const reason = `CI queue past the ${l.name} limit (${figures}; limit ${l.pending} pending or ${formatSpan(l.ageMs)}): ${describeLevel(hit)}`;
     return {
       state: { level: hit, reason, since: now },
-      halted: CI_HALTED_ROLES[hit],
+      halted: halted(hit),
       changed: true,
       dataMissing: false,
       reason,
@@ -113,15 +120,16 @@ export function decideCiOverload(
   const reason = `CI queue drained (${figures}; ${threshold}): ${l.name} resumes${level > 0 ? `, ${describeLevel(level)}` : ''}`;
   return {
     state: { level, reason, since: now },
-    halted: CI_HALTED_ROLES[level],
+    halted: halted(level),
     changed: true,
     dataMissing: false,
     reason,
   };
 }
 
-function describeLevel(level: CiOverloadLevel): string {
-  return ['nothing halted for CI', 'review halted factory-wide', 'review and dev halted factory-wide'][level]!;
+/** A limit is named by the roles it halts ("review", "dev"), or by its rank when it halts none. */
+function nameOf(roles: readonly string[]): string {
+  return roles.length > 0 ? roles.join('+') : 'CI';
 }
 
 function trim(n: number): string {

@@ -11,6 +11,7 @@ import {
   type CiQueueObservation,
 } from './ci-overload.js';
 import { ciOverloadStateFromHalts, withCiOverloadHalts } from './ci-overload-halts.js';
+import { ciHaltRoles } from './ci-overload-roles.js';
 import { formatExact } from './format.js';
 import { renderAssignmentsYaml } from '../placement/assignments-file.js';
 import {
@@ -103,13 +104,14 @@ export function planCycle(input: CycleInput): CyclePlan {
   let ci: CiOverloadDecision | undefined;
   if (halts === undefined) notes.push(`${STATE_PATHS.halts} is unreadable: CI overload halts left as they are`);
   else if ('ciQueue' in observed) {
-    const fromFile = ciOverloadStateFromHalts(halts);
+    const roles = ciHaltRoles(config.supervisor.ciOverload, config.roles);
+    const fromFile = ciOverloadStateFromHalts(halts, roles);
     const prev =
       fromFile && input.prevCi?.level === fromFile.level ? { ...fromFile, ...pickBelow(input.prevCi) } : fromFile;
-    ci = decideCiOverload(prev, observed.ciQueue, config.supervisor.ciOverload, now);
+    ci = decideCiOverload(prev, observed.ciQueue, config.supervisor.ciOverload, now, { roles });
     if (ci.dataMissing) notes.push(ci.reason);
     if (ci.changed) {
-      halts = withCiOverloadHalts(halts, ci.state);
+      halts = withCiOverloadHalts(halts, ci.state, roles);
       changes[STATE_PATHS.halts] = renderHaltsYaml(halts);
       decisions.push({ at: now, text: ci.reason });
     }

@@ -14,6 +14,8 @@ export interface GateQuestion {
   role: string;
   repo: string | undefined;
   sync: SyncInfo;
+  /** `gate ROLE -- COMMAND ARGS...`: run it holding a slot when the answer is run */
+  command?: string[];
 }
 
 /** What the answer needs from its caller: who asks and when, and where the answer goes. */
@@ -31,7 +33,7 @@ export interface GateIo {
  * decision file: prints it and returns the exit code. Its own module, so the gate can load it
  * while git is still pulling.
  */
-export async function answerGate({ dir, role, repo, sync }: GateQuestion, io: GateIo): Promise<number> {
+export async function answerGate({ dir, role, repo, sync, command }: GateQuestion, io: GateIo): Promise<number> {
   const { view, invalid } = await loadControlView(dir);
   const roleConfig = view.roles[role];
   if (!roleConfig)
@@ -40,7 +42,8 @@ export async function answerGate({ dir, role, repo, sync }: GateQuestion, io: Ga
       EXIT.USAGE,
     );
   const now = io.now();
-  const read = readNodeDecision(decisionFile(nodePaths(dir, nodeEntry(view.nodes, io.node), io.env)));
+  const paths = nodePaths(dir, nodeEntry(view.nodes, io.node), io.env);
+  const read = readNodeDecision(decisionFile(paths));
   const sources: GridSources = { ...view, decisions: new Map(read ? [[io.node, read]] : []), now };
   const standing = nodeStanding(io.node, sources);
   const state = roleCell({ role, node: io.node, ...(repo ? { repo } : {}) }, sources, standing);
@@ -55,5 +58,8 @@ export async function answerGate({ dir, role, repo, sync }: GateQuestion, io: Ga
     );
   for (const note of decision.notes) io.err(`factoryctl gate: ${note}`);
   io.err(describeState(decision.state, now));
-  return decision.run ? EXIT.OK : EXIT.TEMPFAIL;
+  if (!decision.run) return EXIT.TEMPFAIL;
+  if (!command) return EXIT.OK;
+  const { runGated } = await import('./slot-run.js');
+  return runGated({ runDir: paths.runDir, role, repo, roleConfig, command }, io.err);
 }

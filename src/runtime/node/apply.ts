@@ -2,6 +2,7 @@ import type { NodeCyclePlan } from '../../domain/node/plan-cycle.js';
 import type { MachineDeps } from './deps.js';
 import type { Journal } from './journal.js';
 import type { Machine } from './machine.js';
+import { describeActiveEvent } from '../../domain/node/active-record.js';
 
 /**
  * Makes the machine match the plan through the node's mechanisms, each on its own: one failing
@@ -24,7 +25,10 @@ export function applyMechanisms(
       problems[what] = `${what}: ${(error as Error).message}`;
     }
   };
-  if (plan.mechanisms.haltFiles) attempt('halt files', () => mechanisms.applyHaltFiles(plan.local));
+  if (plan.mechanisms.haltFiles)
+    attempt('halt files', () => {
+      for (const e of mechanisms.applyHaltFiles(plan.local) ?? []) journal.note(e.kind, describeActiveEvent(e));
+    });
   if (plan.mechanisms.crontab) {
     attempt('crontab', () => {
       for (const w of mechanisms.applyCrontab(plan.local.crontab).warnings)

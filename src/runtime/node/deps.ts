@@ -1,3 +1,4 @@
+import type { ActiveEvent } from '../../domain/node/active-record.js';
 import type { LocalPlan } from '../../domain/local-plan.js';
 import type { StopTarget } from '../../domain/node/agent-stop.js';
 import type { SamplerSpec } from '../../domain/node/node-settings.js';
@@ -36,7 +37,8 @@ export interface ControlRepoDeps {
 /** The machine and the ways halts reach its agents. */
 export interface MachineDeps {
   createSampler(spec: SamplerSpec): Sampler;
-  applyHaltFiles(plan: LocalPlan): void;
+  /** Returns the outside writers' changes to the drop-in files, for the journal. */
+  applyHaltFiles(plan: LocalPlan): readonly ActiveEvent[] | void;
   applyCrontab(lines: string[]): { warnings: string[] };
   createLoopRunner(options: LoopRunnerOptions): LoopRunner;
   stopAgents(targets: StopTarget[], graceMs: number, spared: ReadonlySet<number>): Promise<StoppedAgent[]>;

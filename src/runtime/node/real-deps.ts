@@ -48,7 +48,7 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
     },
     machine: {
       createSampler: (spec) => createProcSampler({ mounts: spec.mounts, roleCommands: spec.roleCommands, now }),
-      applyHaltFiles: (plan) => void applyHaltFiles(plan),
+      applyHaltFiles: (plan) => applyHaltFiles(plan).external,
       applyCrontab: (lines) => applyCrontabBlock(lines),
       createLoopRunner,
       stopAgents: (targets, graceMs, spared) => stopAgentProcesses(targets, graceMs, { spared }),

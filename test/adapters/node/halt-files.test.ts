@@ -58,6 +58,7 @@ describe('applyHaltFiles on real files', () => {
       activeCreated: [],
       activeRemoved: [],
       foreign: [],
+      external: [],
     });
   });
 

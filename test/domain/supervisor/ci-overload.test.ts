@@ -10,11 +10,13 @@ import {
   withCiOverloadHalts,
   CI_OVERLOAD_BY,
 } from '../../../src/domain/supervisor/ci-overload-halts.js';
+import { ciHaltRoles } from '../../../src/domain/supervisor/ci-overload-roles.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T08:00:00Z');
 // review halts at 10 pending or 30m, dev at 20 or 1h, resume below half of each.
 const CFG = CiOverload.parse({});
+const ROLES = ciHaltRoles(CFG, { dev: { haltLevel: 1 }, review: { haltLevel: 2 }, supervisor: { protected: true } });
 const q = (pendingCount: number, oldestMin = 1): CiQueueObservation => ({
   pendingCount,
   oldestPendingAgeMs: oldestMin * MIN,
@@ -25,7 +27,7 @@ const FAILED: CiQueueObservation = { error: 'woodpecker: 503 Service Unavailable
 function run(observations: CiQueueObservation[], hold = 0, start?: CiOverloadState) {
   let state = start;
   return observations.map((obs, i) => {
-    const d = decideCiOverload(state, obs, CFG, T0 + i * MIN, { resumeHoldMs: hold });
+    const d = decideCiOverload(state, obs, CFG, T0 + i * MIN, { roles: ROLES, resumeHoldMs: hold });
     state = d.state;
     return { halted: d.halted.join('+') || '-', changed: d.changed, reason: d.reason, missing: d.dataMissing };
   });
@@ -88,17 +90,17 @@ describe('decideCiOverload', () => {
 
   it('round-trips through halts.yaml and leaves other halts alone', () => {
     const other = { role: 'dev', node: 'vps2', reason: 'disk', by: 'alice', since: '2025-03-01T07:00:00Z' };
-    const d = decideCiOverload(undefined, q(30), CFG, T0);
-    const halts = withCiOverloadHalts([other], d.state);
+    const d = decideCiOverload(undefined, q(30), CFG, T0, { roles: ROLES });
+    const halts = withCiOverloadHalts([other], d.state, ROLES);
     expect(halts.map((h) => [h.role, h.by])).toEqual([
       ['dev', 'alice'],
       ['review', CI_OVERLOAD_BY],
       ['dev', CI_OVERLOAD_BY],
     ]);
-    const back = ciOverloadStateFromHalts(halts)!;
+    const back = ciOverloadStateFromHalts(halts, ROLES)!;
     expect(back).toEqual({ level: 2, reason: d.state.reason, since: T0 });
-    const resumed = decideCiOverload(back, q(0), CFG, T0 + MIN);
-    expect(withCiOverloadHalts(halts, resumed.state).map((h) => h.role)).toEqual(['dev', 'review']);
-    expect(ciOverloadStateFromHalts([other])).toBeUndefined();
+    const resumed = decideCiOverload(back, q(0), CFG, T0 + MIN, { roles: ROLES });
+    expect(withCiOverloadHalts(halts, resumed.state, ROLES).map((h) => h.role)).toEqual(['dev', 'review']);
+    expect(ciOverloadStateFromHalts([other], ROLES)).toBeUndefined();
   });
 });

@@ -63,7 +63,7 @@ describe('properties over random activity timelines', () => {
         let state: CiOverloadState | undefined;
         observations.forEach((o, i) => {
           const before = state?.level ?? 0;
-          const d = decideCiOverload(state, o, cfg, T0 + i * MIN);
+          const d = decideCiOverload(state, o, cfg, T0 + i * MIN, { roles: { first: ['review'], second: ['dev'] } });
           if (o === undefined || 'error' in o) {
             expect(d.state.level).toBe(before);
             expect(d.changed).toBe(false);

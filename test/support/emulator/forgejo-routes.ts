@@ -22,8 +22,13 @@ const COLOR = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i;
 const DEFAULT_LIMIT = 30;
 const MAX_LIMIT = 50;
 
-function page<T>(q: URLSearchParams, items: T[]): { items: T[]; headers: Record<string, string> } {
+function paginate<T>(
+  mode: ForgejoState['pagination']['mode'],
+  q: URLSearchParams,
+  items: T[],
+): { items: T[]; headers: Record<string, string> } {
   const limit = Math.min(MAX_LIMIT, Number(q.get('limit') ?? DEFAULT_LIMIT) || DEFAULT_LIMIT);
+  if (mode === 'ignores-page') return { items: items.slice(0, limit), headers: {} };
   const p = Math.max(1, Number(q.get('page') ?? 1) || 1);
   return { items: items.slice((p - 1) * limit, p * limit), headers: { 'x-total-count': String(items.length) } };
 }
@@ -56,6 +61,7 @@ const PROTECTION_DEFAULTS = {
 
 export function forgejoRoutes(st: ForgejoState, base: () => string, now: () => number): Route[] {
   const R = '/repos/{owner}/{repo}';
+  const page = <T>(q: URLSearchParams, items: T[]) => paginate(st.pagination.mode, q, items);
   const repoOf = (p: Record<string, string>) => `${p.owner}/${p.repo}`;
   type H = (r: RepoRec, c: RouteContext, body: Record<string, unknown>) => EmuResponse;
   const on = (method: string, tail: string, h: H): Route => ({

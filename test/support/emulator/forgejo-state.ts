@@ -92,6 +92,8 @@ export function createForgejoState(now: () => number, defaultToken: string) {
     repo,
     issue,
     createLabel,
+    /** 'ignores-page': list routes answer the first page to every `page` and send no X-Total-Count (a broken proxy or an old server) */
+    pagination: { mode: 'forgejo' as 'forgejo' | 'ignores-page' },
     createRepo(fullName: string, opts: { token?: string; defaultBranch?: string } = {}): RepoRec {
       const [owner, name] = fullName.split('/');
       if (!owner || !name) throw new Error(`emulator: repo must be owner/name, got ${fullName}`);
