@@ -109,8 +109,9 @@ describe('a pipeline alarm fires once the pipeline finishes, by polling (the lat
     expect(fx.onMain('factory-state/STATUS.md')).toMatch(
       /UTC: alarm pipeline-940 fired: pipeline #940 finished: success; runs `echo/,
     );
+    // The shell creates the file before echo writes its line: wait for the whole line.
     const { value } = await until(
-      () => (existsSync(file) ? readFileSync(file, 'utf8') : undefined),
+      () => (existsSync(file) && readFileSync(file, 'utf8').endsWith('\n') ? readFileSync(file, 'utf8') : undefined),
       15_000,
       'the command to run',
     );
