@@ -12,3 +12,15 @@ export const CONTROL_PATHS = {
 } as const;
 
 export type ControlPath = (typeof CONTROL_PATHS)[keyof typeof CONTROL_PATHS];
+
+/** The one problem of a control repo without factory.yaml (a type import only: the bundle stays import-free). */
+export function missingFactoryProblem(): import('../errors.js').ConfigProblem {
+  return {
+    file: CONTROL_PATHS.factory,
+    line: 1,
+    col: 1,
+    field: '',
+    message: 'missing: a control repo needs factory.yaml',
+    severity: 'error',
+  };
+}

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FactoryError, type ConfigProblem } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { CONTROL_PATHS } from '../../domain/control-paths.js';
+import { CONTROL_PATHS, missingFactoryProblem } from '../../domain/control-paths.js';
 import { FactoryConfig } from '../../domain/config/factory-schema.js';
 import { parseYamlWithSchema } from '../../domain/config/parse-yaml.js';
 import type { ResolvedRepo } from '../../domain/repos/merge.js';
@@ -26,16 +26,7 @@ export async function loadRepos(dir: string, wanted: string[] = []): Promise<Loa
   try {
     text = await readFile(join(dir, CONTROL_PATHS.factory), 'utf8');
   } catch {
-    throw new ConfigError([
-      {
-        file: CONTROL_PATHS.factory,
-        line: 1,
-        col: 1,
-        field: '',
-        message: 'missing: a control repo needs factory.yaml',
-        severity: 'error',
-      },
-    ]);
+    throw new ConfigError([missingFactoryProblem()]);
   }
   const factory = parseYamlWithSchema(CONTROL_PATHS.factory, text, FactoryConfig);
   if (!factory.ok) throw new ConfigError(factory.problems);

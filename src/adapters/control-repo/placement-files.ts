@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
-import { CONTROL_PATHS } from '../../domain/control-paths.js';
+import { CONTROL_PATHS, missingFactoryProblem } from '../../domain/control-paths.js';
 import { FactoryConfig } from '../../domain/config/factory-schema.js';
 import { parseYamlWithSchema } from '../../domain/config/parse-yaml.js';
 import { parseAssignmentsYaml, type Assignments } from '../../domain/placement/assignments-file.js';
@@ -19,17 +19,7 @@ export interface PlacementFiles {
 export async function readPlacementFiles(dir: string): Promise<PlacementFiles> {
   const text = (path: string) => readFile(join(dir, path), 'utf8').catch(() => undefined);
   const factoryText = await text(CONTROL_PATHS.factory);
-  if (factoryText === undefined)
-    throw new ConfigError([
-      {
-        file: CONTROL_PATHS.factory,
-        line: 1,
-        col: 1,
-        field: '',
-        message: 'missing: a control repo needs factory.yaml',
-        severity: 'error',
-      },
-    ]);
+  if (factoryText === undefined) throw new ConfigError([missingFactoryProblem()]);
   const factory = parseYamlWithSchema(CONTROL_PATHS.factory, factoryText, FactoryConfig);
   if (!factory.ok) throw new ConfigError(factory.problems.filter((p) => p.severity === 'error'));
   const parsed = parseAssignmentsYaml(await text(CONTROL_PATHS.assignments));

@@ -4,6 +4,7 @@ import type { ConfigProblem } from '../../errors.js';
 import { FactoryConfig } from '../../domain/config/factory-schema.js';
 import { parseYamlWithSchema } from '../../domain/config/parse-yaml.js';
 import { CONTROL_FILES, toConfigView, type ViewParts } from '../../domain/control-view.js';
+import { missingFactoryProblem } from '../../domain/control-paths.js';
 import { parseOverridesYaml } from '../../domain/overrides-file.js';
 import { parseHaltsYaml } from '../../domain/supervisor/halts-file.js';
 import { parseAssignmentsYaml } from '../../domain/placement/assignments-file.js';
@@ -35,9 +36,7 @@ export function parseViewPart<P extends Part>(part: P, text: string | undefined)
   if (text === undefined)
     return {
       ok: false,
-      problems: [
-        { file, line: 1, col: 1, field: '', message: 'missing: a control repo needs factory.yaml', severity: 'error' },
-      ],
+      problems: [missingFactoryProblem()],
     };
   const parsed = parseYamlWithSchema(file, text, FactoryConfig);
   return parsed.ok
