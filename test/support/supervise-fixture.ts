@@ -87,7 +87,7 @@ export async function startSuperviseFixture(
       factoryctl([...args, ...(opts.now !== undefined ? ['--now', new Date(opts.now).toISOString()] : [])], {
         cwd: dir,
         env,
-        timeoutMs: opts.timeoutMs ?? 30_000,
+        timeoutMs: opts.timeoutMs ?? 120_000,
       }),
     cleanup: async () => {
       await git.close();
