@@ -181,8 +181,7 @@ describe(
           120_000,
         );
         await until('dev placed on small', async () => (await placedOn('dev')) === 'small', 120_000);
-        // Moved as soon as big's samples showed the hog (for headroom) or its halt (off a node that no longer qualifies).
-        expect((await f.assignments()).slots.dev!.reason).toMatch(/moved (from|off) big/);
+        // (Its reason is not asserted: once the hand-over completes it is rewritten as 'stays on small'.)
         // Production continues on small: the kick made its daemon pull at once (its journal has the sync).
         await until('small runs dev', async () => (await gate('small', 'dev')).code === 0, 120_000);
         expect(rpcJournal(f.clone('small')).some((e) => e.request === 'sync' && e.outcome !== 'refused')).toBe(true);

@@ -31,7 +31,7 @@ describe('factoryctl node compacts its telemetry branch at telemetry.maxCommits'
       expect(subject).toContain('11 commits > 10');
       expect(Number(sh(dir, 'git', ['rev-list', '--count', branch]))).toBeLessThanOrEqual(10);
     } finally {
-      expect(await daemon.stop(), daemon.stderr()).toBe(0);
+      expect(await daemon.stop(60_000), daemon.stderr()).toBe(0);
     }
   });
 });
