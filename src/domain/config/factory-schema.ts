@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentEnvConfig } from './env-names-schema.js';
+import { AlertsConfig } from './alerts-schema.js';
 import { Duration, NodeName, RoleName } from './common.js';
 import { DEFAULT_PULL_TIMEOUT } from './gate-defaults.js';
 import { CiServerConfig, ForgeConfig } from './forge-schema.js';
@@ -7,6 +8,7 @@ import { NodeConfig } from './node-schema.js';
 import { Policy } from './policy-schema.js';
 import { RoleConfig } from './roles-schema.js';
 import { SupervisorConfig } from './supervisor-schema.js';
+import { TrustConfig } from './trust-schema.js';
 
 export const GateConfig = z.strictObject({
   pullTimeout: Duration.default(DEFAULT_PULL_TIMEOUT).describe("time bound on the gate's pull of the control repo"),
@@ -47,5 +49,7 @@ export const FactoryConfig = z.strictObject({
   forges: z.record(z.string(), ForgeConfig).default({}),
   ci: z.record(z.string(), CiServerConfig).default({}),
   env: AgentEnvConfig.default({ names: {} }).describe("the agents' environment, as `factoryctl env` exports it"),
+  alerts: AlertsConfig.default(AlertsConfig.parse({})).describe('alert rules and where alerts go'),
+  trust: TrustConfig.default({ mode: 'off' }).describe('act only on control commits signed by allowed keys'),
 });
 export type FactoryConfig = z.infer<typeof FactoryConfig>;
