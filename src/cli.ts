@@ -54,6 +54,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import('./commands/supervise.js'),
   },
   node: { summary: 'the node daemon: measure, protect, apply, report', load: () => import('./commands/node.js') },
+  logs: {
+    summary: 'merged node journals and supervisor decisions (--follow, --agent)',
+    load: () => import('./commands/logs.js'),
+  },
   alarm: {
     summary: 'alarm add|list|rm: wake the supervisor when a pipeline, PR or issue finishes',
     load: () => import('./commands/alarm.js'),
