@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { rotatedLog } from '../../domain/node/log-rotation.js';
 
 export interface LogTail {
   text: string;
@@ -45,4 +46,18 @@ export function tailLog(path: string, lines: number, maxBytes: number): LogTail 
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The last `lines` lines of a run log and, when the live file holds fewer (it was just rotated),
+ * the end of its newest rotated file before them: one tail whatever the rotation did, within the same bounds.
+ */
+export function tailRotatedLog(path: string, lines: number, maxBytes: number): LogTail {
+  const current = tailLog(path, lines, maxBytes);
+  const have = current.text === '' ? 0 : current.text.split('\n').length - 1;
+  const room = maxBytes - Buffer.byteLength(current.text);
+  if (current.truncated || have >= lines || room <= 0) return current;
+  const before = tailLog(rotatedLog(path, 1), lines - have, room);
+  if (before.missing) return current;
+  return { text: before.text + current.text, truncated: before.truncated, missing: false };
 }

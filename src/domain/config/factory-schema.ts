@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentEnvConfig } from './env-names-schema.js';
+import { AgentLogsConfig } from './agent-logs-schema.js';
 import { AlertsConfig } from './alerts-schema.js';
 import { Duration, NodeName, RoleName } from './common.js';
 import { DEFAULT_PULL_TIMEOUT } from './gate-defaults.js';
@@ -50,6 +51,7 @@ export const FactoryConfig = z.strictObject({
   ci: z.record(z.string(), CiServerConfig).default({}),
   env: AgentEnvConfig.default({ names: {} }).describe("the agents' environment, as `factoryctl env` exports it"),
   alerts: AlertsConfig.default(AlertsConfig.parse({})).describe('alert rules and where alerts go'),
+  agentLogs: AgentLogsConfig.default({ maxMiB: 10, keep: 5 }).describe("rotation of the agents' run logs on each node"),
   trust: TrustConfig.default({ mode: 'off' }).describe('act only on control commits signed by allowed keys'),
 });
 export type FactoryConfig = z.infer<typeof FactoryConfig>;

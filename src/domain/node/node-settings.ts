@@ -4,6 +4,7 @@ import type { Policy } from '../config/policy-schema.js';
 import { nodeEntry } from '../control-view.js';
 import { parseDuration } from '../duration.js';
 import { nodePaths, type NodePaths } from '../node-paths.js';
+import { logBounds, type LogBounds } from './log-rotation.js';
 import { effectivePolicy } from '../pressure/index.js';
 import { pullTimeoutMs } from './time-limits.js';
 
@@ -25,6 +26,8 @@ export interface NodeSettings {
   control: NodeConfig['control'];
   nodeRoles: string[];
   sampler: SamplerSpec;
+  /** Rotation of the agents' run logs (factory.yaml agentLogs). */
+  logs: LogBounds;
 }
 
 export interface NodeSettingsInput {
@@ -36,7 +39,7 @@ export interface NodeSettingsInput {
 }
 
 export function nodeSettings(
-  factory: Pick<FactoryConfig, 'nodes' | 'policy' | 'roles' | 'gate' | 'telemetry'>,
+  factory: Pick<FactoryConfig, 'nodes' | 'policy' | 'roles' | 'gate' | 'telemetry' | 'agentLogs'>,
   input: NodeSettingsInput,
 ): NodeSettings {
   const entry = nodeEntry(factory.nodes, input.node);
@@ -53,5 +56,6 @@ export function nodeSettings(
     control: entry?.control ?? ['halt-files'],
     nodeRoles: entry?.roles ?? [],
     sampler: { key: JSON.stringify([policy.mounts, roleCommands]), mounts: policy.mounts, roleCommands },
+    logs: logBounds(factory.agentLogs),
   };
 }

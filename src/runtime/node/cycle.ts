@@ -1,3 +1,4 @@
+import { logDir } from '../../domain/local-plan.js';
 import type { JournalEvent, RoleSummary } from '../../domain/node-cycle.js';
 import {
   planNodeCycle,
@@ -75,6 +76,7 @@ export async function runCycle(
   parts.runaways.start(plan.runaway.stops);
   parts.reclaimer.start(plan.reclaim.runs, sample);
   journal.report('sampler', samplerProblem);
+  journal.report('log-rotation', deps.machine.rotateLogs?.(logDir(settings.paths), settings.logs).problem);
   const problems = [samplerProblem, recordsProblem, ...Object.values(applied)].filter(
     (p): p is string => p !== undefined,
   );

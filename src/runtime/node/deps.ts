@@ -5,6 +5,8 @@ import type { SamplerSpec } from '../../domain/node/node-settings.js';
 import type { ControlSources } from '../../domain/node/plan-cycle.js';
 import type { LoadedNodeConfig, NodeConfigView } from '../../adapters/control-repo/node-config.js';
 import type { PullOutcome } from '../../adapters/git/pull.js';
+import type { LogBounds } from '../../domain/node/log-rotation.js';
+import type { LogRotation } from '../../adapters/node/log-rotate.js';
 import type { LoopRunner, LoopRunnerOptions } from '../../adapters/node/loop-runner.js';
 import type { RunRecordsStore } from '../../adapters/node/run-records.js';
 import type { Sampler } from '../../adapters/node/sampler.js';
@@ -46,6 +48,8 @@ export interface MachineDeps {
   selfAndAncestors(): Set<number>;
   /** A reclaim action: `sh -c` in the control repo, its process group killed past the bound. */
   runCommand(command: string, timeoutMs: number): Promise<CommandOutcome>;
+  /** Rotates the agents' run logs past their bounds; absent (a test's machine): no rotation. */
+  rotateLogs?(logDir: string, bounds: LogBounds): LogRotation;
 }
 
 export interface TelemetryDeps {

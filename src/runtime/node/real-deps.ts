@@ -7,6 +7,7 @@ import { controlRemote } from '../../adapters/git/remote.js';
 import { applyCrontabBlock } from '../../adapters/node/crontab.js';
 import { applyHaltFiles } from '../../adapters/node/halt-files.js';
 import { createLoopRunner } from '../../adapters/node/loop-runner.js';
+import { rotateAgentLogs } from '../../adapters/node/log-rotate.js';
 import { runRecordsStore } from '../../adapters/node/run-records.js';
 import { createProcSampler } from '../../adapters/node/sampler.js';
 import { selfAndAncestors, stopAgentProcesses } from '../../adapters/node/stop-agents.js';
@@ -54,6 +55,7 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
       stopAgents: (targets, graceMs, spared) => stopAgentProcesses(targets, graceMs, { spared }),
       selfAndAncestors: () => selfAndAncestors(),
       runCommand: (command, timeoutMs) => runAlarmCommand(command, { cwd: dir, timeoutMs }),
+      rotateLogs: rotateAgentLogs,
     },
     telemetry: { createBranch: createTelemetryBranch, createQueue: createTelemetryQueue },
     records: runRecordsStore,

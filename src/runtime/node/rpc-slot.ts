@@ -3,7 +3,7 @@ import { logFile } from '../../domain/local-plan.js';
 import { epochRefusal, slotRefusal } from '../../domain/node/rpc-checks.js';
 import { RPC_LIMITS, type RpcRefusal } from '../../domain/node/rpc-request.js';
 import { knownLease } from '../../adapters/control-repo/lease-known.js';
-import { tailLog } from '../../adapters/node/log-tail.js';
+import { tailRotatedLog } from '../../adapters/node/log-tail.js';
 import { stopSlot } from '../../adapters/node/slot-processes.js';
 import { selfAndAncestors } from '../../adapters/node/stop-agents.js';
 import type { RpcContext, RpcNode } from './rpc-node.js';
@@ -19,7 +19,7 @@ export function rpcLogs(node: RpcNode, slot: string, lines: number): SlotAnswer 
   );
   if (refusal) return { ok: false, refusal };
   const path = logFile(node.settings.paths, slot);
-  const tail = tailLog(path, lines, RPC_LIMITS.maxLogBytes);
+  const tail = tailRotatedLog(path, lines, RPC_LIMITS.maxLogBytes);
   return { ok: true, text: tail.text, json: { slot, log: path, ...tail } };
 }
 
