@@ -2,8 +2,8 @@
 // or one JSON object per line for scripts.
 import type { LogEvent } from './log-event.js';
 
-const NODE_WIDTH = 12;
-const EVENT_WIDTH = 16;
+const NODE_WIDTH = 10;
+const EVENT_WIDTH = 14;
 
 /** "12-02 17:13:08": UTC, to the second; the year and zone are in the header. */
 function stamp(at: number): string {
