@@ -9,10 +9,10 @@ export interface LogFilter {
   until?: number;
 }
 
-/** `word` stands in `text` as a whole word (a node, role or repo named in a supervisor's decision). */
+/** `word` stands in `text` as a whole name: "dev" in "dev@acme/web" and "n1.", not in "dev2" or "n10". */
 function names(text: string, word: string): boolean {
   const escaped = word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`(^|[^\\w@/.-])${escaped}($|[^\\w@/-])`).test(text);
+  return new RegExp(`(^|[^\\w/.-])${escaped}($|[^\\w/-])`).test(text);
 }
 
 /**
