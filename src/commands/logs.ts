@@ -6,11 +6,10 @@ import type { LogEvent } from '../domain/logs/log-event.js';
 import { LOG_HEADER, logJson, logLine } from '../domain/logs/render.js';
 import { mergeLogs, type LogFilter } from '../domain/logs/select.js';
 import { pastTime } from '../domain/logs/time-bound.js';
+import { controlRemote } from '../adapters/git/remote.js';
 import { readLogSources } from '../adapters/telemetry/log-sources.js';
 import { followLogs } from '../runtime/logs/follow.js';
 import { requireDir, type CommandContext } from './context.js';
-import { pullControl } from './control-pull.js';
-import { agentLog } from './logs-agent.js';
 import { parseFlags } from './parse-flags.js';
 import { terminalWidth } from './placement-text.js';
 
@@ -50,14 +49,19 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     0,
   );
   const dir = requireDir(ctx);
-  if (values.agent !== undefined) return agentLog(dir, ctx, values.agent, values.lines);
+  // Loaded when used: a plain `logs --no-pull` parses no config (zod and yaml are most of a start).
+  if (values.agent !== undefined)
+    return (await import('./logs-agent.js')).agentLog(dir, ctx, values.agent, values.lines);
   const filter = logFilter(values, ctx);
   const intervalMs = duration(values.interval ?? '15s', '--interval');
   const width = terminalWidth();
   let lastNotes = '';
   const read = async (): Promise<LogEvent[]> => {
     const notes: string[] = [];
-    const remote = await pullControl(dir, values['no-pull'] === true, notes);
+    const remote =
+      values['no-pull'] === true
+        ? await controlRemote(dir)
+        : await (await import('./control-pull.js')).pullControl(dir, false, notes);
     if (notes.join('\n') !== lastNotes) for (const note of notes) ctx.err(`factoryctl logs: ${note}`);
     lastNotes = notes.join('\n');
     return mergeLogs(logEvents(await readLogSources(dir, remote)), filter);
