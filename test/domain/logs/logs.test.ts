@@ -80,7 +80,7 @@ describe('mergeLogs and matches', () => {
 });
 
 describe('freshEvents (--follow)', () => {
-  it('prints what is new, once; a duplicate line in a journal counts twice; a dropped event is forgotten', () => {
+  it('prints what is new, once; a duplicate line in a journal counts twice', () => {
     const a = ev(0);
     const b = ev(1);
     const first = freshEvents(new Map(), [a, b]);
@@ -89,7 +89,22 @@ describe('freshEvents (--follow)', () => {
     expect(second.fresh).toEqual([b]);
     const third = freshEvents(second.seen, [b, b, ev(2)]);
     expect(third.fresh).toEqual([ev(2)]);
-    expect(third.seen.size).toBe(2);
+  });
+  it('a read that misses events (a failed fetch) does not make them new again', () => {
+    const first = freshEvents(new Map(), [ev(0), ev(1)]);
+    const empty = freshEvents(first.seen, []);
+    expect(empty.fresh).toEqual([]);
+    expect(freshEvents(empty.seen, [ev(0), ev(1), ev(2)]).fresh).toEqual([ev(2)]);
+  });
+  it('forgets the oldest past its bound', () => {
+    let seen: ReturnType<typeof freshEvents>['seen'] = new Map();
+    for (let r = 0; r < 3; r++)
+      seen = freshEvents(
+        seen,
+        Array.from({ length: 2000 }, (_, i) => ev(r * 2000 + i)),
+      ).seen;
+    expect(seen.size).toBe(5000);
+    expect(freshEvents(seen, [ev(0), ev(5999)]).fresh).toEqual([ev(0)]);
   });
 });
 
