@@ -8,7 +8,7 @@ import { mergeLogs, type LogFilter } from '../domain/logs/select.js';
 import { pastTime } from '../domain/logs/time-bound.js';
 import { controlRemote } from '../adapters/git/remote.js';
 import { readLogSources } from '../adapters/telemetry/log-sources.js';
-import { followLogs } from '../runtime/logs/follow.js';
+import { followLogs, followWait } from '../runtime/logs/follow.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 import { terminalWidth } from './placement-text.js';
@@ -75,7 +75,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     print(await read());
     return EXIT.OK;
   }
-  await followLogs({ read, print, wait: stopper(intervalMs) });
+  await followLogs({ read, print, wait: followWait(intervalMs) });
   return EXIT.OK;
 }
 
@@ -103,25 +103,4 @@ function duration(text: string, flag: string): number {
   } catch (error) {
     throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
-}
-
-/** Waits out the interval; false once SIGINT, SIGTERM or a closed stdout (`| head`) ends the follow. */
-function stopper(intervalMs: number): () => Promise<boolean> {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const stop = () => {
-    stopped = true;
-    wake?.();
-  };
-  process.once('SIGINT', stop).once('SIGTERM', stop);
-  process.stdout.once('error', stop);
-  return () =>
-    new Promise((resolve) => {
-      if (stopped) return resolve(false);
-      const timer = setTimeout(() => resolve(!stopped), intervalMs);
-      wake = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-    });
 }

@@ -20,3 +20,24 @@ export async function followLogs(deps: FollowDeps): Promise<void> {
     if (step.fresh.length > 0) deps.print(step.fresh);
   } while (await deps.wait());
 }
+
+/** Waits out the interval; false once SIGINT, SIGTERM or a closed stdout (`| head`) ends the follow. */
+export function followWait(intervalMs: number): () => Promise<boolean> {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const stop = () => {
+    stopped = true;
+    wake?.();
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  process.stdout.once('error', stop);
+  return () =>
+    new Promise((resolve) => {
+      if (stopped) return resolve(false);
+      const timer = setTimeout(() => resolve(!stopped), intervalMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+    });
+}
