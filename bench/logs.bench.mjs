@@ -7,7 +7,7 @@
 // Timed as a whole process: a new clone's first run, then runs with a pull that finds nothing new,
 // then --no-pull. Target: < 1 s.
 // Standalone: `node bench/logs.bench.mjs [rounds]` (after `npm run build`).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +123,27 @@ export async function runLogsBench({ rounds = ROUNDS } = {}) {
     const pulled = [];
     const local = [];
     const floor = [];
+    const gitPull = [];
+    const gitFetch = [];
+    const timedGit = async (args) => {
+      const t = performance.now();
+      await new Promise((resolve, reject) =>
+        execFile('git', args, { cwd: dir }, (error) => (error ? reject(error) : resolve())),
+      );
+      return performance.now() - t;
+    };
     for (let r = 0; r < rounds; r++) {
+      gitPull.push(await timedGit(['pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags']));
+      gitFetch.push(
+        await timedGit([
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--prune',
+          'origin',
+          '+refs/heads/telemetry/*:refs/remotes/origin/telemetry/*',
+        ]),
+      );
       const t = performance.now();
       await factoryctl(bin, ['--version'], { cwd: dir, env });
       floor.push(performance.now() - t);
@@ -137,6 +157,8 @@ export async function runLogsBench({ rounds = ROUNDS } = {}) {
       pullMs: median(pulled),
       localMs: median(local),
       floorMs: median(floor),
+      gitPullMs: median(gitPull),
+      gitFetchMs: median(gitFetch),
       rounds,
       load: [load0, loadavg()[0]],
     };
@@ -157,6 +179,8 @@ export function formatRows(r) {
     `| new clone, first run (fetches every branch) | ${f(r.firstMs)} | ${r.events} | ${ratio(r.firstMs)} |`,
     `| pull and fetch, nothing new | ${f(r.pullMs)} | ${r.events} | ${ratio(r.pullMs)} |`,
     `| --no-pull | ${f(r.localMs)} | ${r.events} | ${ratio(r.localMs)} |`,
+    `| of the pull: \`git pull --ff-only\` of main alone | ${f(r.gitPullMs)} | - | - |`,
+    `| of the pull: \`git fetch\` of the telemetry branches alone | ${f(r.gitFetchMs)} | - | - |`,
     `| floor: \`factoryctl --version\` (a process that does nothing) | ${f(r.floorMs)} | - | ${ratio(r.floorMs)} |`,
   ].join('\n');
 }
