@@ -4,6 +4,7 @@ import type { StepFinding, StepOutcome } from '../../domain/supervisor/loop-next
 import { roleUnseen } from '../../domain/supervisor/lease-term.js';
 import { supervisorTimeouts } from '../../domain/supervisor/timeouts.js';
 import { readLeaseWatch } from '../../adapters/control-repo/lease-watch.js';
+import { pingHeartbeat } from '../../adapters/notify/heartbeat.js';
 import { alarmsDue, describeOutcome, runCycle } from './cycle.js';
 import { monoOf, type SupervisorDeps, type SupervisorMemory } from './deps.js';
 import { leaseTick, roleOf } from './lease.js';
@@ -49,6 +50,8 @@ async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): 
   if (outcome.kind === 'watching') return { kind: 'lease', role: outcome.lead };
   if (outcome.kind !== 'ok') return { kind: 'cycle', ok: false, failure: outcome.kind };
   for (const note of outcome.notes) deps.log(`note: ${note}`);
+  const ping = await pingHeartbeat(memory.lastGood?.factory.alerts.watch.heartbeatUrlEnv, deps.env);
+  if (ping) deps.log(ping);
   return {
     kind: 'cycle',
     ok: true,
