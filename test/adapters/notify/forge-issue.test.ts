@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverNotification, type NotifyDeps } from '../../../src/adapters/notify/deliver.js';
 import { ReceiverConfig } from '../../../src/domain/config/receivers-schema.js';
+import { AlertsConfig } from '../../../src/domain/config/alerts-schema.js';
+import { drainOutbox } from '../../../src/runtime/alerts/outbox.js';
 import { assertAllExchangesMatchSpec, startEmulator, type Emulator } from '../../support/emulator/index.js';
 import { alertView, notification } from '../../support/notification.js';
 
@@ -93,5 +95,26 @@ describe('forge-issue receiver, against the spec-checked forge emulator', () => 
     });
     const out = await deliverNotification(firing, receiver, { ...deps, env: {} });
     expect(out).toMatchObject({ ok: false, error: expect.stringContaining('FJ_TOKEN') });
+  });
+
+  it('firing and resolved of one alert drained together: one issue, opened then closed, in order', async () => {
+    const fp = 'aaaaaaaaaaaaaaaa';
+    const alerts = AlertsConfig.parse({
+      receivers: { issues: { type: 'forge-issue', forge: 'codeberg', repo: REPO } },
+    });
+    const entry = (id: string, status: 'firing' | 'resolved') => ({
+      notification: notification({
+        id,
+        receiver: 'issues',
+        alerts: [alertView({ fingerprint: fp, summary: 'disk filling on vps1', status })],
+      }),
+      attempts: 0,
+      nextAttemptAt: '2026-12-02T10:00:00Z',
+    });
+    const left = await drainOutbox([entry('d-1', 'firing'), entry('d-2', 'resolved')], alerts, deps, Date.now());
+    expect(left).toEqual([]);
+    const mine = issues().filter((i) => i.title.includes(fp));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.state).toBe('closed');
   });
 });
