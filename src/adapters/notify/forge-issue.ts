@@ -67,6 +67,8 @@ async function findIssue(
   const marker = issueMarker(fingerprint);
   const all = await forge.listIssues(r.repo, { state: 'all', labels: [r.labels[0]!] });
   const mine = all.filter((i) => i.title.includes(marker)).sort((a, b) => b.number - a.number);
+  // Not found in a listing that may be incomplete: opening one could make a second; try again later.
+  if (mine.length === 0 && all.doubt) throw new Error(`issue listing of ${r.repo} incomplete (${all.doubt})`);
   return mine.find((i) => i.state === 'open') ?? mine[0];
 }
 
