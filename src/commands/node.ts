@@ -4,6 +4,7 @@ import { parseDuration } from '../domain/duration.js';
 import { acquireNodeLock } from '../adapters/node/node-lock.js';
 import { runFiles } from '../adapters/node/run-records.js';
 import { restartOnNewBuild, runsFromControlRepo } from '../adapters/process/restart-self.js';
+import { checkSigningKey } from '../adapters/git/signing.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 import { createNodeDaemon } from '../runtime/node/daemon.js';
@@ -37,6 +38,8 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const intervalMs = values.interval === undefined ? undefined : interval(values.interval);
   const dir = requireDir(ctx);
   const log = (line: string) => ctx.err(`factoryctl node: ${line}`);
+  const signer = await checkSigningKey(ctx.env);
+  if (signer) log(`signing commits with ${signer.fingerprint}`);
   const cron = { nodeBin: process.execPath, cli: cliPath() };
   const daemon = createNodeDaemon(
     realNodeDeps({

@@ -1,5 +1,6 @@
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
+import { checkSigningKey } from '../adapters/git/signing.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 import { describeOutcome, newMemory, runCycle, type SupervisorDeps } from '../runtime/supervisor/cycle.js';
@@ -48,6 +49,8 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   );
   if (values.once && values.listen) throw new UsageError('--listen needs the loop: leave out --once');
   const dir = requireDir(ctx);
+  const signer = await checkSigningKey(ctx.env);
+  if (signer) ctx.err(`factoryctl supervise: signing commits with ${signer.fingerprint}`);
   const deps: SupervisorDeps = {
     dir,
     env: ctx.env,
