@@ -52,7 +52,8 @@ describe("supervise --once then node --once: root's real crontab follows the tun
   );
 
   it('backs the crontab lines off over a quiet hour, and shortens dev and review when a PR opens with a running pipeline', async () => {
-    for (let t = T0; t <= T0 + 60 * MIN; t += 10 * MIN) await supervise(t);
+    // 11-minute looks against the 10-minute quiet step, so a look that reaches its clock sooner misses no step
+    for (let t = T0; t <= T0 + 66 * MIN; t += 11 * MIN) await supervise(t);
     const quiet = await node();
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(everyLines()).toEqual(['# dev: every 30m', '# review: every 30m', '# supervisor: every 15m']);

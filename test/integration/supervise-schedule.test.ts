@@ -34,7 +34,9 @@ describe('supervise --once: the schedule follows the forge and CI (emulator + re
     await supervise(T0);
     expect(intervals()).toEqual({ dev: '2m', review: '2m', supervisor: '1m' });
     const seen: Record<string, string>[] = [];
-    for (let t = T0 + 10 * MIN; t <= T0 + 60 * MIN; t += 10 * MIN) {
+    // 11-minute looks against the 10-minute quiet step: each look is one step past the last change even when
+    // this run reaches its clock a few seconds sooner than the one before (--now runs at real speed).
+    for (let t = T0 + 11 * MIN; t <= T0 + 66 * MIN; t += 11 * MIN) {
       await supervise(t);
       seen.push(intervals());
     }
@@ -42,7 +44,7 @@ describe('supervise --once: the schedule follows the forge and CI (emulator + re
     expect(seen.at(-1)).toEqual({ dev: '30m', review: '30m', supervisor: '15m' });
     const dev = parse(fx.onMain('factory-state/schedule.yaml')).roles.dev;
     expect(dev.reason).toMatch(
-      /^quiet for 40m \(no open PRs, no pipelines pending, no pipelines running, no ready issues\): back off from 16m to 30m, the maximum$/,
+      /^quiet for 44m \(no open PRs, no pipelines pending, no pipelines running, no ready issues\): back off from 16m to 30m, the maximum$/,
     );
     expect(fx.onMain('factory-state/STATUS.md')).toContain('| dev | 30m |');
   });
