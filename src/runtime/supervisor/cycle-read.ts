@@ -14,10 +14,12 @@ import { pullFastForward } from '../../adapters/git/pull.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
+import { SshKeygenMissingError } from '../../adapters/git/commit-signature.js';
 import type { StandbyRole } from '../../domain/supervisor/lease-term.js';
 import { monoOf, type SupervisorDeps, type SupervisorMemory } from './deps.js';
 import { observePlacement } from './placement.js';
 import { takeLead, type Leadership } from './lease.js';
+import { newTelemetryTrustMemory, trustedTelemetry } from './telemetry-trust.js';
 
 export interface CycleRead {
   kind: 'read';
@@ -81,7 +83,16 @@ export async function readCycle(
   if (standbyWatches && lead.kind === 'standby') return { kind: 'watching', lead };
   if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs)))
     notes.push('could not fetch telemetry branches: node decisions may be old');
-  const telemetry = [...(await readTelemetry(dir, remote)).values()];
+  const heard = await trustedTelemetry(
+    dir,
+    factory.trust.mode,
+    [...(await readTelemetry(dir, remote)).values()],
+    (memory.telemetryTrust ??= newTelemetryTrustMemory()),
+  ).catch((e: Error) => e);
+  if (heard instanceof SshKeygenMissingError) return { kind: 'terminal', error: heard.message };
+  if (heard instanceof Error) throw heard;
+  notes.push(...heard.notes);
+  const telemetry = heard.telemetry;
   const placement = await observePlacement(deps, memory, factory, telemetry, lead);
   notes.push(...placement.notes);
   const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));
