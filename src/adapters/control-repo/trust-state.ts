@@ -1,0 +1,48 @@
+// The newest trusted commit of main as this clone last computed it, kept in .git/factoryctl/ so
+// each new commit is verified once (per clone), not on every pull or gate call.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-file.js';
+import { privatePath } from './private-dir.js';
+
+export type TrustMode = 'off' | 'warn' | 'enforce';
+
+export interface UntrustedCommit {
+  sha: string;
+  /** its principal, its key's fingerprint, or `unsigned` */
+  signer: string;
+  reason: string;
+}
+
+export interface TrustState {
+  /** trust.mode at the newest trusted commit (at the head while none is trusted) */
+  mode: TrustMode;
+  /** the newest trusted commit of main; absent: none yet */
+  trusted?: string;
+  /** the upstream head this was computed for */
+  head: string;
+  /** the first commit after `trusted` that is not trusted, while the head is not */
+  untrusted?: UntrustedCommit;
+  /** verdicts on commits after `trusted`, by sha: judged once while `trusted` stays */
+  refused?: Record<string, UntrustedCommit>;
+  /** when it was computed (ms since the epoch) */
+  at: number;
+}
+
+export function readTrustState(dir: string): TrustState | undefined {
+  try {
+    const json = JSON.parse(readFileSync(privatePath(dir, 'trustState'), 'utf8')) as TrustState;
+    return typeof json.head === 'string' ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeTrustState(dir: string, state: TrustState): void {
+  writeFileAtomic(privatePath(dir, 'trustState'), JSON.stringify(state));
+}
+
+/** Trust is in play once the control repo has allowed signers or this clone has judged commits. */
+export function trustInPlay(dir: string): boolean {
+  return existsSync(join(dir, 'trust', 'allowed_signers')) || existsSync(privatePath(dir, 'trustState'));
+}
