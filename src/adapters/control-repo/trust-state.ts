@@ -3,31 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file.js';
+import type { TrustState } from '../../domain/trust/trust-state.js';
 import { privatePath } from './private-dir.js';
 
-export type TrustMode = 'off' | 'warn' | 'enforce';
-
-export interface UntrustedCommit {
-  sha: string;
-  /** its principal, its key's fingerprint, or `unsigned` */
-  signer: string;
-  reason: string;
-}
-
-export interface TrustState {
-  /** trust.mode at the newest trusted commit (at the head while none is trusted) */
-  mode: TrustMode;
-  /** the newest trusted commit of main; absent: none yet */
-  trusted?: string;
-  /** the upstream head this was computed for */
-  head: string;
-  /** the first commit after `trusted` that is not trusted, while the head is not */
-  untrusted?: UntrustedCommit;
-  /** verdicts on commits after `trusted`, by sha: judged once while `trusted` stays */
-  refused?: Record<string, UntrustedCommit>;
-  /** when it was computed (ms since the epoch) */
-  at: number;
-}
+export type { TrustMode, TrustState, UntrustedCommit } from '../../domain/trust/trust-state.js';
 
 export function readTrustState(dir: string): TrustState | undefined {
   try {

@@ -49,7 +49,8 @@ export async function pullFastForward(
   }
   if (result.code === 0 && !result.timedOut) {
     stampSync(dir, now());
-    if (!trusting) return { ok: true };
+    // A plain pull that brought the allowed signers in: judge what it brought at once.
+    if (!trusting && !trustInPlay(dir)) return { ok: true };
     const moved = await moveToTrusted(dir);
     return moved.ok ? moved : { ok: false, error: moved.error, timedOut: false };
   }
