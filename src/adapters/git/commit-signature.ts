@@ -1,3 +1,4 @@
+import { UnavailableError } from '../../errors.js';
 import { runProcess } from '../process/run-process.js';
 import { runGit } from './run-git.js';
 
@@ -14,7 +15,8 @@ export interface CommitSignature {
   error?: string;
 }
 
-export class SshKeygenMissingError extends Error {
+/** Exit 69 (unavailable): the machine lacks a tool, the commit is not judged either way. */
+export class SshKeygenMissingError extends UnavailableError {
   constructor(detail: string) {
     super(`ssh-keygen is needed to verify signed commits and cannot be run: ${detail}`);
     this.name = 'SshKeygenMissingError';

@@ -11,6 +11,7 @@ import { observeForges } from '../../adapters/forge/observe.js';
 import { observeMainBranches } from '../../adapters/ci/observe-main.js';
 import { createServerClients, type ServerClients } from '../../adapters/forge/server-clients.js';
 import { pullFastForward } from '../../adapters/git/pull.js';
+import { untrustedNote } from '../../domain/trust/trust-state.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
@@ -53,9 +54,11 @@ export async function readCycle(
 ): Promise<CycleRead | CycleFailure | WatchingOnly> {
   const { dir } = deps;
   const remote = await controlRemote(dir);
+  let untrusted: string | undefined;
   if (remote) {
     const pulled = await pullFastForward(dir, supervisorTimeouts(memory.lastGood?.factory).pullMs);
     if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
+    untrusted = untrustedNote(pulled.trust);
   }
   const loaded = await loadSupervisorConfig(dir, memory.lastGood);
   if (!loaded.ok)
@@ -64,6 +67,7 @@ export async function readCycle(
       error: `the config is invalid and no good version is known:\n${loaded.problems.join('\n')}`,
     };
   const notes = loaded.stale ? [`config invalid, running on the last good one:\n${loaded.stale.join('\n')}`] : [];
+  if (untrusted) notes.push(untrusted);
   if (!loaded.stale) memory.lastGood = loaded.config;
   const { factory, repos } = loaded.config;
   const limits = supervisorTimeouts(factory);
