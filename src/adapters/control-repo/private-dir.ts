@@ -22,6 +22,8 @@ export const PRIVATE_FILES = {
   trustState: 'trust.json',
   /** the allowed signers of the newest trusted commit, as a file for git verify-commit (control-repo/trust-advance.ts) */
   trustedSigners: 'allowed_signers.trusted',
+  /** the allowed signers telemetry tips are checked against, as a file for git (telemetry/tip-signatures.ts) */
+  telemetrySigners: 'allowed_signers.telemetry',
   /** its mtime is the last good sync with the remote (a pull, or a push of ours) */
   lastSync: 'last-sync',
 } as const;
