@@ -39,7 +39,13 @@ Time alarms fire by the forge's clock (its Date header); status shows the measur
 (the embedded default) there is no lease: this supervisor is the leader.
 
 Without --once it runs until SIGTERM, sleeping until its next wake: the tuned interval, or sooner
-for an alarm (supervisor.alarmPoll) or a webhook; SIGUSR1 wakes it at once.`;
+for an alarm (supervisor.alarmPoll) or a webhook; SIGUSR1 wakes it at once.
+
+FACTORYCTL_SIGNING_KEY names this supervisor's SSH key: its decisions and its
+lease are signed with it (checked at start: a key that cannot sign exits 78).
+With trust.mode warn or enforce a node's telemetry counts only when its branch
+tip is signed by that node's key (node:<name> in trust/allowed_signers);
+enforce ignores any other tip and notes its sha and signer.`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(
