@@ -12,6 +12,7 @@ import { cliPath } from '../adapters/process/cli-path.js';
 import { describeCycle } from './node-report.js';
 import { runLoop, runOnce } from '../runtime/node/loop.js';
 import { realNodeDeps } from '../runtime/node/real-deps.js';
+import { assertCanVerify } from '../adapters/control-repo/trust-state.js';
 
 export const help = `usage: factoryctl node [--once] [--interval D] [--json]
 
@@ -40,6 +41,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const intervalMs = values.interval === undefined ? undefined : interval(values.interval);
   const dir = requireDir(ctx);
   const log = (line: string) => ctx.err(`factoryctl node: ${line}`);
+  await assertCanVerify(dir);
   const signer = await checkSigningKey(ctx.env);
   if (signer) log(`signing commits with ${signer.fingerprint}`);
   const cron = { nodeBin: process.execPath, cli: cliPath() };

@@ -7,6 +7,7 @@ import { describeOutcome, newMemory, runCycle, type SupervisorDeps } from '../ru
 import { outcomeJson } from '../runtime/supervisor/describe.js';
 import { superviseLoop } from '../runtime/supervisor/loop.js';
 import { loadSupervisorConfig } from '../adapters/control-repo/supervisor-config.js';
+import { assertCanVerify } from '../adapters/control-repo/trust-state.js';
 
 export const help = `usage: factoryctl supervise [--once] [--listen HOST:PORT] [--json]
 
@@ -55,6 +56,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   );
   if (values.once && values.listen) throw new UsageError('--listen needs the loop: leave out --once');
   const dir = requireDir(ctx);
+  await assertCanVerify(dir);
   const signer = await checkSigningKey(ctx.env);
   if (signer) ctx.err(`factoryctl supervise: signing commits with ${signer.fingerprint}`);
   const deps: SupervisorDeps = {

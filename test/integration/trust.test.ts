@@ -59,6 +59,7 @@ describe('only trusted commits move the factory (real ssh-keygen -Y signatures, 
   }
   const gateJson = async (role = 'dev') => {
     const r = await factoryctl(['gate', role, '--json'], { cwd: agent, env });
+    expect(r.stdout, r.stderr).not.toBe('');
     return { code: r.code, stderr: r.stderr, json: JSON.parse(r.stdout) as Record<string, any> };
   };
   const agentHead = () => sh(agent, 'git', ['rev-parse', 'HEAD']);

@@ -1,6 +1,7 @@
 // Walks main from the last known trusted commit to the fetched head, verifying each new commit
 // once (judgeCommit decides), and records the newest trusted commit in .git/factoryctl/trust.json.
-import { ALLOWED_SIGNERS_PATH, parseAllowedSigners, type Signer } from '../../domain/trust/allowed-signers.js';
+import { readFileSync } from 'node:fs';
+import { ALLOWED_SIGNERS_PATH, parseAllowedSigners } from '../../domain/trust/allowed-signers.js';
 import { judgeCommit, type Judgement } from '../../domain/trust/judge-commit.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { verifyCommitSignature } from '../git/commit-signature.js';
@@ -33,18 +34,19 @@ export async function advanceTrust(dir: string, head: string, now = Date.now()):
     const root = await firstAdding(dir, head, ALLOWED_SIGNERS_PATH);
     commits = root ? await firstParentCommits(dir, root, head) : [];
     if (root) {
-      const judged = await judge(dir, { sha: root, files: [ALLOWED_SIGNERS_PATH] }, undefined, []);
+      const judged = await judge(dir, { sha: root, files: [ALLOWED_SIGNERS_PATH] }, undefined, undefined);
       if (judged.trusted) trusted = root;
       else untrusted = { sha: root, signer: judged.signer, reason: `trust root: ${judged.reason}` };
     }
   }
-  let signers: readonly Signer[] = trusted ? await signersAt(dir, trusted) : [];
+  let signersText = trusted ? await signersTextAt(dir, trusted) : undefined;
   for (const commit of trusted ? commits : []) {
     const known = refused[commit.sha];
-    const judged: Judgement = known ? { trusted: false, ...known } : await judge(dir, commit, trusted, signers);
+    const judged: Judgement = known ? { trusted: false, ...known } : await judge(dir, commit, trusted, signersText);
     if (judged.trusted) {
+      if (commit.files.includes(ALLOWED_SIGNERS_PATH) || commit.parent !== trusted)
+        signersText = await signersTextAt(dir, commit.sha);
       trusted = commit.sha;
-      signers = judged.signers;
       refused = {};
       untrusted = undefined;
     } else {
@@ -66,30 +68,40 @@ export async function advanceTrust(dir: string, head: string, now = Date.now()):
   return state;
 }
 
-/** One commit's verdict against the trusted commit `base` (none: the root, judged by its own signers). */
-async function judge(dir: string, c: ListedCommit, base: string | undefined, signers: readonly Signer[]) {
+/**
+ * One commit's verdict against the trusted commit `base` whose allowed signers are `baseText`
+ * (base none: the root, judged by its own signers). git verify-commit reads them from a file.
+ */
+async function judge(dir: string, c: ListedCommit, base: string | undefined, baseText: string | undefined) {
   const parentTrusted = base === undefined || c.parent === base;
   const changed = parentTrusted ? c.files : await changedBetween(dir, base!, c.sha);
-  const ownText = (await readFilesAt(dir, c.sha, [ALLOWED_SIGNERS_PATH])).get(ALLOWED_SIGNERS_PATH);
-  const against = base === undefined ? parseAllowedSigners(ownText ?? '').signers : signers;
-  const baseText =
-    base === undefined ? ownText : (await readFilesAt(dir, base, [ALLOWED_SIGNERS_PATH])).get(ALLOWED_SIGNERS_PATH);
+  const ownText = changed.includes(ALLOWED_SIGNERS_PATH)
+    ? (await readFilesAt(dir, c.sha, [ALLOWED_SIGNERS_PATH])).get(ALLOWED_SIGNERS_PATH)
+    : baseText;
+  const againstText = base === undefined ? ownText : baseText;
   const file = privatePath(dir, 'trustedSigners');
-  writeFileAtomic(file, baseText ?? '');
+  if (readOptional(file) !== (againstText ?? '')) writeFileAtomic(file, againstText ?? '');
   const signature = await verifyCommitSignature(dir, c.sha, file);
   return judgeCommit({
     sha: c.sha,
     parentTrusted,
     changed,
     signature,
-    signers: against,
+    signers: parseAllowedSigners(againstText ?? '').signers,
     ...(ownText !== undefined ? { signersText: ownText } : {}),
   });
 }
 
-async function signersAt(dir: string, sha: string): Promise<Signer[]> {
-  const text = (await readFilesAt(dir, sha, [ALLOWED_SIGNERS_PATH])).get(ALLOWED_SIGNERS_PATH);
-  return parseAllowedSigners(text ?? '').signers;
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function signersTextAt(dir: string, sha: string): Promise<string | undefined> {
+  return (await readFilesAt(dir, sha, [ALLOWED_SIGNERS_PATH])).get(ALLOWED_SIGNERS_PATH);
 }
 
 /** trust.mode in factory.yaml at a commit; only read when the head moved, so YAML loads lazily. */

@@ -25,3 +25,10 @@ export function writeTrustState(dir: string, state: TrustState): void {
 export function trustInPlay(dir: string): boolean {
   return existsSync(join(dir, 'trust', 'allowed_signers')) || existsSync(privatePath(dir, 'trustState'));
 }
+
+/** At a daemon's start: with trust in play, a machine that cannot verify signatures says so now (exit 69). */
+export async function assertCanVerify(dir: string): Promise<void> {
+  if (!trustInPlay(dir)) return;
+  const { assertSshKeygen } = await import('../git/commit-signature.js');
+  await assertSshKeygen();
+}

@@ -54,7 +54,11 @@ export async function checkSigningKey(env: NodeJS.ProcessEnv = process.env): Pro
     throw fail(`cannot read the signing key (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const listed = await runProcess('ssh-keygen', ['-l', '-f', path], { env, timeoutMs: 10_000 });
-  if (listed.spawnError) throw fail('ssh-keygen is not installed (openssh-client): commits cannot be signed');
+  if (listed.spawnError)
+    throw new FactoryError(
+      `${SIGNING_KEY_ENV}=${key}: ssh-keygen is not installed (openssh-client): commits cannot be signed`,
+      EXIT.UNAVAILABLE,
+    );
   if (listed.code !== 0) throw fail(`not an SSH key: ${lastLine(listed.stderr) || `ssh-keygen exited ${listed.code}`}`);
   // -Y sign reads the data from stdin and writes the signature to stdout, as git's signing does.
   const probe = await runProcess('ssh-keygen', ['-Y', 'sign', '-n', 'git', '-f', path], {

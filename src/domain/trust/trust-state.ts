@@ -41,3 +41,9 @@ export function trustSummary(state: TrustState | undefined) {
   const { mode, trusted, head, untrusted } = state;
   return { mode, trusted: trusted ?? null, head, untrusted: untrusted ?? null };
 }
+
+/** Why the checked-out commit must not be built (self-upgrade), if it must not: in enforce, only the trusted one. */
+export function buildRefusal(state: TrustState | undefined, checkedOut: string): string | undefined {
+  if (!state || state.mode !== 'enforce' || state.trusted === checkedOut) return undefined;
+  return `not building ${checkedOut.slice(0, 12)}: it is not the newest trusted commit (${state.trusted?.slice(0, 12) ?? 'none'})`;
+}

@@ -126,6 +126,7 @@ describe('signed writes: every commit factoryctl makes carries this process key'
       message: expect.stringMatching(/junk: not an SSH key/),
     });
     await expect(checkSigningKey({ [SIGNING_KEY_ENV]: node.path, PATH: '/nonexistent' })).rejects.toMatchObject({
+      exitCode: 69,
       message: expect.stringMatching(/ssh-keygen is not installed/),
     });
   });
