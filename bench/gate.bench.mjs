@@ -36,7 +36,7 @@ const git = (cwd, args, env = {}) =>
   });
 
 /** The shipped template plus 50 files and 1,000 commits, as in shared/MEASUREMENTS.md. */
-function makeBareRepo(tmp) {
+export function makeBareRepo(tmp) {
   const seed = join(tmp, 'seed');
   mkdirSync(seed);
   cpSync(join(root, 'factory.yaml'), join(seed, 'factory.yaml'));
@@ -60,7 +60,7 @@ function makeBareRepo(tmp) {
 }
 
 /** The test helpers, bundled: sshd in this process, the HTTP git server as a separate one. */
-async function bundleSupport(tmp) {
+export async function bundleSupport(tmp) {
   const opts = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
   await build({
     ...opts,
@@ -84,7 +84,7 @@ async function bundleSupport(tmp) {
   };
 }
 
-function startHttpServer(script, srv) {
+export function startHttpServer(script, srv) {
   const child = spawn(process.execPath, [script, srv], { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -174,7 +174,7 @@ async function measure(commands, env, tmp, children) {
 }
 
 /** Clones for the gate and for the bare pull, a first gate to fill its cache, then the timings. */
-async function benchTransport(name, slug, url, env, bin, tmp, children) {
+export async function benchTransport(name, slug, url, env, bin, tmp, children) {
   const agent = join(tmp, `agent-${slug}`); // hyperfine splits its commands on spaces
   const plain = join(tmp, `plain-${slug}`);
   for (const dir of [agent, plain]) git(tmp, ['clone', '-q', url, dir], env);

@@ -30,12 +30,15 @@ const gateParse = {
     b.onResolve({ filter: /(^|\/)view-parse\.js$/ }, () => ({ path: './gate-parse.cjs', external: true }));
     // the `gate ROLE -- COMMAND` form only: the plain gate never loads it
     b.onResolve({ filter: /(^|\/)slot-run\.js$/ }, () => ({ path: './gate-slots.cjs', external: true }));
+    // judging new control commits (and the YAML it loads): only when main moved, with trust in play
+    b.onResolve({ filter: /(^|\/)trust-advance\.js$/ }, () => ({ path: './gate-trust.cjs', external: true }));
   },
 };
 const cjs = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' };
 await build({ ...cjs, entryPoints: ['src/gate-main.ts'], outfile: 'dist/gate.cjs', plugins: [gateParse] });
 // Required by the bin before gate.cjs, so that git starts pulling while the rest loads.
-await build({ ...cjs, entryPoints: ['src/gate-early.ts'], outfile: 'dist/gate-early.cjs' });
+await build({ ...cjs, entryPoints: ['src/gate-early.ts'], outfile: 'dist/gate-early.cjs', plugins: [gateParse] });
+await build({ ...cjs, entryPoints: ['src/adapters/control-repo/trust-advance.ts'], outfile: 'dist/gate-trust.cjs' });
 await build({ ...cjs, entryPoints: ['src/adapters/control-repo/view-parse.ts'], outfile: 'dist/gate-parse.cjs' });
 await build({ ...cjs, entryPoints: ['src/runtime/gate/slot-run.ts'], outfile: 'dist/gate-slots.cjs' });
 // The node daemon's config worker (src/adapters/control-repo/config-worker.ts): YAML and zod in a thread that

@@ -53,6 +53,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'the supervisor: schedules, CI halts, alarms, STATUS.md (--once, --listen)',
     load: () => import('./commands/supervise.js'),
   },
+  trust: {
+    summary: 'trust init: the first signer of control commits; trust.mode warn',
+    load: () => import('./commands/trust.js'),
+  },
   node: { summary: 'the node daemon: measure, protect, apply, report', load: () => import('./commands/node.js') },
   logs: {
     summary: 'merged node journals and supervisor decisions (--follow, --agent)',

@@ -14,6 +14,7 @@ import { loadSupervisorConfig } from '../adapters/control-repo/supervisor-config
 import { pullFastForward } from '../adapters/git/pull.js';
 import { readFilesAt } from '../adapters/git/read-files.js';
 import { controlRemote } from '../adapters/git/remote.js';
+import { checkSigningKey } from '../adapters/git/signing.js';
 import type { CommandContext } from './context.js';
 import { actor } from './override-command.js';
 import { orThrow } from './refusal.js';
@@ -36,6 +37,7 @@ export async function add(ctx: CommandContext, dir: string, flags: AlarmFlags, n
   }
   const full = { ...spec, createdBy: await actor(dir, ctx), createdAt: toIso(now) } as AlarmSpec;
   let edit: ReturnType<typeof alarmAddCommit> | undefined;
+  await checkSigningKey(ctx.env);
   const result = await commitStateFiles(
     dir,
     [PATH],
@@ -67,6 +69,7 @@ export async function list(ctx: CommandContext, dir: string): Promise<number> {
 export async function remove(ctx: CommandContext, dir: string, ids: string[]): Promise<number> {
   if (ids.length === 0) throw new UsageError('alarm rm takes the ID of an alarm (see alarm list)');
   let missing: string[] = [];
+  await checkSigningKey(ctx.env);
   const result = await commitStateFiles(dir, [PATH], (files) => {
     const r = alarmRemoveCommit(orThrow(parseAlarmsYaml(files.get(PATH))).value, ids);
     missing = r.missing;

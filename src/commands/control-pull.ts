@@ -3,6 +3,8 @@
 // they still show the last pulled state when the forge is down.
 import { loadControlView } from '../adapters/control-repo/view.js';
 import { pullFastForward } from '../adapters/git/pull.js';
+import { readTrustState } from '../adapters/control-repo/trust-state.js';
+import { untrustedNote } from '../domain/trust/trust-state.js';
 import { controlRemote } from '../adapters/git/remote.js';
 import { fetchTelemetry } from '../adapters/telemetry/read.js';
 import { cachedPullTimeout } from '../gate-early.js';
@@ -10,7 +12,7 @@ import { cachedPullTimeout } from '../gate-early.js';
 /** The control repo's remote (undefined: a purely local one), after a pull unless `noPull`. */
 export async function pullControl(dir: string, noPull: boolean, notes: string[]): Promise<string | undefined> {
   const remote = await controlRemote(dir);
-  if (!remote || noPull) return remote;
+  if (!remote || noPull) return trustNoted(dir, notes, remote);
   // gate.pullTimeout, as the last good view (the one this pull refreshes) has it.
   const timeoutMs = await loadControlView(dir).then(
     ({ view }) => view.gate.pullTimeoutMs,
@@ -20,5 +22,12 @@ export async function pullControl(dir: string, noPull: boolean, notes: string[])
   if (!pulled.ok) notes.push(`pull failed (${pulled.error}): showing the last pulled state`);
   if (!(await fetchTelemetry(dir, remote, timeoutMs)))
     notes.push('could not fetch telemetry branches: node decisions may be old');
+  return trustNoted(dir, notes, remote);
+}
+
+/** An untrusted head of main is news for every reader: it is ignored (enforce) or acted on (warn). */
+function trustNoted(dir: string, notes: string[], remote: string | undefined): string | undefined {
+  const note = untrustedNote(readTrustState(dir));
+  if (note) notes.push(note);
   return remote;
 }

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { checkSigningKey, SIGNING_KEY_ENV } from '../adapters/git/signing.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { CONTROL_PATHS } from '../domain/control-paths.js';
@@ -17,6 +18,7 @@ import { installSshKey } from './node-install-ssh.js';
 import { parseFlags } from './parse-flags.js';
 
 export const help = `usage: factoryctl node install [--mode systemd|cron] [--write] [--user USER] [--path FILE]
+                               [--signing-key KEY]
        factoryctl node install --ssh-key KEY [--from LIST] [--write] [--path FILE]
 
 Prints how to run the node daemon on this machine: a systemd unit (default) and the crontab
@@ -27,6 +29,9 @@ alternative (\`node --once\` every minute under flock). With --write, installs i
 
   --user USER  the account that runs the daemon (default: SUDO_USER, else the current user)
   --path FILE  write here instead (the unit file, a crontab or authorized_keys file): for tests and packaging
+  --signing-key KEY  this node's own SSH private key (a file outside the control repo): the daemon
+               signs its commits with it (FACTORYCTL_SIGNING_KEY in the unit or crontab line);
+               checked now: a key that cannot sign is refused (78)
   --ssh-key KEY  the supervisor's public key (a file, or the key): prints its authorized_keys line,
                restrict,from="LIST",command="... node rpc"; --write puts it in ~/.ssh/authorized_keys
                in place of any line for the same key
@@ -37,7 +42,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     args,
     {
       ...{ write: { type: 'boolean' }, user: { type: 'string' }, mode: { type: 'string' }, path: { type: 'string' } },
-      ...{ 'ssh-key': { type: 'string' }, from: { type: 'string' } },
+      ...{ 'ssh-key': { type: 'string' }, from: { type: 'string' }, 'signing-key': { type: 'string' } },
     },
     1,
   );
@@ -50,6 +55,8 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const key = values['ssh-key'];
   if (key !== undefined)
     return installSshKey({ key, from: values.from, write: !!values.write, path: values.path }, dir, ctx);
+  const signingKey = values['signing-key'] === undefined ? undefined : resolve(values['signing-key']);
+  if (signingKey) await checkSigningKey({ ...ctx.env, [SIGNING_KEY_ENV]: signingKey });
   const loop = installLoopMode(readOptional(join(dir, CONTROL_PATHS.factory)), ctx.node);
   if (loop.warning) ctx.err(loop.warning);
   const spec: InstallSpec = {
@@ -58,6 +65,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     user: values.user ?? ctx.env.SUDO_USER ?? userInfo().username,
     nodeBin: process.execPath,
     loopMode: loop.loop,
+    ...(signingKey ? { signingKey } : {}),
   };
   const problems = installSpecProblems(spec);
   if (problems.length > 0) throw new UsageError(`cannot install: ${problems.join('; ')}`);

@@ -4,6 +4,7 @@ import { parseDuration } from '../domain/duration.js';
 import { acquireNodeLock } from '../adapters/node/node-lock.js';
 import { runFiles } from '../adapters/node/run-records.js';
 import { restartOnNewBuild, runsFromControlRepo } from '../adapters/process/restart-self.js';
+import { checkSigningKey } from '../adapters/git/signing.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 import { createNodeDaemon } from '../runtime/node/daemon.js';
@@ -11,6 +12,7 @@ import { cliPath } from '../adapters/process/cli-path.js';
 import { describeCycle } from './node-report.js';
 import { runLoop, runOnce } from '../runtime/node/loop.js';
 import { realNodeDeps } from '../runtime/node/real-deps.js';
+import { assertCanVerify } from '../adapters/control-repo/trust-state.js';
 
 export const help = `usage: factoryctl node [--once] [--interval D] [--json]
 
@@ -30,13 +32,18 @@ protection: telemetry queues on the local branch and lands when the forge is bac
 
 Run and state directories: the node's runDir/stateDir, overridden by FACTORY_RUN_DIR and
 FACTORY_STATE_DIR. SIGTERM or SIGINT stop it cleanly. Exit 75 when another factoryctl node
-already runs for this run directory, 78 when the config is invalid and no good one is known.`;
+already runs for this run directory, 78 when the config is invalid and no good one is known.
+FACTORYCTL_SIGNING_KEY names this node's SSH key: every telemetry commit is
+signed with it (checked at start: a key that cannot sign exits 78).`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(args, { once: { type: 'boolean' }, interval: { type: 'string' } }, 0);
   const intervalMs = values.interval === undefined ? undefined : interval(values.interval);
   const dir = requireDir(ctx);
   const log = (line: string) => ctx.err(`factoryctl node: ${line}`);
+  await assertCanVerify(dir);
+  const signer = await checkSigningKey(ctx.env);
+  if (signer) log(`signing commits with ${signer.fingerprint}`);
   const cron = { nodeBin: process.execPath, cli: cliPath() };
   const daemon = createNodeDaemon(
     realNodeDeps({

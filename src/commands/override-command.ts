@@ -8,6 +8,7 @@ import { isProtectedRole } from '../domain/roles/protected.js';
 import type { Scope } from '../domain/overrides-edit.js';
 import type { Override } from '../domain/config/state-schema.js';
 import { runGit } from '../adapters/git/run-git.js';
+import { checkSigningKey } from '../adapters/git/signing.js';
 import { commitStateFiles, type StateCommitResult } from '../adapters/control-repo/state-commit.js';
 import { loadControlView } from '../adapters/control-repo/view.js';
 import type { CommandContext } from './context.js';
@@ -57,6 +58,7 @@ export async function commitOverrides(
   edit: (current: Override[]) => { next: Override[]; message: string } | null,
 ): Promise<StateCommitResult> {
   const path = CONTROL_PATHS.overrides;
+  await checkSigningKey();
   return commitStateFiles(dir, [path], (files) => {
     const result = edit(orThrow(parseOverridesYaml(files.get(path))).value);
     return result && { changes: { [path]: renderOverridesYaml(result.next) }, message: result.message };

@@ -1,11 +1,13 @@
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
+import { checkSigningKey } from '../adapters/git/signing.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 import { describeOutcome, newMemory, runCycle, type SupervisorDeps } from '../runtime/supervisor/cycle.js';
 import { outcomeJson } from '../runtime/supervisor/describe.js';
 import { superviseLoop } from '../runtime/supervisor/loop.js';
 import { loadSupervisorConfig } from '../adapters/control-repo/supervisor-config.js';
+import { assertCanVerify } from '../adapters/control-repo/trust-state.js';
 
 export const help = `usage: factoryctl supervise [--once] [--listen HOST:PORT] [--json]
 
@@ -38,7 +40,13 @@ Time alarms fire by the forge's clock (its Date header); status shows the measur
 (the embedded default) there is no lease: this supervisor is the leader.
 
 Without --once it runs until SIGTERM, sleeping until its next wake: the tuned interval, or sooner
-for an alarm (supervisor.alarmPoll) or a webhook; SIGUSR1 wakes it at once.`;
+for an alarm (supervisor.alarmPoll) or a webhook; SIGUSR1 wakes it at once.
+
+FACTORYCTL_SIGNING_KEY names this supervisor's SSH key: its decisions and its
+lease are signed with it (checked at start: a key that cannot sign exits 78).
+With trust.mode warn or enforce a node's telemetry counts only when its branch
+tip is signed by that node's key (node:<name> in trust/allowed_signers);
+enforce ignores any other tip and notes its sha and signer.`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(
@@ -48,6 +56,9 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   );
   if (values.once && values.listen) throw new UsageError('--listen needs the loop: leave out --once');
   const dir = requireDir(ctx);
+  await assertCanVerify(dir);
+  const signer = await checkSigningKey(ctx.env);
+  if (signer) ctx.err(`factoryctl supervise: signing commits with ${signer.fingerprint}`);
   const deps: SupervisorDeps = {
     dir,
     env: ctx.env,

@@ -7,6 +7,8 @@ export interface InstallSpec {
   nodeBin: string;
   /** The node starts agents itself (control: loop): they share the daemon's cgroup. */
   loopMode: boolean;
+  /** The node's own SSH key for signing its commits (FACTORYCTL_SIGNING_KEY); none: unsigned. */
+  signingKey?: string;
 }
 
 export const UNIT_NAME = 'factoryctl-node.service';
@@ -52,6 +54,7 @@ export function renderSystemdUnit(s: InstallSpec): string {
     `WorkingDirectory=${dir}`,
     `Environment=${unitQuote(`FACTORY_NODE=${s.node}`)}`,
     `Environment=${unitQuote(`FACTORY_DIR=${s.controlDir}`)}`,
+    ...(s.signingKey ? [`Environment=${unitQuote(`FACTORYCTL_SIGNING_KEY=${s.signingKey}`)}`] : []),
     `ExecStart=${[s.nodeBin, `--max-old-space-size=${HEAP_MB}`, cli, 'node'].map(unitArg).join(' ')}`,
     'Restart=always',
     'RestartSec=5',
@@ -72,7 +75,8 @@ export function renderSystemdUnit(s: InstallSpec): string {
  */
 export function renderCronLines(s: InstallSpec): string[] {
   const q = (v: string) => cronText(shellQuote(v));
-  const env = `FACTORY_NODE=${q(s.node)} FACTORY_DIR=${q(s.controlDir)}`;
+  const key = s.signingKey ? ` FACTORYCTL_SIGNING_KEY=${q(s.signingKey)}` : '';
+  const env = `FACTORY_NODE=${q(s.node)} FACTORY_DIR=${q(s.controlDir)}${key}`;
   const lock = `${s.controlDir}/.factoryctl/node-once.lock`;
   const run = `flock -n ${q(lock)} timeout -k 30 900 ${q(s.nodeBin)} ${q(`${s.controlDir}/bin/factoryctl.js`)} node --once`;
   return [`* * * * * cd ${q(s.controlDir)} && ${env} ${run} 2>&1 | logger -t factoryctl-node`];
@@ -114,7 +118,8 @@ export function replaceNodeBlock(current: string, lines: readonly string[]): str
 
 /** Paths and names go into unit files and crontabs verbatim: a newline there would start a new line. */
 export function installSpecProblems(s: InstallSpec): string[] {
-  return Object.entries({ controlDir: s.controlDir, node: s.node, user: s.user, nodeBin: s.nodeBin })
+  const fields = { controlDir: s.controlDir, node: s.node, user: s.user, nodeBin: s.nodeBin };
+  return Object.entries(s.signingKey === undefined ? fields : { ...fields, signingKey: s.signingKey })
     .filter(([, v]) => /[\n\r\0]/.test(v) || v === '')
     .map(([k]) => `${k} is empty or holds a line break`);
 }

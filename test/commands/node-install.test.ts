@@ -6,6 +6,7 @@ import { run } from '../../src/commands/node-install.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { CRON_BEGIN, CRON_END, renderCronLines, renderSystemdUnit } from '../../src/domain/node-install.js';
 import { UsageError } from '../../src/errors.js';
+import { makeSigningKey } from '../support/signing-keys.js';
 
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -95,5 +96,21 @@ describe('factoryctl node install', () => {
 
   it.each([[['--mode', 'upstart']], [['uninstall']], [['--bogus']]])('refuses %j as a usage error', async (args) => {
     await expect(run(args, context(controlDir()).ctx)).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('node install --signing-key', () => {
+  it('writes the checked key into the unit; a key that cannot sign is refused (78) and nothing is written', async () => {
+    const dir = controlDir();
+    const key = makeSigningKey(dir, 'vps-1');
+    const unit = join(dir, 'factoryctl-node.service');
+    const { ctx } = context(dir);
+    expect(await run(['install', '--signing-key', key.path, '--write', '--path', unit], ctx)).toBe(0);
+    expect(readFileSync(unit, 'utf8')).toContain(`Environment="FACTORYCTL_SIGNING_KEY=${key.path}"`);
+    const other = join(dir, 'other.service');
+    await expect(
+      run(['install', '--signing-key', join(dir, 'missing.key'), '--write', '--path', other], context(dir).ctx),
+    ).rejects.toMatchObject({ exitCode: 78, message: expect.stringContaining('cannot read the signing key') });
+    expect(() => readFileSync(other)).toThrow();
   });
 });

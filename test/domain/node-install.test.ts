@@ -144,3 +144,15 @@ describe('cron alternative', () => {
     ]);
   });
 });
+
+describe('a signing key', () => {
+  it("puts the node's own key in the daemon's environment, unit and crontab line alike", () => {
+    const signed = { ...spec, signingKey: '/home/agent/.ssh/factoryctl node' };
+    expect(settings(renderSystemdUnit(signed))).toContain(
+      'Environment="FACTORYCTL_SIGNING_KEY=/home/agent/.ssh/factoryctl node"',
+    );
+    expect(renderCronLines(signed)[0]).toContain("FACTORYCTL_SIGNING_KEY='/home/agent/.ssh/factoryctl node' ");
+    expect(renderSystemdUnit(spec)).not.toContain('FACTORYCTL_SIGNING_KEY');
+    expect(installSpecProblems({ ...spec, signingKey: 'a\nb' })).toEqual(['signingKey is empty or holds a line break']);
+  });
+});

@@ -59,6 +59,9 @@ describe('Forgejo subset, served and checked against forgejo-swagger.v1.json', (
       mergeWhitelistUsernames: [],
       enablePushWhitelist: true,
       enableMergeWhitelist: false,
+      requireSignedCommits: true,
+      protectedFilePatterns: ['.woodpecker/**'],
+      unprotectedFilePatterns: ['factory-state/**', 'STATUS.md'],
     };
     expect(await forge.createBranchProtection('acme/app', rule)).toEqual(rule);
     expect(await forge.editBranchProtection('acme/app', { ...rule, requiredApprovals: 2 })).toEqual({

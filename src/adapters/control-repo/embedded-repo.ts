@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '../git/run-git.js';
+import { signingArgs } from '../git/signing.js';
 
 /** What a new control repo is made of: the template's config, state and schemas, never the tool. */
 const TEMPLATE_PATHS = ['factory.yaml', 'factory-state', 'repos', 'schemas'];
@@ -19,7 +20,9 @@ export async function ensureEmbeddedRepo(template: string, target: string): Prom
   writeFileSync(join(target, '.gitignore'), '.factoryctl/\n');
   await git(target, ['init', '--quiet', '--initial-branch', 'main']);
   await git(target, ['add', '--all']);
-  await git(target, ['commit', '--quiet', '-m', 'factoryctl run: embedded control repo from the template'], {
+  const signing = signingArgs();
+  const message = 'factoryctl run: embedded control repo from the template';
+  await git(target, [...signing.config, 'commit', ...signing.sign, '--quiet', '-m', message], {
     env: {
       GIT_AUTHOR_NAME: 'factoryctl',
       GIT_AUTHOR_EMAIL: 'factoryctl@localhost',

@@ -21,7 +21,10 @@ export async function listControlFiles(root: string): Promise<string[]> {
       if (SKIP.has(entry.name)) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && isYamlPath(entry.name)) found.push(relative(root, full).split(sep).join('/'));
+      if (!entry.isFile()) continue;
+      const path = relative(root, full).split(sep).join('/');
+      // trust/allowed_signers is no YAML, but validate checks it too
+      if (isYamlPath(entry.name) || path === 'trust/allowed_signers') found.push(path);
     }
   };
   await walk(root);

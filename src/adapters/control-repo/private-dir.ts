@@ -18,6 +18,12 @@ export const PRIVATE_FILES = {
   rpcJournal: 'rpc-journal.jsonl',
   /** how far into rpcJournal the node daemon has told its telemetry journal (a byte offset) */
   rpcJournalSeen: 'rpc-journal.seen',
+  /** the newest trusted commit of main, the head and why it is not trusted (control-repo/trust-state.ts) */
+  trustState: 'trust.json',
+  /** the allowed signers of the newest trusted commit, as a file for git verify-commit (control-repo/trust-advance.ts) */
+  trustedSigners: 'allowed_signers.trusted',
+  /** the allowed signers telemetry tips are checked against, as a file for git (telemetry/tip-signatures.ts) */
+  telemetrySigners: 'allowed_signers.telemetry',
   /** its mtime is the last good sync with the remote (a pull, or a push of ours) */
   lastSync: 'last-sync',
 } as const;

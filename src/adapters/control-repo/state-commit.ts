@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../fs/atomic-file.js';
 import { casCommit, type CasCommitRequest } from '../git/cas-commit.js';
 import { currentBranch, git, readFilesAt } from '../git/read-files.js';
 import { controlRemote } from '../git/remote.js';
+import { signingArgs } from '../git/signing.js';
 
 export interface StateChange {
   changes: Record<string, string>;
@@ -57,7 +58,8 @@ export async function commitStateFiles<R extends StateChange | null>(
   for (const [path, text] of changed) writeFileAtomic(join(dir, path), text);
   const files = changed.map(([p]) => p);
   await git(dir, ['add', '--', ...files]);
-  await git(dir, ['commit', '--quiet', '-m', wanted.message, '--', ...files]);
+  const signing = signingArgs();
+  await git(dir, [...signing.config, 'commit', ...signing.sign, '--quiet', '-m', wanted.message, '--', ...files]);
   return {
     changed: true,
     pushed: false,

@@ -34,7 +34,17 @@ export const toProtection = (p: z.infer<typeof ProtectionWire>): BranchProtectio
   mergeWhitelistUsernames: p.merge_whitelist_usernames,
   enablePushWhitelist: p.enable_push_whitelist ?? false,
   enableMergeWhitelist: p.enable_merge_whitelist ?? false,
+  requireSignedCommits: p.require_signed_commits ?? false,
+  protectedFilePatterns: splitPatterns(p.protected_file_patterns),
+  unprotectedFilePatterns: splitPatterns(p.unprotected_file_patterns),
 });
+
+/** Forgejo keeps a rule's file patterns as one string, separated by ';'. */
+const splitPatterns = (text: string | null | undefined): string[] =>
+  (text ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean);
 
 /** Forgejo answers colors as "rrggbb"; factoryctl compares them as lowercase "#rrggbb". */
 export function normalizeColor(c: string): string {
@@ -55,4 +65,7 @@ export const protectionBody = (p: BranchProtection) => ({
   push_whitelist_usernames: p.pushWhitelistUsernames,
   enable_merge_whitelist: p.enableMergeWhitelist,
   merge_whitelist_usernames: p.mergeWhitelistUsernames,
+  require_signed_commits: p.requireSignedCommits,
+  protected_file_patterns: p.protectedFilePatterns.join(';'),
+  unprotected_file_patterns: p.unprotectedFilePatterns.join(';'),
 });

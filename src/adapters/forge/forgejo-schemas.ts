@@ -44,6 +44,9 @@ export const ProtectionWire = z.object({
   merge_whitelist_usernames: strList,
   enable_push_whitelist: z.boolean().nullish(),
   enable_merge_whitelist: z.boolean().nullish(),
+  require_signed_commits: z.boolean().nullish(),
+  protected_file_patterns: z.string().nullish(),
+  unprotected_file_patterns: z.string().nullish(),
 });
 
 export const parseList = <T extends z.ZodType>(schema: T, data: unknown): z.infer<T>[] => z.array(schema).parse(data);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, runGit } from './run-git.js';
+import { signingArgs } from './signing.js';
 
 /** New content per path; null deletes the file. */
 export type FileChanges = Record<string, string | null>;
@@ -29,12 +30,32 @@ export async function buildCommit(
     }
     await git(dir, ['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` });
     const tree = await git(dir, ['write-tree'], { env });
-    return await git(dir, ['commit-tree', tree, ...(base ? ['-p', base] : []), '-m', message], {
-      env: { ...(await identityEnv(dir)), ...identity },
-    });
+    return await commitTree(dir, tree, base, message, identity);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The one `commit-tree` of factoryctl: a commit of `tree` on `parent` (or a root commit), signed
+ * with this process's key when one is configured (src/adapters/git/signing.ts). `env` may name
+ * the key too (FACTORYCTL_SIGNING_KEY), over the process's.
+ */
+export async function commitTree(
+  dir: string,
+  tree: string,
+  parent: string | undefined,
+  message: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
+  const signing = signingArgs({ ...process.env, ...env });
+  return git(
+    dir,
+    [...signing.config, 'commit-tree', ...signing.sign, tree, ...(parent ? ['-p', parent] : []), '-m', message],
+    {
+      env: { ...(await identityEnv(dir)), ...env },
+    },
+  );
 }
 
 /** Commits carry the user's identity when git knows it, else factoryctl's. */

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { nextTelemetryFiles, TELEMETRY_PATHS, type TelemetryUpdate } from '../../domain/telemetry-files.js';
-import { buildCommit } from '../git/build-commit.js';
+import { buildCommit, commitTree } from '../git/build-commit.js';
 import { readFilesAt, resolveRef } from '../git/read-files.js';
 import { git, runGit } from '../git/run-git.js';
 import { TELEMETRY_PREFIX } from './read.js';
@@ -115,15 +115,12 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
         // Before the work: a kill -9 from here to the commit's return lands mid-compaction (the fault test aims at it).
         opts.log?.(`compacting (${why})`);
         const tree = await git(dir, ['rev-parse', `${sha}^{tree}`]);
-        sha = await git(
+        sha = await commitTree(
           dir,
-          [
-            'commit-tree',
-            tree,
-            '-m',
-            `telemetry ${opts.node}: compacted (${why}); history.jsonl and journal.jsonl keep the recent past\n\n${message}`,
-          ],
-          { env: dateEnv() },
+          tree,
+          undefined,
+          `telemetry ${opts.node}: compacted (${why}); history.jsonl and journal.jsonl keep the recent past\n\n${message}`,
+          dateEnv(),
         );
       }
       // Compare-and-swap on the tip we built on: a second writer (which must not exist) fails loudly instead of losing commits.

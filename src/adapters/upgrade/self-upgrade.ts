@@ -14,6 +14,7 @@ import {
   type UpgradeLayout,
 } from './layout.js';
 import { tryLock } from './lock.js';
+import { untrustedSource } from './trusted-source.js';
 import { cliOf, defaultSelfCheck, type SelfCheck } from './self-check.js';
 
 export type { SelfCheck, SelfCheckResult } from './self-check.js';
@@ -46,6 +47,8 @@ const DEFAULTS = { buildTimeoutMs: 5 * 60_000, installTimeoutMs: 10 * 60_000 };
  * code, and builds older than the previous one are deleted).
  */
 export async function upgradeIfNeeded(controlDir: string, opts: UpgradeOptions): Promise<UpgradeResult> {
+  const untrusted = await untrustedSource(controlDir);
+  if (untrusted) return { status: 'current', reason: untrusted };
   const l = upgradeLayout(controlDir);
   const timeouts = { ...DEFAULTS, ...definedOnly(opts) };
   mkdirSync(l.builds, { recursive: true });

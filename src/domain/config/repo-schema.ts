@@ -32,6 +32,8 @@ export const PracticeFile = z
     'a file under practices/ (relative to repos/presets/), e.g. practices/testing.md',
   );
 const Login = z.string().min(1).describe('a forge user name');
+// Forgejo joins a rule's file patterns with ';' on the wire, so a pattern cannot hold one.
+const FilePattern = z.string().regex(/^[^;\s]+$/, 'a file glob without spaces or ";", e.g. factory-state/**');
 
 const Remove = z.boolean().optional().describe('drop the inherited entry with this key');
 const Replace = z.boolean().optional().describe('replace the inherited entry instead of merging into it');
@@ -50,6 +52,15 @@ const protectionFields = {
     .array(Login)
     .describe('only these users may push directly; absent or [] = nobody (changes arrive by pull request)'),
   mergeAllowlist: z.array(Login).describe('only these users may merge; [] = nobody; absent = anyone with write access'),
+  requireSignedCommits: z
+    .boolean()
+    .describe("refuse pushes of commits the forge cannot verify as signed by the pusher's account"),
+  protectedFilePatterns: z
+    .array(FilePattern)
+    .describe('files nobody may change on the branch, by push or merge (globs, e.g. .woodpecker/**)'),
+  unprotectedFilePatterns: z
+    .array(FilePattern)
+    .describe('files users with write access may push directly even when pushes are blocked (e.g. factory-state/**)'),
 };
 const agentFields = {
   enabled: z.boolean().describe('false: never scheduled for this repository'),
@@ -162,6 +173,9 @@ export const ResolvedProtection = z.strictObject({
   requiredStatusChecks: protectionFields.requiredStatusChecks.default([]),
   pushAllowlist: protectionFields.pushAllowlist.optional(),
   mergeAllowlist: protectionFields.mergeAllowlist.optional(),
+  requireSignedCommits: protectionFields.requireSignedCommits.optional().describe('default false'),
+  protectedFilePatterns: protectionFields.protectedFilePatterns.optional(),
+  unprotectedFilePatterns: protectionFields.unprotectedFilePatterns.optional(),
 });
 export const ResolvedAgent = z.strictObject({
   enabled: agentFields.enabled.default(true),

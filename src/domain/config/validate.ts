@@ -7,6 +7,7 @@ import { referenceRules } from './validate-references.js';
 import { thresholdRules } from './validate-thresholds.js';
 import { ciOverloadRolesReferenceRoles } from './validate-ci-roles.js';
 import { receiversReferenceConfig } from './validate-receivers.js';
+import { ALLOWED_SIGNERS_PATH, trustRule } from './validate-trust.js';
 import { positionOf, valueOffset, type YamlPath } from './yaml-locate.js';
 import type { ConfigSet, ControlFile, ParsedFile, Reporter, Rule, RuleOptions } from './config-set.js';
 
@@ -53,6 +54,7 @@ export function validateControlRepo(files: readonly ControlFile[], options: Vali
   for (const file of files) {
     const path = toPosix(file.path);
     texts.set(path, file.text);
+    if (path === ALLOWED_SIGNERS_PATH) continue; // not YAML, and public keys are no secret: trustRule reads it
     const kind = kindOf(path, kinds);
     const result = parseSafely(path, file.text, kind?.schema ?? z.unknown());
     if (!result.ok) problems.push(...firstSyntaxError(result.problems));
@@ -86,7 +88,8 @@ export function validateControlRepo(files: readonly ControlFile[], options: Vali
     problem: (p) => problems.push(p),
     locate: (file) => (path) => positionOf(texts.get(file.path) ?? '', valueOffset(file.doc, path)),
   };
-  for (const rule of options.rules ?? RULES) rule(set, report, options);
+  for (const rule of options.rules ?? [...RULES, trustRule(texts.get(ALLOWED_SIGNERS_PATH))])
+    rule(set, report, options);
 
   const only = options.only === undefined ? undefined : toPosix(options.only);
   const shown = dedupe(problems.filter((p) => only === undefined || p.file === only)).sort(byLocation);

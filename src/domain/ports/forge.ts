@@ -17,6 +17,9 @@ export interface BranchProtection {
   mergeWhitelistUsernames: string[];
   enablePushWhitelist: boolean;
   enableMergeWhitelist: boolean;
+  requireSignedCommits: boolean;
+  protectedFilePatterns: string[];
+  unprotectedFilePatterns: string[];
 }
 
 export interface PullSummary {

@@ -40,6 +40,9 @@ export function toBranchProtection(p: ResolvedProtection): BranchProtection {
     enablePushWhitelist: p.pushAllowlist !== undefined,
     mergeWhitelistUsernames: [...(p.mergeAllowlist ?? [])],
     enableMergeWhitelist: p.mergeAllowlist !== undefined,
+    requireSignedCommits: p.requireSignedCommits ?? false,
+    protectedFilePatterns: [...(p.protectedFilePatterns ?? [])],
+    unprotectedFilePatterns: [...(p.unprotectedFilePatterns ?? [])],
   };
 }
 
@@ -115,8 +118,14 @@ function protectionChanges(have: BranchProtection, want: BranchProtection): Chan
       want.enableMergeWhitelist ? set(have.mergeWhitelistUsernames) : '',
       want.enableMergeWhitelist ? set(want.mergeWhitelistUsernames) : '',
     ],
+    ['requireSignedCommits', have.requireSignedCommits, want.requireSignedCommits],
+    // Forgejo matches file patterns case-insensitively.
+    ['protectedFilePatterns', patterns(have.protectedFilePatterns), patterns(want.protectedFilePatterns)],
+    ['unprotectedFilePatterns', patterns(have.unprotectedFilePatterns), patterns(want.unprotectedFilePatterns)],
   ]);
 }
+
+const patterns = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))].sort().join(';');
 
 function diff(fields: [string, unknown, unknown][]): Change[] {
   return fields.filter(([, from, to]) => from !== to).map(([field, from, to]) => ({ field, from, to }));

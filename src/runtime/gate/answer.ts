@@ -5,6 +5,8 @@ import { isPlaced } from '../../domain/placement/slot-owner.js';
 import { decisionFile, nodePaths } from '../../domain/node-paths.js';
 import { nodeStanding, roleCell, type GridSources } from '../../domain/role-grid.js';
 import { loadControlView } from '../../adapters/control-repo/view.js';
+import { readTrustState } from '../../adapters/control-repo/trust-state.js';
+import { trustSummary, untrustedNote } from '../../domain/trust/trust-state.js';
 import { readNodeDecision } from '../../adapters/node/decision-file.js';
 import { FactoryError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
@@ -51,10 +53,20 @@ export async function answerGate({ dir, role, repo, sync, command }: GateQuestio
   const decision = gateDecision(state, sync, roleConfig.heavy, view.gate.maxStalenessMs, now, placed);
   if (standing.stale) decision.notes.push(standing.stale);
   if (invalid) decision.notes.push(`control files are invalid, using the last good state:\n${invalid.message}`);
+  const trust = readTrustState(dir);
+  const untrusted = untrustedNote(trust);
+  if (untrusted) decision.notes.push(untrusted);
 
   if (io.json)
     io.out(
-      JSON.stringify({ run: decision.run, ...decision.state, stale: decision.stale, sync, notes: decision.notes }),
+      JSON.stringify({
+        run: decision.run,
+        ...decision.state,
+        stale: decision.stale,
+        sync,
+        notes: decision.notes,
+        ...(trust ? { trust: trustSummary(trust) } : {}),
+      }),
     );
   for (const note of decision.notes) io.err(`factoryctl gate: ${note}`);
   io.err(describeState(decision.state, now));

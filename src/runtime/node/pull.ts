@@ -1,5 +1,6 @@
 import { pullStep } from '../../domain/node/pull-schedule.js';
 import type { PullOutcome } from '../../adapters/git/pull.js';
+import { untrustedNote } from '../../domain/trust/trust-state.js';
 import type { ConfigHolder } from './config-holder.js';
 import type { NodeLoopDeps } from './deps.js';
 import type { Journal } from './journal.js';
@@ -43,6 +44,8 @@ export function createPuller(
       const outcome = await deps.repo.pull(config.settings.pullTimeoutMs);
       lastOutcome = outcome;
       journal.report('pull', outcome.ok ? undefined : `pull failed, applying the last pulled config: ${outcome.error}`);
+      // An untrusted head is journaled once, naming its commit and signer, until a trusted one follows.
+      if (outcome.ok) journal.report('untrusted-commit', untrustedNote(outcome.trust));
     }
     await config.reload(false);
     retryPush();

@@ -11,13 +11,16 @@ import { observeForges } from '../../adapters/forge/observe.js';
 import { observeMainBranches } from '../../adapters/ci/observe-main.js';
 import { createServerClients, type ServerClients } from '../../adapters/forge/server-clients.js';
 import { pullFastForward } from '../../adapters/git/pull.js';
+import { untrustedNote } from '../../domain/trust/trust-state.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
+import { SshKeygenMissingError } from '../../adapters/git/commit-signature.js';
 import type { StandbyRole } from '../../domain/supervisor/lease-term.js';
 import { monoOf, type SupervisorDeps, type SupervisorMemory } from './deps.js';
 import { observePlacement } from './placement.js';
 import { takeLead, type Leadership } from './lease.js';
+import { newTelemetryTrustMemory, trustedTelemetry } from './telemetry-trust.js';
 
 export interface CycleRead {
   kind: 'read';
@@ -51,9 +54,11 @@ export async function readCycle(
 ): Promise<CycleRead | CycleFailure | WatchingOnly> {
   const { dir } = deps;
   const remote = await controlRemote(dir);
+  let untrusted: string | undefined;
   if (remote) {
     const pulled = await pullFastForward(dir, supervisorTimeouts(memory.lastGood?.factory).pullMs);
     if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
+    untrusted = untrustedNote(pulled.trust);
   }
   const loaded = await loadSupervisorConfig(dir, memory.lastGood);
   if (!loaded.ok)
@@ -62,6 +67,7 @@ export async function readCycle(
       error: `the config is invalid and no good version is known:\n${loaded.problems.join('\n')}`,
     };
   const notes = loaded.stale ? [`config invalid, running on the last good one:\n${loaded.stale.join('\n')}`] : [];
+  if (untrusted) notes.push(untrusted);
   if (!loaded.stale) memory.lastGood = loaded.config;
   const { factory, repos } = loaded.config;
   const limits = supervisorTimeouts(factory);
@@ -81,7 +87,16 @@ export async function readCycle(
   if (standbyWatches && lead.kind === 'standby') return { kind: 'watching', lead };
   if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs)))
     notes.push('could not fetch telemetry branches: node decisions may be old');
-  const telemetry = [...(await readTelemetry(dir, remote)).values()];
+  const heard = await trustedTelemetry(
+    dir,
+    factory.trust.mode,
+    [...(await readTelemetry(dir, remote)).values()],
+    (memory.telemetryTrust ??= newTelemetryTrustMemory()),
+  ).catch((e: Error) => e);
+  if (heard instanceof SshKeygenMissingError) return { kind: 'terminal', error: heard.message };
+  if (heard instanceof Error) throw heard;
+  notes.push(...heard.notes);
+  const telemetry = heard.telemetry;
   const placement = await observePlacement(deps, memory, factory, telemetry, lead);
   notes.push(...placement.notes);
   const head = readStateSnapshot(await readFilesAt(dir, 'HEAD', STATE_PATH_LIST));

@@ -6,6 +6,7 @@ import type { SshBackoff } from '../../domain/placement/ssh-backoff.js';
 import type { HttpClient, HttpClientOptions } from '../../adapters/http/client.js';
 import type { SupervisorConfigView } from '../../adapters/control-repo/supervisor-config.js';
 import type { SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
+import type { TelemetryTrustMemory } from './telemetry-trust.js';
 
 export interface SupervisorDeps {
   dir: string;
@@ -33,6 +34,8 @@ export interface SupervisorMemory {
   clockOffsetMs?: number;
   /** what placement watches between cycles (runtime/supervisor/placement.ts); absent until placement first runs */
   placement?: PlacementMemory;
+  /** telemetry tips' signatures and each node's last own telemetry (runtime/supervisor/telemetry-trust.ts) */
+  telemetryTrust?: TelemetryTrustMemory;
 }
 
 /** Placement's memory, on the supervisor's monotonic clock: lost on restart, which only restarts the watch. */
