@@ -33,8 +33,9 @@ export function memAvailableMb(): number {
   return Number(match[1]) / 1024;
 }
 
-/** Polls `check` every 50 ms until it is truthy; fails with `what` and the last value after `withinMs`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, withinMs = 20_000): Promise<T> {
+/** Polls `check` every 50 ms until it is truthy; fails with `what` and the last value after `withinMs` (a bound
+ * for a hung process, sized for a 2-core box with both cores busy: not a speed claim). */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, withinMs = 90_000): Promise<T> {
   const deadline = Date.now() + withinMs;
   let last: T | undefined;
   for (;;) {
