@@ -8,17 +8,19 @@ import { commitSignedAndPush } from '../adapters/git/commit-signed.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
 
-export const help = `usage: factoryctl trust init --key PUBKEY --principal human:NAME [--sign-with KEY] [--json]
+export const help = `usage: factoryctl trust init --key PUBKEY --principal human:NAME
+                           [--sign-with KEY] [--json]
 
-Sets up a factory's first signer: writes trust/allowed_signers with that one human and sets
-trust.mode: warn in factory.yaml, then commits it signed with the key and pushes it. In warn
-every machine judges each new commit of main and shows the untrusted ones, but still acts on
-them; set trust.mode: enforce (in a signed commit) once the supervisors and nodes sign.
-  --key PUBKEY       the human's SSH public key file (e.g. ~/.ssh/id_ed25519.pub)
-  --principal NAME   human:NAME, the name commits signed with it are shown under
-  --sign-with KEY    the key that signs this commit (default: the private key beside PUBKEY,
-                     else PUBKEY itself, its private half in ssh-agent)
-  exit 65  signers already exist, the key is not a usable public key, or not a human
+Sets up a factory's first signer: writes trust/allowed_signers with that one
+human, sets trust.mode: warn in factory.yaml, commits it signed with the key
+and pushes it. In warn every machine judges each new commit of main and shows
+the untrusted ones, but still acts on them; set trust.mode: enforce (in a
+signed commit) once the supervisors and nodes sign.
+  --key PUBKEY       the human's SSH public key (e.g. ~/.ssh/id_ed25519.pub)
+  --principal NAME   human:NAME, the name its signed commits are shown under
+  --sign-with KEY    the key that signs this commit (default: the private key
+                     beside PUBKEY, else PUBKEY itself with ssh-agent)
+  exit 65  signers exist already, the key is unusable, or not a human
   exit 69  ssh-keygen is missing`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
