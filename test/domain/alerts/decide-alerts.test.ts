@@ -22,7 +22,6 @@ const policy = (receivers: string[] = ['pager']): AlertPolicy => ({
 const alert = (name: string, node: string, extra: Partial<Candidate> = {}): Candidate => ({
   name,
   severity: name === 'node-down' ? 'critical' : 'warning',
-  labels: { node, ...(extra.labels ?? {}) },
   summary: `${name} on ${node}`,
   description: 'because',
   forMs: 0,
