@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Duration } from './common.js';
-import { ReceiverConfig, RouteConfig } from './receivers-schema.js';
+import { ReceiverConfig, RouteConfig, WatchConfig } from './receivers-schema.js';
 
 /**
  * factory.yaml `alerts`: the rules the leader evaluates and Alertmanager's timing, with its defaults as ours.
@@ -13,5 +13,6 @@ export const AlertsConfig = z.strictObject({
   repeatInterval: Duration.default('4h').describe('send a group that still fires again after this long'),
   receivers: z.record(z.string(), ReceiverConfig).default({}).describe('receivers by name'),
   routes: z.array(RouteConfig).default([]).describe('first match wins'),
+  watch: WatchConfig.default(WatchConfig.parse({})).describe('nodes watching the supervisor; the heartbeat ping'),
 });
 export type AlertsConfig = z.infer<typeof AlertsConfig>;
