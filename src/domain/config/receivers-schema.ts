@@ -33,7 +33,7 @@ const WebhookUrl = z.string().superRefine((s, ctx) => {
 
 export const WebhookReceiver = z
   .strictObject({
-    type: z.literal('webhook'),
+    type: z.literal('webhook').describe('POST to a URL: ntfy, or any webhook that takes JSON'),
     url: WebhookUrl.optional().describe('where to POST, http(s); one without a secret in it (else urlEnv)'),
     urlEnv: EnvVarName.optional().describe('the variable that holds the URL, when it carries a token'),
     format: z
@@ -50,16 +50,16 @@ export const WebhookReceiver = z
   });
 
 export const ForgeIssueReceiver = z.strictObject({
-  type: z.literal('forge-issue'),
+  type: z.literal('forge-issue').describe('one forge issue per alert, closed when it resolves'),
   forge: z.string().min(1).describe('a forge named in factory.yaml `forges`'),
   repo: RepoSlug.describe('OWNER/NAME of the repository the issues are opened in'),
   labels: z.array(z.string().min(1)).min(1).default(['factory-alert']).describe('labels of each alert issue'),
 });
 
 export const CommandReceiver = z.strictObject({
-  type: z.literal('command'),
+  type: z.literal('command').describe('run a program on the machine that sends'),
   command: z.string().min(1).describe('the program run on this machine; the notification is JSON on its stdin'),
-  args: z.array(z.string()).default([]),
+  args: z.array(z.string()).default([]).describe("the program's arguments (no shell)"),
 });
 
 export const ReceiverConfig = z.discriminatedUnion('type', [WebhookReceiver, ForgeIssueReceiver, CommandReceiver]);
