@@ -32,6 +32,7 @@ export const IssueWire = z.object({
   labels: z.array(z.object({ name: z.string() })).nullish(),
   updated_at: z.string(),
 });
+export const CommentWire = z.object({ id: z.number(), body: str });
 export const CombinedStatusWire = z.object({ state: str });
 export const ProtectionWire = z.object({
   rule_name: str,

@@ -5,6 +5,7 @@ import { EXIT } from '../../exit-codes.js';
 import type { CombinedState, ForgeClient, Listing } from '../../domain/ports/forge.js';
 import { normalizeColor, protectionBody, toIssue, toLabel, toProtection, toPull } from './forgejo-mapping.js';
 import { CombinedStatusWire, IssueWire, LabelWire, parseList, ProtectionWire, PullWire } from './forgejo-schemas.js';
+import { issueWrites } from './forgejo-issues.js';
 import { PAGE, readPages } from './forgejo-pages.js';
 import { readToken } from './token-env.js';
 import type { HttpClient } from '../http/client.js';
@@ -58,6 +59,7 @@ export function createForgejoClient(o: ForgejoClientOptions): ForgeClient {
     wire.doubt === undefined ? wire.map(f) : Object.assign(wire.map(f), { doubt: wire.doubt });
 
   return {
+    ...issueWrites(api, split),
     async listOpenPulls(repo) {
       const [owner, name] = split(repo);
       const wire = await readPages(

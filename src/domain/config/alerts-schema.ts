@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration } from './common.js';
 import { AlertSeverity } from './alerts-state-schema.js';
-import { ReceiverConfig, RouteConfig } from './receivers-schema.js';
+import { ReceiverConfig, RouteConfig, WatchConfig } from './receivers-schema.js';
 
 /** What a rule watches (domain/alerts/signals.ts evaluates each); an unknown one fails validate. */
 export const AlertSignal = z.enum([
@@ -63,5 +63,6 @@ export const AlertsConfig = z.strictObject({
   ),
   receivers: z.record(z.string(), ReceiverConfig).default({}).describe('receivers by name'),
   routes: z.array(RouteConfig).default([]).describe('first match wins'),
+  watch: WatchConfig.default(WatchConfig.parse({})).describe('nodes watching the supervisor; the heartbeat ping'),
 });
 export type AlertsConfig = z.infer<typeof AlertsConfig>;

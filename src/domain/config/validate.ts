@@ -6,6 +6,7 @@ import { findSecrets } from './secrets.js';
 import { referenceRules } from './validate-references.js';
 import { thresholdRules } from './validate-thresholds.js';
 import { ciOverloadRolesReferenceRoles } from './validate-ci-roles.js';
+import { receiversReferenceConfig } from './validate-receivers.js';
 import { positionOf, valueOffset, type YamlPath } from './yaml-locate.js';
 import type { ConfigSet, ControlFile, ParsedFile, Reporter, Rule, RuleOptions } from './config-set.js';
 
@@ -32,7 +33,12 @@ export type ValidationResult =
   | { ok: true; warnings: ConfigProblem[]; set: ConfigSet }
   | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[] };
 
-export const RULES: readonly Rule[] = [...referenceRules, ciOverloadRolesReferenceRoles, ...thresholdRules];
+export const RULES: readonly Rule[] = [
+  ...referenceRules,
+  ciOverloadRolesReferenceRoles,
+  receiversReferenceConfig,
+  ...thresholdRules,
+];
 
 /**
  * Validates a control repo in stages: each YAML file against its kind's schema, every file for

@@ -36,6 +36,11 @@ export interface IssueSummary {
   updatedAt: string;
 }
 
+export interface IssueComment {
+  id: number;
+  body: string;
+}
+
 /** A list read from the forge; `doubt` says why it may be incomplete (a repeated page, duplicates, the page limit). */
 export type Listing<T> = T[] & { doubt?: string };
 
@@ -52,6 +57,11 @@ export interface ForgeClient {
     opts: { state: 'open' | 'closed' | 'all'; labels?: string[] },
   ): Promise<Listing<IssueSummary>>;
   getIssue(repo: string, n: number): Promise<IssueSummary | undefined>;
+  createIssue(repo: string, i: { title: string; body: string; labelIds: number[] }): Promise<IssueSummary>;
+  setIssueState(repo: string, n: number, state: 'open' | 'closed'): Promise<IssueSummary>;
+  /** every comment, oldest first (Forgejo does not page this list) */
+  listComments(repo: string, n: number): Promise<IssueComment[]>;
+  createComment(repo: string, n: number, body: string): Promise<IssueComment>;
   listLabels(repo: string): Promise<Listing<ForgeLabel>>;
   createLabel(repo: string, l: Omit<ForgeLabel, 'id'>): Promise<ForgeLabel>;
   editLabel(repo: string, id: number, l: Omit<ForgeLabel, 'id'>): Promise<ForgeLabel>;

@@ -17,6 +17,7 @@ import { createJournal } from './journal.js';
 import { createMachine } from './machine.js';
 import { createPuller, type Puller } from './pull.js';
 import { restoreMemory } from './restore.js';
+import { createSupervisorWatcher } from './supervisor-watch.js';
 
 export type { CycleReport } from './cycle.js';
 
@@ -79,7 +80,8 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
       return puller?.upgraded ?? false;
     },
     async start() {
-      puller = createPuller(deps, await deps.repo.hasRemote(), config, journal, () => telemetry.retryPush());
+      const watch = createSupervisorWatcher(deps, config, journal);
+      puller = createPuller(deps, await deps.repo.hasRemote(), config, journal, () => telemetry.retryPush(), watch);
       await deps.repo.recover();
       const problems = await config.reload(true);
       if (problems)

@@ -1,3 +1,4 @@
+import type { LeaseSeen } from '../../domain/alerts/supervisor-watch.js';
 import type { ActiveEvent } from '../../domain/node/active-record.js';
 import type { LocalPlan } from '../../domain/local-plan.js';
 import type { StopTarget } from '../../domain/node/agent-stop.js';
@@ -30,6 +31,8 @@ export interface ControlRepoDeps {
   /** Changes when the files the config is made of may have changed. */
   configKey(): Promise<string>;
   loadConfig(lastGood: NodeConfigView | undefined): Promise<LoadedNodeConfig>;
+  /** control/lease as the last pull fetched it, for watching the supervisor; absent: not watched. */
+  lease?(): Promise<LeaseSeen>;
   /** Builds and switches to new factoryctl source after a pull; absent: not running from the control repo. */
   upgrade?(): Promise<UpgradeResult>;
 }

@@ -19,6 +19,7 @@ export function createPuller(
   config: ConfigHolder,
   journal: Journal,
   retryPush: () => void,
+  afterPull: (ok: boolean) => Promise<void> = async () => undefined,
 ): Puller {
   let pulling: Promise<void> | undefined;
   let lastPullAt = 0;
@@ -45,6 +46,7 @@ export function createPuller(
     }
     await config.reload(false);
     retryPush();
+    await afterPull(hasRemote && lastOutcome?.ok === true).catch((e: Error) => deps.log(`watch: ${e.message}`));
     await upgrade();
   };
 

@@ -15,6 +15,7 @@ import { createTelemetryQueue } from '../../adapters/telemetry/queue.js';
 import { rpcRefusalNotes } from '../../domain/node/rpc-notes.js';
 import { takeNewRpcEntries } from '../../adapters/node/rpc-journal.js';
 import { runAlarmCommand } from '../../adapters/process/alarm-command.js';
+import { knownLease, knownLeaseSha } from '../../adapters/control-repo/lease-known.js';
 import type { NodeLoopDeps } from './deps.js';
 
 export type RealNodeOptions = Pick<NodeLoopDeps, 'dir' | 'node' | 'env' | 'now' | 'log' | 'intervalMs' | 'cron'> & {
@@ -37,6 +38,10 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
       readControl: () => loadControlView(dir, parseInWorker),
       configKey: () => configKey(dir),
       loadConfig: (lastGood) => loadNodeConfig(dir, lastGood),
+      lease: async () => {
+        const [sha, lease] = await Promise.all([knownLeaseSha(dir), knownLease(dir)]);
+        return { ...(sha ? { sha } : {}), ...(lease ? { holder: lease.holder } : {}) };
+      },
       ...(selfUpgrade
         ? {
             upgrade: async () =>

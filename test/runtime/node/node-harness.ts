@@ -10,6 +10,8 @@ import type { TelemetryBranch } from '../../../src/adapters/telemetry/branch.js'
 import { createNodeDaemon, type NodeDaemon } from '../../../src/runtime/node/daemon.js';
 import type { NodeLoopDeps } from '../../../src/runtime/node/deps.js';
 import { factory } from '../../support/apply-fixture.js';
+import { AlertsConfig } from '../../../src/domain/config/alerts-schema.js';
+import type { LeaseSeen } from '../../../src/domain/alerts/supervisor-watch.js';
 
 export const T0 = Date.parse('2025-06-01T12:00:00Z');
 /** This test process stands for the node daemon; 1 for its ancestor init. */
@@ -36,6 +38,12 @@ export interface HarnessOptions {
   policy?: Record<string, unknown>;
   /** A remote to pull from, and what each pull answers. */
   pull?: () => Promise<PullOutcome>;
+  /** control/lease as each pull leaves it, for the supervisor watcher (absent: not watched) */
+  lease?: () => Promise<LeaseSeen>;
+  /** factory.yaml `alerts`, as written */
+  alerts?: Record<string, unknown>;
+  /** FACTORY_STATE_DIR (default /state/f: nothing is written there unless the watcher runs) */
+  stateDir?: string;
 }
 
 /** A node daemon whose sampler, clock and every mechanism are in memory, started and restored from nothing. */
@@ -88,6 +96,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         mounts: ['/'],
         ...opts.policy,
       }),
+      ...(opts.alerts ? { alerts: AlertsConfig.parse(opts.alerts) } : {}),
     },
     repos: [],
     schedule: {},
@@ -95,7 +104,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
   const deps: NodeLoopDeps = {
     dir: '/srv/control',
     node: 'n1',
-    env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: '/state/f' },
+    env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: opts.stateDir ?? '/state/f' },
     cron: { nodeBin: '/usr/bin/node', cli: '/opt/factoryctl.cjs' },
     now,
     log: (line) => void h.logs.push(line),
@@ -106,6 +115,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
       readControl: async () => ({ view: { overrides: [], halts: [] } }),
       configKey: async () => 'key',
       loadConfig: async () => ({ ok: true, config, key: 'key', problems: [], stale: false, cached: true }),
+      ...(opts.lease ? { lease: opts.lease } : {}),
     },
     machine: {
       createSampler: () => sampler,

@@ -1,5 +1,13 @@
 // Wire shapes of the emulated forge, limited to fields the Forgejo v11 spec defines (no nulls: the spec has none).
-import type { ForgejoState, IssueRec, LabelRec, ProtectionRec, RepoRec, StatusRec } from './forgejo-state.js';
+import type {
+  CommentRec,
+  ForgejoState,
+  IssueRec,
+  LabelRec,
+  ProtectionRec,
+  RepoRec,
+  StatusRec,
+} from './forgejo-state.js';
 
 export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -109,7 +117,7 @@ function common(base: string, r: RepoRec, i: IssueRec, kind: 'issues' | 'pulls')
       return l ? [renderLabel(base, r, l)] : [];
     }),
     assignees: [],
-    comments: 0,
+    comments: i.comments.length,
     is_locked: false,
     created_at: iso(i.createdAt),
     updated_at: iso(i.updatedAt),
@@ -159,5 +167,22 @@ export function renderPull(base: string, r: RepoRec, i: IssueRec) {
     additions: 0,
     deletions: 0,
     changed_files: 0,
+  };
+}
+
+export function renderComment(base: string, r: RepoRec, i: IssueRec, c: CommentRec) {
+  const issue = `${base}/${r.owner}/${r.name}/issues/${i.number}`;
+  return {
+    id: c.id,
+    body: c.body,
+    user: renderUser(r.owner),
+    original_author: '',
+    original_author_id: 0,
+    assets: [],
+    html_url: `${issue}#issuecomment-${c.id}`,
+    issue_url: issue,
+    pull_request_url: '',
+    created_at: iso(c.createdAt),
+    updated_at: iso(c.createdAt),
   };
 }

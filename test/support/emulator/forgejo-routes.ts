@@ -2,6 +2,7 @@
 import {
   iso,
   renderCombined,
+  renderComment,
   renderIssue,
   renderLabel,
   renderProtection,
@@ -234,6 +235,15 @@ export function forgejoRoutes(st: ForgejoState, base: () => string, now: () => n
         if (typeof b.title === 'string') i.title = b.title;
         if (b.state === 'open' || b.state === 'closed') st.setIssueState(full(r), i.number, b.state);
         return { status: 201, body: renderIssue(base(), r, i) };
+      }),
+    ),
+    on('GET', '/issues/{index}/comments', (r, c) =>
+      issueOr404(r, c, (i) => ({ status: 200, body: i.comments.map((x) => renderComment(base(), r, i, x)) })),
+    ),
+    on('POST', '/issues/{index}/comments', (r, c, b) =>
+      issueOr404(r, c, (i) => {
+        if (typeof b.body !== 'string') return forgejoError(422, 'body is required');
+        return { status: 201, body: renderComment(base(), r, i, st.addComment(full(r), i.number, b.body)) };
       }),
     ),
     on('POST', '/issues/{index}/labels', (r, c, b) =>

@@ -10,6 +10,11 @@ export interface LabelRec {
   exclusive: boolean;
   isArchived: boolean;
 }
+export interface CommentRec {
+  id: number;
+  body: string;
+  createdAt: number;
+}
 export interface StatusRec {
   id: number;
   state: StatusState;
@@ -27,6 +32,8 @@ export interface IssueRec {
   createdAt: number;
   updatedAt: number;
   closedAt?: number;
+  /** oldest first */
+  comments: CommentRec[];
   pull?: { headRef: string; headSha: string; baseRef: string; merged: boolean; mergedAt?: number };
 }
 /** Stored with the spec's snake_case field names, so PATCH merges and responses stay faithful. */
@@ -50,7 +57,7 @@ const WORST_FIRST: readonly StatusState[] = ['error', 'failure', 'warning', 'pen
 
 export function createForgejoState(now: () => number, defaultToken: string) {
   const repos = new Map<string, RepoRec>();
-  const ids = { repo: 1, label: 1, status: 1 };
+  const ids = { repo: 1, label: 1, status: 1, comment: 1 };
   let shaCounter = 1;
 
   const repo = (fullName: string): RepoRec => {
@@ -129,6 +136,7 @@ export function createForgejoState(now: () => number, defaultToken: string) {
         labelIds: [],
         createdAt: t,
         updatedAt: t,
+        comments: [],
         pull: { headRef: p.head ?? `branch-${n}`, headSha, baseRef: p.base ?? r.defaultBranch, merged: false },
       });
       return n;
@@ -172,9 +180,17 @@ export function createForgejoState(now: () => number, defaultToken: string) {
         labelIds,
         createdAt: t,
         updatedAt: t,
+        comments: [],
         ...(p.closed ? { closedAt: t } : {}),
       });
       return n;
+    },
+    addComment(fullName: string, n: number, body: string): CommentRec {
+      const i = issue(fullName, n);
+      const rec: CommentRec = { id: ids.comment++, body, createdAt: now() };
+      i.comments.push(rec);
+      touch(i);
+      return rec;
     },
     setIssueLabels(fullName: string, n: number, names: string[]) {
       const i = issue(fullName, n);
