@@ -29,7 +29,13 @@ export async function drainAndRecord(
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), boundMs)));
   const remaining = await Promise.race([
-    drainOutbox(outbox, factory.alerts, { env, timeoutMs: boundMs }, now()).catch((e: Error) => e),
+    // Each delivery is cut off a little before the drain's own bound, so its failure is still recorded.
+    drainOutbox(
+      outbox,
+      factory.alerts,
+      { env, timeoutMs: Math.max(500, boundMs - 1000), forges: factory.forges },
+      now(),
+    ).catch((e: Error) => e),
     bound,
   ]).finally(() => clearTimeout(timer));
   if (remaining === 'timeout')
