@@ -90,21 +90,26 @@ function forgeView(input: AlertsInput): Pick<AlertObserved, 'forgeUnreachable'> 
   return { forgeUnreachable: { node: input.selfNode, reason: failed.map((r) => `${r.slug}: ${r.error}`).join('; ') } };
 }
 
+/**
+ * The holder is recorded when it changes, never on a renewal or a re-take by the same holder (a
+ * quiet factory's alerts.yaml stays as it is); a change of hands raises lease-changed for a while.
+ */
 function leaseSeen(input: AlertsInput): {
   record?: NonNullable<AlertsFile['lease']>;
   change?: AlertObserved['leaseChange'];
 } {
   if (input.epoch === undefined) return {};
   const before = input.previous.lease;
-  const moved = before !== undefined && before.holder !== input.selfNode && input.epoch > before.epoch;
-  const changedAt = moved ? new Date(input.now).toISOString() : before?.changedAt;
-  const from = moved ? before.holder : before?.from;
-  const record = {
-    holder: input.selfNode,
-    epoch: input.epoch,
-    ...(changedAt ? { changedAt } : {}),
-    ...(from ? { from } : {}),
+  if (before?.holder === input.selfNode) {
+    if (!before.changedAt || !before.from) return { record: before };
+    const at = Date.parse(before.changedAt);
+    return { record: before, change: { from: before.from, to: before.holder, epoch: before.epoch, at } };
+  }
+  const record = { holder: input.selfNode, epoch: input.epoch };
+  if (!before) return { record };
+  const changedAt = new Date(input.now).toISOString();
+  return {
+    record: { ...record, changedAt, from: before.holder },
+    change: { from: before.holder, to: input.selfNode, epoch: input.epoch, at: input.now },
   };
-  if (!changedAt || !from) return { record };
-  return { record, change: { from, to: input.selfNode, epoch: input.epoch, at: Date.parse(changedAt) } };
 }

@@ -13,7 +13,7 @@ const config = FactoryConfig.parse({
   name: 'unit',
   roles: { dev: { haltLevel: 1 }, review: { haltLevel: 2 }, supervisor: { protected: true } },
   nodes: { n1: { roles: ['dev'] }, n2: { roles: ['dev'] } },
-  alerts: { receivers: { pager: { type: 'command' } } },
+  alerts: { receivers: { pager: { type: 'command', command: 'true' } } },
 });
 const decision = (node: string, o: Partial<NodeDecision> = {}): NodeDecision => ({
   node,
