@@ -55,7 +55,11 @@ export function forecastCrossing(
 ): Forecast | undefined {
   const f = predictLinear(points, now, lookbackMs, horizonMs);
   if (!f) return undefined;
-  const past = bad === 'below' ? f.current <= threshold : f.current >= threshold;
+  // The latest reading past the line counts too: the level acts then, not the forecast.
+  const seen = points.filter((p) => p.at <= now);
+  const latest = seen.length ? seen.reduce((a, b) => (b.at >= a.at ? b : a)).value : f.current;
+  const beyond = (v: number) => (bad === 'below' ? v <= threshold : v >= threshold);
+  const past = beyond(f.current) || beyond(latest);
   const heading = bad === 'below' ? f.slope < 0 : f.slope > 0;
   if (past || !heading) return undefined;
   const crossesAt = now + (threshold - f.current) / f.slope;
