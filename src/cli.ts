@@ -66,6 +66,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'alarm add|list|rm: wake the supervisor when a pipeline, PR or issue finishes',
     load: () => import('./commands/alarm.js'),
   },
+  alerts: {
+    summary: 'alerts [silence]: what fires, since when, where it went',
+    load: () => import('./commands/alerts.js'),
+  },
 };
 
 /** Subcommands that are modules of their own (their own --help). */

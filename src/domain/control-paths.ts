@@ -9,6 +9,7 @@ export const CONTROL_PATHS = {
   alarms: 'factory-state/alarms.yaml',
   assignments: 'factory-state/assignments.yaml',
   status: 'factory-state/STATUS.md',
+  alerts: 'factory-state/alerts.yaml',
 } as const;
 
 export type ControlPath = (typeof CONTROL_PATHS)[keyof typeof CONTROL_PATHS];

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { FactoryConfig } from './factory-schema.js';
 import { AlarmsFile } from './alarm-schema.js';
+import { AlertsFile } from './alerts-file-schema.js';
 import { RepoFile } from './repo-schema.js';
 import { ScheduleFile } from './schedule-schema.js';
 import { AssignmentsFile, HaltsFile, OverridesFile } from './state-schema.js';
@@ -62,6 +63,12 @@ export const ASSIGNMENTS = fileKind(
   AssignmentsFile,
   "which node runs each agent slot, why, and every candidate node's score, decided by the leader supervisor",
 );
+export const ALERTS = fileKind(
+  'alerts',
+  CONTROL_PATHS.alerts,
+  AlertsFile,
+  'alert state, silences and the notification outbox, written by the leader supervisor',
+);
 export const PRESET = fileKind(
   'preset',
   `${CONTROL_PATHS.repos}/presets/**/*.yaml`,
@@ -79,7 +86,17 @@ export const REPO = fileKind(
  * Every file kind validate checks and schema writes. First match wins, so a more specific pattern
  * goes before a wider one (presets before other repos/ files). A new kind is one line here.
  */
-export const FILE_KINDS: readonly FileKind[] = [FACTORY, OVERRIDES, HALTS, SCHEDULE, ALARMS, ASSIGNMENTS, PRESET, REPO];
+export const FILE_KINDS: readonly FileKind[] = [
+  FACTORY,
+  OVERRIDES,
+  HALTS,
+  SCHEDULE,
+  ALARMS,
+  ASSIGNMENTS,
+  ALERTS,
+  PRESET,
+  REPO,
+];
 
 export function schemaFileName(kind: FileKind): string {
   return `${kind.name}.schema.json`;

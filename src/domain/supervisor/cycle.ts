@@ -33,6 +33,9 @@ import { haltSpansFromStatus, journalHaltSpans, memorySamples, type NodeTelemetr
 import { DEFAULT_STATUS_OPTIONS, type DecisionRecord } from './status-model.js';
 import { renderStatus } from './status-render.js';
 import { statusWriteDue } from './status-write.js';
+import type { OutboxEntry } from '../config/alerts-state-schema.js';
+import type { DrainResult } from '../alerts/decide-alerts.js';
+import { alertsStep, alertWake } from './cycle-alerts.js';
 
 /** One repository as the forge and CI showed it this cycle; `error` means the data is missing, not zero. */
 export interface RepoObservation {
@@ -56,6 +59,8 @@ export interface Observed {
   placement?: PlacementObserved;
   /** Each red-main repository's primary branch (red-main.ts); absent: not read, its halts left as they are. */
   mains?: MainObservation[];
+  /** What the drain after the last commit delivered (runtime/alerts/): recorded in this commit's outbox. */
+  alertDrain?: DrainResult;
 }
 export interface CycleInput {
   config: FactoryConfig;
@@ -86,6 +91,8 @@ export interface CyclePlan {
   intervalMs: number;
   wake: Wake;
   notes: string[];
+  /** alerts.yaml's outbox as this plan leaves it: drained once the commit lands */
+  outbox?: OutboxEntry[];
 }
 
 /** Observed + the files on main -> what to write and why. Pure: re-run on a fresh read after a rejected push. */
@@ -145,6 +152,10 @@ export function planCycle(input: CycleInput): CyclePlan {
     for (const text of placement.decisions) decisions.push({ at: now, text });
   }
 
+  const alerts = alertsStep(input, halts ?? [], notes);
+  if (alerts?.text !== undefined) changes[STATE_PATHS.alerts] = alerts.text;
+  for (const text of alerts?.decided.decisions ?? []) decisions.push({ at: now, text });
+
   // The placement as this cycle leaves it: the new one when it changed, else the file on main.
   const assignmentsNow = placement?.assignments ?? state.assignments;
   const oldStatus = state.texts[STATE_PATHS.status];
@@ -164,13 +175,17 @@ export function planCycle(input: CycleInput): CyclePlan {
       pastHalts: [...haltSpansFromStatus(oldStatus), ...(observed.telemetry ?? []).flatMap(journalHaltSpans)],
       ...(assignmentsNow ? { assignments: assignmentsNow } : {}),
       ...(observed.telemetry ? { telemetry: observed.telemetry } : {}),
+      ...(alerts ? { alerts: alerts.decided.file.alerts } : {}),
     }),
   );
   const due = statusWriteDue(oldStatus, status, now);
   if (due.write) changes[STATE_PATHS.status] = status;
 
   const intervalMs = schedule.state.roles[SUPERVISOR_ROLE]?.intervalMs ?? parseDuration(config.supervisor.interval.min);
-  const wake = nextWake(intervalMs, alarms, parseDuration(config.supervisor.alarmPoll), now, input.clockOffsetMs);
+  const wake = alertWake(
+    nextWake(intervalMs, alarms, parseDuration(config.supervisor.alarmPoll), now, input.clockOffsetMs),
+    alerts?.decided.nextFlushAt,
+  );
   const plan: CyclePlan = {
     changes,
     message: commitMessage(decisions, due.write ? due.why : undefined),
@@ -180,6 +195,7 @@ export function planCycle(input: CycleInput): CyclePlan {
     intervalMs,
     wake,
     notes,
+    outbox: alerts?.decided.file.outbox ?? state.alerts?.outbox ?? [],
   };
   if (ci) plan.ci = ci;
   if (placement) plan.placement = placement;

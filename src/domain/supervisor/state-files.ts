@@ -1,5 +1,7 @@
 import type { ConfigProblem } from '../../errors.js';
 import type { Alarm } from '../config/alarm-schema.js';
+import type { AlertsFile } from '../config/alerts-file-schema.js';
+import { parseAlertsYaml } from '../alerts/alerts-file.js';
 import type { StateParse } from '../config/parse-state.js';
 import type { Override, SupervisorHalt } from '../config/state-schema.js';
 import { CONTROL_PATHS } from '../control-paths.js';
@@ -18,6 +20,7 @@ export const STATE_PATHS = {
   status: CONTROL_PATHS.status,
   overrides: CONTROL_PATHS.overrides,
   assignments: CONTROL_PATHS.assignments,
+  alerts: CONTROL_PATHS.alerts,
 } as const;
 export type StatePath = (typeof STATE_PATHS)[keyof typeof STATE_PATHS];
 export const STATE_PATH_LIST: StatePath[] = Object.values(STATE_PATHS);
@@ -31,6 +34,8 @@ export interface StateSnapshot {
   overrides: Override[];
   /** Absent when the file does not parse: placement then writes nothing (it is never overwritten blindly). */
   assignments?: Assignments;
+  /** Absent when the file does not parse: alerts are then not evaluated (its silences and outbox are kept). */
+  alerts?: AlertsFile;
   problems: ConfigProblem[];
 }
 
@@ -47,6 +52,7 @@ export function readStateSnapshot(texts: ReadonlyMap<string, string | undefined>
   const alarms = value(parseAlarmsYaml(text(STATE_PATHS.alarms)));
   const overrides = value(parseOverridesYaml(text(STATE_PATHS.overrides)));
   const assignments = value(parseAssignmentsYaml(text(STATE_PATHS.assignments)));
+  const alerts = value(parseAlertsYaml(text(STATE_PATHS.alerts)));
   const snapshot: StateSnapshot = {
     texts: Object.fromEntries(STATE_PATH_LIST.filter((p) => text(p) !== undefined).map((p) => [p, text(p)!])),
     // The supervisor is schedule.yaml's one writer: an unreadable one is rebuilt, not kept.
@@ -57,5 +63,6 @@ export function readStateSnapshot(texts: ReadonlyMap<string, string | undefined>
   if (halts) snapshot.halts = halts;
   if (alarms) snapshot.alarms = alarms;
   if (assignments) snapshot.assignments = assignments;
+  if (alerts) snapshot.alerts = alerts;
   return snapshot;
 }

@@ -1,5 +1,6 @@
 import type { FactoryConfig } from '../config/factory-schema.js';
 import type { Alarm } from '../config/alarm-schema.js';
+import type { AlertRecord } from '../config/alerts-file-schema.js';
 import type { NodeDecision, Override, SupervisorHalt } from '../config/state-schema.js';
 import { nodeNotices } from '../node/notices.js';
 import { configuredSilenceMs } from '../node-silence.js';
@@ -36,6 +37,8 @@ export interface StatusSources {
   assignments?: Assignments;
   /** The nodes' telemetry files: each node's latest sample for its memory bar. */
   telemetry?: readonly NodeTelemetryTexts[];
+  /** alerts.yaml as this cycle leaves it */
+  alerts?: readonly AlertRecord[];
 }
 
 /** What STATUS.md shows, from the decisions in force: every role on every known node, through the gate's own rule. */
@@ -77,6 +80,7 @@ export function statusInput(s: StatusSources): StatusInput {
     memory: s.memory ?? [],
     halts: [...(s.pastHalts ?? []), ...haltSpans(s, grid.nodes)],
     nodes: statusNodes(s.config, s.assignments, s.nodes, s.telemetry ?? [], DEFAULT_STATUS_OPTIONS.memoryBucketMb),
+    ...(s.alerts ? { alerts: s.alerts } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Alarm } from '../config/alarm-schema.js';
+import type { AlertRecord } from '../config/alerts-file-schema.js';
 import type { ScheduleState } from './schedule-tune.js';
 import type { StatusNode } from './status-nodes.js';
 
@@ -47,6 +48,8 @@ export interface StatusInput {
   halts: HaltSpan[];
   /** The Nodes section (status-nodes.ts); empty or absent without placement: no section. */
   nodes?: StatusNode[];
+  /** alerts.yaml as this cycle leaves it: the "Firing alerts" section, while any fires. */
+  alerts?: readonly AlertRecord[];
 }
 export interface StatusOptions {
   memoryBucketMb: number;

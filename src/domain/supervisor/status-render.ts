@@ -1,5 +1,6 @@
 import { describeAlarm } from './alarms-evaluate.js';
 import { formatExact, formatMinute, formatSpan } from './format.js';
+import { firingAlertsSection } from './status-alerts.js';
 import { haltChart, memoryChart } from './status-charts.js';
 import { HEADROOM_END, HEADROOM_START, nodesSection } from './status-nodes.js';
 import {
@@ -51,6 +52,7 @@ export function renderStatus(input: StatusInput, options: Partial<StatusOptions>
     '',
   ];
 
+  out.push(...firingAlertsSection(input.alerts, table));
   out.push('## Roles on nodes', '');
   const roles = [...input.roles].sort(
     by(

@@ -5,6 +5,7 @@ import { readStateSnapshot, STATE_PATH_LIST } from '../../domain/supervisor/stat
 import type { StateCommitResult } from '../../adapters/control-repo/state-commit.js';
 import { writeSupervisorStats, type SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
+import { drainAndRecord } from '../alerts/drain-step.js';
 import { runFiredCommands } from './alarm-commands.js';
 import { ensureCiAgents } from './ci-agents.js';
 import { kickNodes } from './placement.js';
@@ -43,7 +44,11 @@ export async function runCycle(
   if (read.kind !== 'read') return read;
   const agents = await ensureCiAgents(read);
   const { factory, now } = read;
-  const observed = agents.changes.length > 0 ? { ...read.observed, ciAgentChanges: agents.changes } : read.observed;
+  const observed = {
+    ...read.observed,
+    ...(agents.changes.length > 0 ? { ciAgentChanges: agents.changes } : {}),
+    ...(memory.alertDrain ? { alertDrain: memory.alertDrain } : {}),
+  };
   const prevCi = memory.prevCi;
   const planOn: PlanOn = (current) =>
     planCycle({
@@ -62,6 +67,9 @@ export async function runCycle(
 
   const { plan, commit, lead } = written;
   if (plan.ci) memory.prevCi = plan.ci.state;
+  if (lead.kind !== 'standby') delete memory.alertDrain;
+  const drained = await drainAndRecord(deps.dir, deps.env, factory, lead, plan.outbox ?? [], deps.now);
+  if (drained.pending) memory.alertDrain = drained.pending;
   const alarms = readStateSnapshot(await readFilesAt(deps.dir, 'HEAD', STATE_PATH_LIST)).alarms ?? [];
   const stats = {
     ...cycleStats(read, deps.node, plan, lead),
@@ -79,7 +87,7 @@ export async function runCycle(
     commit,
     calls: read.calls,
     repos: read.repos.length,
-    notes: [...read.notes, ...agents.notes, ...written.notes, ...plan.notes, ...kicked],
+    notes: [...read.notes, ...agents.notes, ...written.notes, ...plan.notes, ...drained.notes, ...kicked],
     alarms,
     stats,
     lead,

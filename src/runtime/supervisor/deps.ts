@@ -1,4 +1,5 @@
 // What a supervisor cycle is given (its I/O seams), and what the loop carries from one cycle to the next.
+import type { DrainResult } from '../../domain/alerts/decide-alerts.js';
 import type { CiOverloadState } from '../../domain/supervisor/ci-overload.js';
 import type { LeaseRole } from '../../domain/supervisor/lease-term.js';
 import type { Sightings } from '../../domain/placement/sightings.js';
@@ -36,6 +37,8 @@ export interface SupervisorMemory {
   placement?: PlacementMemory;
   /** telemetry tips' signatures and each node's last own telemetry (runtime/supervisor/telemetry-trust.ts) */
   telemetryTrust?: TelemetryTrustMemory;
+  /** an outbox drain whose record did not land yet: the next cycle's commit carries it */
+  alertDrain?: DrainResult;
 }
 
 /** Placement's memory, on the supervisor's monotonic clock: lost on restart, which only restarts the watch. */

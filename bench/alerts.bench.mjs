@@ -1,0 +1,191 @@
+// The alert engine's cost in a supervisor cycle, against a real git server and the contract-checked emulator:
+//  1. a whole cycle (runCycle: pull, lease, telemetry, forge, plan, commit) with 0 and with 100 firing
+//     alerts in steady state (all sent, nothing new: the cycle commits nothing), median wall and CPU ms;
+//  2. the pure part alone: planAlerts over 100 firing alerts, and alerts.yaml's parse and render.
+// 100 firing alerts come from 100 node-scoped halts in halts.yaml (role-halted, past its 30m `for`):
+// 100 groups, each sent once to a command receiver before the measured cycles.
+// Standalone: `node bench/alerts.bench.mjs` prints markdown tables.
+import { importTs } from './import-ts.mjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median } from './bench-kit.mjs';
+
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+const MIN = 60_000;
+const FIRING = 100;
+const CYCLES = 7;
+
+async function load() {
+  return importTs(
+    `
+    export { runCycle, newMemory } from './src/runtime/supervisor/cycle.ts';
+    export { planAlerts } from './src/domain/alerts/plan-alerts.ts';
+    export { parseAlertsYaml, renderAlertsYaml, EMPTY_ALERTS } from './src/domain/alerts/alerts-file.ts';
+    export { FactoryConfig } from './src/domain/config/factory-schema.ts';
+    export { startEmulator } from './test/support/emulator/index.ts';
+    export { makeControlRepo, sh } from './test/support/control-repo.ts';
+    export { startGitServer } from './test/support/git-server.ts';
+    export { factoryYaml } from './test/support/supervise-fixture.ts';`,
+    'alerts',
+  );
+}
+
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function haltsYaml(n) {
+  const since = new Date(T0 - 60 * MIN).toISOString();
+  const lines = ['halts:'];
+  for (let i = 0; i < n; i++)
+    lines.push(`  - { role: dev, node: n${String(i).padStart(3, '0')}, reason: bench, by: bench, since: "${since}" }`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function cycleCost(m, firing) {
+  const tmp = mkdtempSync(join(tmpdir(), 'alerts-bench-'));
+  const clock = {};
+  const emu = await m.startEmulator({ now: () => clock.at ?? Date.now() });
+  emu.forgejo.createRepo('org/app');
+  const id = emu.woodpecker.createRepo('org/app').id;
+  const sent = join(tmp, 'sent.jsonl');
+  const yaml =
+    m.factoryYaml(emu, ['requestTimeout: 5s']).replace('pullTimeout: 2s', 'pullTimeout: 15s') +
+    `\nalerts:\n  receivers:\n    pager: { type: command, command: /bin/sh, args: ["-c", "cat >> ${sent}; echo >> ${sent}"] }\n`;
+  const repo = m.makeControlRepo({
+    factoryYaml: yaml,
+    files: {
+      'repos/org/app.yaml': `forge: emu\nci: { server: wp, repoId: ${id} }\n`,
+      'factory-state/halts.yaml': haltsYaml(firing),
+    },
+  });
+  const git = await m.startGitServer(repo.srv);
+  const dir = await repo.clone('supervisor', `${git.url}control.git`);
+  const now = () => clock.at ?? Date.now();
+  const env = { ...process.env, FORGE_TOKEN: emu.forgejoToken, WP_TOKEN: emu.woodpeckerToken };
+  const deps = { dir, env, node: 'bench', now, log: () => {}, http: { timing: { now } } };
+  const memory = m.newMemory();
+  try {
+    // Warm up: the alerts fire, wait group_wait, are sent and the outbox drains.
+    for (const at of [T0, T0 + MIN, T0 + 2 * MIN]) {
+      clock.at = at;
+      const out = await m.runCycle(deps, memory);
+      if (out.kind !== 'ok') throw new Error(`warm-up cycle: ${out.kind} ${out.error ?? ''}`);
+    }
+    // 100 receivers' processes append at once: count notifications, not lines.
+    const delivered = firing === 0 ? 0 : readFileSync(sent, 'utf8').split('"groupKey"').length - 1;
+    const walls = [];
+    const cpus = [];
+    let commits = 0;
+    for (let i = 0; i < CYCLES; i++) {
+      clock.at = T0 + (3 + i) * MIN;
+      const [w0, c0] = [performance.now(), cpu()];
+      const out = await m.runCycle(deps, memory);
+      walls.push(performance.now() - w0);
+      cpus.push(cpu() - c0);
+      if (out.kind !== 'ok') throw new Error(`cycle: ${out.kind}`);
+      if (out.commit.changed) commits++;
+    }
+    const file = m.parseAlertsYaml(m.sh(repo.bare, 'git', ['show', 'main:factory-state/alerts.yaml'])).value;
+    const live = file?.alerts.filter((a) => a.status === 'firing').length ?? 0;
+    return {
+      firing: live,
+      delivered,
+      waiting: file?.outbox.length ?? 0,
+      error: file?.outbox[0]?.lastError,
+      wallMs: median(walls),
+      cpuMs: median(cpus),
+      commits,
+    };
+  } finally {
+    await git.close();
+    await emu.close();
+    repo.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function pureCost(m) {
+  const config = m.FactoryConfig.parse({
+    version: 1,
+    name: 'bench',
+    roles: { dev: { haltLevel: 1 }, supervisor: { protected: true } },
+    nodes: { default: { roles: ['dev'] } },
+    alerts: { receivers: { pager: { type: 'command', command: 'true' } } },
+  });
+  const since = new Date(T0 - 60 * MIN).toISOString();
+  const halts = Array.from({ length: FIRING }, (_, i) => ({
+    role: 'dev',
+    node: `n${i}`,
+    reason: 'bench',
+    by: 'bench',
+    since,
+  }));
+  const input = (previous, now) => ({
+    config,
+    previous,
+    nodes: [],
+    telemetry: [],
+    halts,
+    repos: [{ slug: 'o/r' }],
+    selfNode: 'b',
+    now,
+  });
+  let file = m.planAlerts(input(m.EMPTY_ALERTS, T0)).file;
+  file = m.planAlerts(input(file, T0 + MIN)).file;
+  const times = { plan: [], render: [], parse: [] };
+  let text = '';
+  for (let i = 0; i < 50; i++) {
+    let t = performance.now();
+    const d = m.planAlerts(input({ ...file, outbox: [] }, T0 + (2 + i) * MIN));
+    times.plan.push(performance.now() - t);
+    t = performance.now();
+    text = m.renderAlertsYaml(d.file);
+    times.render.push(performance.now() - t);
+    t = performance.now();
+    m.parseAlertsYaml(text);
+    times.parse.push(performance.now() - t);
+  }
+  return {
+    plan: median(times.plan),
+    render: median(times.render),
+    parse: median(times.parse),
+    kib: text.length / 1024,
+  };
+}
+
+export async function runAlertsBench() {
+  const m = await load();
+  const cycles = [await cycleCost(m, 0), await cycleCost(m, FIRING)];
+  return { cycles, pure: pureCost(m) };
+}
+
+export function formatRows(r) {
+  const out = ['### Supervisor cycle, steady state (median of 7, real git server and emulator)\n'];
+  out.push(
+    '| firing alerts | notifications delivered in warm-up | still in outbox | wall ms | CPU ms (this process) | commits in 7 cycles |',
+  );
+  out.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const c of r.cycles)
+    out.push(
+      `| ${c.firing} | ${c.delivered} | ${c.waiting} | ${c.wallMs.toFixed(0)} | ${c.cpuMs.toFixed(0)} | ${c.commits} |`,
+    );
+  const [quiet, busy] = r.cycles;
+  out.push(
+    `\nCost of 100 firing alerts: ${(busy.wallMs - quiet.wallMs).toFixed(0)} ms wall, ${(busy.cpuMs - quiet.cpuMs).toFixed(0)} ms CPU per cycle.`,
+  );
+  out.push('\n### The pure part, 100 firing alerts (median of 50)\n');
+  out.push(
+    '| planAlerts ms | render alerts.yaml ms | parse alerts.yaml ms | alerts.yaml KiB |\n| ---: | ---: | ---: | ---: |',
+  );
+  out.push(
+    `| ${r.pure.plan.toFixed(2)} | ${r.pure.render.toFixed(2)} | ${r.pure.parse.toFixed(2)} | ${r.pure.kib.toFixed(1)} |`,
+  );
+  return out.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.stdout.write(`${formatRows(await runAlertsBench())}\n`);
+}

@@ -1,0 +1,115 @@
+// The cycle's alert step: what the leader sees -> candidates -> the engine -> alerts.yaml and its outbox.
+import { parseDuration } from '../duration.js';
+import type { FactoryConfig } from '../config/factory-schema.js';
+import type { AlertsFile } from '../config/alerts-file-schema.js';
+import type { NodeDecision, SupervisorHalt } from '../config/state-schema.js';
+import { classifyNode, type NodeLiveness } from '../placement/liveness.js';
+import { livenessPolicy } from '../placement/plan-placement.js';
+import { effectivePolicy } from '../pressure/effective-policy.js';
+import type { NodeTelemetryTexts } from '../supervisor/status-telemetry.js';
+import { receiversFor } from './route.js';
+import { applyDrain, decideAlerts, type AlertsDecision, type DrainResult } from './decide-alerts.js';
+import type { Level1 } from './forecast-signals.js';
+import { resolveRule } from './rules.js';
+import { evaluateSignals, type AlertObserved } from './signals.js';
+
+export interface AlertsInput {
+  config: FactoryConfig;
+  previous: AlertsFile;
+  nodes: readonly NodeDecision[];
+  telemetry: readonly NodeTelemetryTexts[];
+  /** placement's liveness (observer's clock); absent: judged by each node's decision age */
+  liveness?: readonly NodeLiveness[];
+  halts: readonly SupervisorHalt[];
+  repos: readonly { slug: string; error?: string }[];
+  selfNode: string;
+  /** the lease epoch when this supervisor leads (absent: solo) */
+  epoch?: number;
+  drain?: DrainResult;
+  now: number;
+}
+
+export function planAlerts(input: AlertsInput): AlertsDecision {
+  const { config, now } = input;
+  const rules = config.alerts.rules.map(resolveRule);
+  const lease = leaseSeen(input);
+  const observed: AlertObserved = {
+    nodes: input.nodes,
+    telemetry: input.telemetry,
+    liveness: input.liveness ?? livenessByAge(config, input.nodes, now),
+    halts: input.halts,
+    level1: (node) => level1Of(config, node),
+    ...forgeView(input),
+    ...(lease.change ? { leaseChange: lease.change } : {}),
+  };
+  const previous = { ...input.previous, outbox: applyDrain(input.previous.outbox, input.drain) };
+  const decided = decideAlerts(
+    evaluateSignals(rules, observed, now),
+    previous,
+    {
+      groupBy: config.alerts.groupBy,
+      groupWaitMs: parseDuration(config.alerts.groupWait),
+      groupIntervalMs: parseDuration(config.alerts.groupInterval),
+      repeatIntervalMs: parseDuration(config.alerts.repeatInterval),
+      inhibitors: new Set(
+        config.alerts.inhibitNodeDown ? rules.filter((r) => r.signal === 'node-down').map((r) => r.name) : [],
+      ),
+      receiversFor: (alert) => receiversFor(alert, config.alerts),
+    },
+    now,
+  );
+  if (lease.record) decided.file.lease = lease.record;
+  return decided;
+}
+
+/** Without placement the leader has no watch of its own: a node is as old as its last decision. */
+function livenessByAge(config: FactoryConfig, nodes: readonly NodeDecision[], now: number): NodeLiveness[] {
+  const heartbeatMs = parseDuration(config.telemetry.heartbeat);
+  const clock = { nowMs: now, watchingSinceMs: now };
+  return nodes.map((d) =>
+    classifyNode(
+      { node: d.node, heartbeatMs, canProbe: false, changedAtMs: Date.parse(d.updatedAt) },
+      clock,
+      livenessPolicy(config),
+    ),
+  );
+}
+
+function level1Of(config: FactoryConfig, node: string): Level1 {
+  const l1 = effectivePolicy(config.policy, config.nodes[node]?.policy).levels['1'];
+  return {
+    ...(l1?.memAvailableMb ? { memAvailableMb: l1.memAvailableMb.halt } : {}),
+    ...(l1?.diskUsedPercent ? { diskUsedPercent: l1.diskUsedPercent.halt } : {}),
+  };
+}
+
+/** The leader reads every repository through the forge: none answering means its node cannot reach it. */
+function forgeView(input: AlertsInput): Pick<AlertObserved, 'forgeUnreachable'> {
+  const failed = input.repos.filter((r) => r.error !== undefined);
+  if (input.repos.length === 0 || failed.length < input.repos.length) return {};
+  return { forgeUnreachable: { node: input.selfNode, reason: failed.map((r) => `${r.slug}: ${r.error}`).join('; ') } };
+}
+
+/**
+ * The holder is recorded when it changes, never on a renewal or a re-take by the same holder (a
+ * quiet factory's alerts.yaml stays as it is); a change of hands raises lease-changed for a while.
+ */
+function leaseSeen(input: AlertsInput): {
+  record?: NonNullable<AlertsFile['lease']>;
+  change?: AlertObserved['leaseChange'];
+} {
+  if (input.epoch === undefined) return {};
+  const before = input.previous.lease;
+  if (before?.holder === input.selfNode) {
+    if (!before.changedAt || !before.from) return { record: before };
+    const at = Date.parse(before.changedAt);
+    return { record: before, change: { from: before.from, to: before.holder, epoch: before.epoch, at } };
+  }
+  const record = { holder: input.selfNode, epoch: input.epoch };
+  if (!before) return { record };
+  const changedAt = new Date(input.now).toISOString();
+  return {
+    record: { ...record, changedAt, from: before.holder },
+    change: { from: before.holder, to: input.selfNode, epoch: input.epoch, at: input.now },
+  };
+}
