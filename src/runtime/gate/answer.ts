@@ -52,9 +52,18 @@ export async function answerGate({ dir, role, repo, sync, command }: GateQuestio
   if (standing.stale) decision.notes.push(standing.stale);
   if (invalid) decision.notes.push(`control files are invalid, using the last good state:\n${invalid.message}`);
 
+  // Another writer's change to this role's drop-in file on this node (also a layer of the state).
+  const outside = standing.decision?.outside?.find((o) => o.role === role);
   if (io.json)
     io.out(
-      JSON.stringify({ run: decision.run, ...decision.state, stale: decision.stale, sync, notes: decision.notes }),
+      JSON.stringify({
+        run: decision.run,
+        ...decision.state,
+        stale: decision.stale,
+        sync,
+        notes: decision.notes,
+        ...(outside ? { outside } : {}),
+      }),
     );
   for (const note of decision.notes) io.err(`factoryctl gate: ${note}`);
   io.err(describeState(decision.state, now));

@@ -1,4 +1,4 @@
-import type { ActiveEvent } from '../../domain/node/active-record.js';
+import type { ActiveEvent, ActiveRecord } from '../../domain/node/active-record.js';
 import type { LocalPlan } from '../../domain/local-plan.js';
 import type { StopTarget } from '../../domain/node/agent-stop.js';
 import type { SamplerSpec } from '../../domain/node/node-settings.js';
@@ -39,6 +39,8 @@ export interface MachineDeps {
   createSampler(spec: SamplerSpec): Sampler;
   /** Returns the outside writers' changes to the drop-in files, for the journal. */
   applyHaltFiles(plan: LocalPlan): readonly ActiveEvent[] | void;
+  /** What factoryctl last wrote to the drop-in files (absent or unreadable: no record). */
+  readActiveRecord?(path: string): ActiveRecord;
   applyCrontab(lines: string[]): { warnings: string[] };
   createLoopRunner(options: LoopRunnerOptions): LoopRunner;
   stopAgents(targets: StopTarget[], graceMs: number, spared: ReadonlySet<number>): Promise<StoppedAgent[]>;

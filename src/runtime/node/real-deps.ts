@@ -5,7 +5,7 @@ import { pullFastForward } from '../../adapters/git/pull.js';
 import { recoverRepo } from '../../adapters/git/recover.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { applyCrontabBlock } from '../../adapters/node/crontab.js';
-import { applyHaltFiles } from '../../adapters/node/halt-files.js';
+import { applyHaltFiles, readRecord } from '../../adapters/node/halt-files.js';
 import { createLoopRunner } from '../../adapters/node/loop-runner.js';
 import { runRecordsStore } from '../../adapters/node/run-records.js';
 import { createProcSampler } from '../../adapters/node/sampler.js';
@@ -49,6 +49,7 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
     machine: {
       createSampler: (spec) => createProcSampler({ mounts: spec.mounts, roleCommands: spec.roleCommands, now }),
       applyHaltFiles: (plan) => applyHaltFiles(plan).external,
+      readActiveRecord: readRecord,
       applyCrontab: (lines) => applyCrontabBlock(lines),
       createLoopRunner,
       stopAgents: (targets, graceMs, spared) => stopAgentProcesses(targets, graceMs, { spared }),
