@@ -1,3 +1,4 @@
+import { factoryCapNeedsPlacement } from './validate-caps.js';
 import { z } from 'zod';
 import type { ConfigProblem } from '../../errors.js';
 import { FACTORY, FILE_KINDS, kindOf, toPosix, type FileKind } from './file-registry.js';
@@ -32,7 +33,12 @@ export type ValidationResult =
   | { ok: true; warnings: ConfigProblem[]; set: ConfigSet }
   | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[] };
 
-export const RULES: readonly Rule[] = [...referenceRules, ciOverloadRolesReferenceRoles, ...thresholdRules];
+export const RULES: readonly Rule[] = [
+  ...referenceRules,
+  ciOverloadRolesReferenceRoles,
+  ...thresholdRules,
+  factoryCapNeedsPlacement,
+];
 
 /**
  * Validates a control repo in stages: each YAML file against its kind's schema, every file for

@@ -70,5 +70,5 @@ export async function answerGate({ dir, role, repo, sync, command }: GateQuestio
   if (!decision.run) return EXIT.TEMPFAIL;
   if (!command) return EXIT.OK;
   const { runGated } = await import('./slot-run.js');
-  return runGated({ runDir: paths.runDir, role, repo, roleConfig, command }, io.err);
+  return runGated({ runDir: paths.runDir, node: io.node, role, repo, view, command }, io.err);
 }
