@@ -41,7 +41,8 @@ export interface MachineDeps {
   applyHaltFiles(plan: LocalPlan): readonly ActiveEvent[] | void;
   /** What factoryctl last wrote to the drop-in files (absent or unreadable: no record). */
   readActiveRecord?(path: string): ActiveRecord;
-  applyCrontab(lines: string[]): { warnings: string[] };
+  /** `dirs`: the directories the lines append their output to, made first (a crontab-only node has no halt-files step to make them). */
+  applyCrontab(lines: string[], dirs: readonly string[]): { warnings: string[] };
   createLoopRunner(options: LoopRunnerOptions): LoopRunner;
   stopAgents(targets: StopTarget[], graceMs: number, spared: ReadonlySet<number>): Promise<StoppedAgent[]>;
   /** This process and its ancestors: never stopped as agents. */

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { loadControlView, type ViewPartParser } from '../../adapters/control-repo/view.js';
 import { inConfigWorker } from '../../adapters/control-repo/config-worker.js';
 import { configKey, loadNodeConfig } from '../../adapters/control-repo/node-config.js';
@@ -50,7 +51,10 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
       createSampler: (spec) => createProcSampler({ mounts: spec.mounts, roleCommands: spec.roleCommands, now }),
       applyHaltFiles: (plan) => applyHaltFiles(plan).external,
       readActiveRecord: readRecord,
-      applyCrontab: (lines) => applyCrontabBlock(lines),
+      applyCrontab: (lines, dirs) => {
+        for (const d of dirs) mkdirSync(d, { recursive: true });
+        return applyCrontabBlock(lines);
+      },
       createLoopRunner,
       stopAgents: (targets, graceMs, spared) => stopAgentProcesses(targets, graceMs, { spared }),
       selfAndAncestors: () => selfAndAncestors(),
