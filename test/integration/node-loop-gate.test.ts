@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -18,7 +18,7 @@ const FACTORY = stringify({
     supervisor: { protected: true },
   },
   nodes: { default: { roles: ['reviewer', 'supervisor'], control: ['loop'] } },
-  policy: { sampleInterval: '200ms', hold: '0s', mounts: ['/'] },
+  policy: { sampleInterval: '200ms', hold: '0s', stopGrace: '1s', mounts: ['/'] },
 });
 
 describe('the loop starts agents through `gate ROLE -- COMMAND`, as a crontab line does', () => {
@@ -81,5 +81,29 @@ describe('the loop starts agents through `gate ROLE -- COMMAND`, as a crontab li
     await waitFor('the loop running the reviewer', () => existsSync(join(fixture.root, 'ran')), 90_000);
     expect(readFileSync(join(fixture.root, 'ran'), 'utf8')).toContain('ran reviewer');
     expect(await daemon.stop(), daemon.stderr()).toBe(0);
+  });
+
+  it('SIGTERM stops the daemon promptly: its running agent (ignoring TERM) is killed after policy.stopGrace', async () => {
+    writeFileSync(
+      join(dir, 'review-poll.sh'),
+      `#!/bin/sh\ntrap '' TERM\necho $$ > "${join(fixture.root, 'agent')}"\nsleep 300\n`,
+    );
+    const daemon = startNode([], { cwd: dir, env });
+    daemons.push(daemon);
+    const pidFile = join(fixture.root, 'agent');
+    await waitFor(
+      'the agent running',
+      () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '',
+      90_000,
+    );
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(await daemon.stop(60_000), daemon.stderr()).toBe(0); // a bound for a hang, not a speed claim
+    expect(daemon.stderr()).toContain('stopping: stopped reviewer');
+    expect(() => process.kill(pid, 0)).toThrow();
+    const journal = execFileSync('git', ['show', 'refs/heads/telemetry/test-node:journal.jsonl'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(journal).toMatch(/"kind":"agents-stopped".*node stopping: stopped reviewer \(SIGTERM, SIGKILL after 1s\)/);
   });
 });
