@@ -31,9 +31,10 @@ protection: telemetry queues on the local branch and lands when the forge is bac
   --interval D  sample every D instead of policy.sampleInterval (e.g. 2s)
 
 Run and state directories: the node's runDir/stateDir, overridden by FACTORY_RUN_DIR and
-FACTORY_STATE_DIR. SIGTERM or SIGINT stop it cleanly. Exit 75 when another factoryctl node
-already runs for this run directory, 78 when the config is invalid and no good one is known.
-FACTORYCTL_SIGNING_KEY names this node's SSH key: every telemetry commit is
+FACTORY_STATE_DIR. SIGTERM or SIGINT stop it promptly: the agents its loop started get
+SIGTERM to their process groups, SIGKILL after policy.stopGrace (journaled), then the
+telemetry is flushed. Exit 75 when another factoryctl node
+already runs for this run directory, 78 when the config is invalid and no good one is known.FACTORYCTL_SIGNING_KEY names this node's SSH key: every telemetry commit is
 signed with it (checked at start: a key that cannot sign exits 78).`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {

@@ -8,6 +8,7 @@ const SIGN: Record<PlanAction['kind'], string> = {
   'create-protection': '+ protection',
   'update-protection': '~ protection',
   'delete-protection': '- protection',
+  'update-ci-settings': '~ ci settings of',
 };
 
 export function describeAction(a: PlanAction): string {
@@ -19,6 +20,7 @@ export function describeAction(a: PlanAction): string {
       return `${head} (approvals ${a.protection.requiredApprovals}, checks [${a.protection.statusCheckContexts.join(', ')}])`;
     case 'update-label':
     case 'update-protection':
+    case 'update-ci-settings':
       return `${head}: ${a.changes.map((c) => `${c.field} ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join('; ')}`;
     default:
       return head;

@@ -19,11 +19,12 @@ export const help = `usage: factoryctl status [--no-pull] [--json]
 Every role on every node: its effective state, the source that decided it
 (override, supervisor, node), why and since when. Nodes are those in factory.yaml,
 those with a telemetry branch, and this one; a node whose daemon fell silent is
-shown STALE, and its decision no longer counts (as in the gate). Once the
+shown STALE, and its decision no longer counts (as in the gate). Another writer's
+change to a drop-in .<role>-active file is shown as such (outside). Once the
 supervisor places slots (factory-state/assignments.yaml), a nodes section and an
 assignments section follow (in full: factoryctl nodes, factoryctl assignments).
   --no-pull  show what is already pulled
-  --json     { factory, node, roles, nodes, supervisor?, placement?, notes }`;
+  --json     { factory, node, roles, nodes, supervisor?, placement?, outside, notes }`;
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(args, { 'no-pull': { type: 'boolean' } }, 0);
@@ -58,6 +59,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
         nodes,
         ...(supervisor ? { supervisor } : {}),
         ...(placement ? { placement: placement.json } : {}),
+        outside: grid.nodes.flatMap((n) => (n.decision?.outside ?? []).map((o) => ({ node: n.node, ...o }))),
         notes,
         notices,
       }),

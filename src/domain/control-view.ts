@@ -14,7 +14,14 @@ export interface ControlView {
   gate: { pullTimeoutMs: number; maxStalenessMs: number };
   roles: Record<
     string,
-    { protected: boolean; heavy: boolean; haltLevel: number; maxConcurrent?: number; maxConcurrentPerRepo?: number }
+    {
+      protected: boolean;
+      heavy: boolean;
+      haltLevel: number;
+      maxConcurrent?: number;
+      maxConcurrentPerRepo?: number;
+      maxConcurrentFactory?: number;
+    }
   >;
   /** silenceMs: how long the node's decision holds without an update (see node-silence.ts); absent in views cached by older builds. */
   nodes: Record<string, { runDir?: string; stateDir?: string; roles: string[]; silenceMs?: number }>;
@@ -56,6 +63,7 @@ export function toConfigView(config: FactoryConfig): ViewParts['factory'] {
           haltLevel: r.haltLevel ?? 3,
           ...(r.maxConcurrent ? { maxConcurrent: r.maxConcurrent } : {}),
           ...(r.maxConcurrentPerRepo ? { maxConcurrentPerRepo: r.maxConcurrentPerRepo } : {}),
+          ...(r.maxConcurrentFactory ? { maxConcurrentFactory: r.maxConcurrentFactory } : {}),
         },
       ]),
     ),

@@ -44,10 +44,25 @@ export function cronLine(
     ['FACTORY_RUN_DIR', paths.runDir],
     ['FACTORY_STATE_DIR', paths.stateDir],
   ].map(([k, v]) => `${k}=${q(v!)}`);
-  const gate = `${cli} gate ${q(a.role)}${a.repo !== undefined ? ` --repo ${q(a.repo)}` : ''} --no-pull`;
   const env = a.repo !== undefined ? `factoryctl_env=$(${cli} env ${q(a.repo)}) && eval "$factoryctl_env" && ` : '';
-  const body = `cd ${q(ctx.controlDir)} && export ${exports.join(' ')} && { ${gate} -- /bin/sh -c ${q(env + a.command)}; } >>${q(log)} 2>&1`;
+  const body = `cd ${q(ctx.controlDir)} && export ${exports.join(' ')} && { ${gatedCommand(a, ctx, env + a.command)}; } >>${q(log)} 2>&1`;
   return { ok: true, command: body.replaceAll('%', '\\%') };
+}
+
+/**
+ * `NODE CLI gate ROLE [--repo R] --no-pull -- /bin/sh -c SCRIPT`: how crontab lines and the loop
+ * start an agent, so both ask the gate (halts, placement, the other writers' drop-in files) and
+ * hold a slot of the role's caps for as long as the agent lives, exactly as a bash factory's
+ * own `gate ROLE -- COMMAND` line does.
+ */
+export function gatedCommand(
+  a: Pick<Assignment, 'role' | 'repo'>,
+  ctx: Pick<CronContext, 'nodeBin' | 'cli'>,
+  script: string,
+): string {
+  const cli = `${q(ctx.nodeBin)} ${q(ctx.cli)}`;
+  const gate = `${cli} gate ${q(a.role)}${a.repo !== undefined ? ` --repo ${q(a.repo)}` : ''} --no-pull`;
+  return `${gate} -- /bin/sh -c ${q(script)}`;
 }
 
 /** POSIX single quotes: everything literal, a quote as '\''. */

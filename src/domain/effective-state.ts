@@ -39,7 +39,7 @@ export interface RoleState extends RoleQuery {
   /** A protected role: it runs whatever the sources say (the gate's staleness rule spares it too). */
   protected?: true;
   /** What each source says, shown by the gate and `status`. */
-  layers: { override?: Layer; supervisor?: Layer; node?: Layer; placement?: Layer };
+  layers: { override?: Layer; supervisor?: Layer; node?: Layer; placement?: Layer; outside?: Layer };
 }
 
 /**

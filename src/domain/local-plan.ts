@@ -3,7 +3,7 @@ import type { Assignment } from './assignments.js';
 import { cronSchedule } from './cron-schedule.js';
 import { formatDuration } from './duration.js';
 import type { RoleState } from './effective-state.js';
-import { activeFile, haltFile, type NodePaths } from './node-paths.js';
+import { activeFile, activeRecordFile, haltFile, type NodePaths } from './node-paths.js';
 import { cronLine, type CronContext } from './cron-line.js';
 
 export type { CronContext } from './cron-line.js';
@@ -62,7 +62,7 @@ export function localPlan(input: LocalPlanInput): LocalPlan {
     haltFiles: [],
     activeFiles: [],
     inactiveFiles: [],
-    activeRecord: join(paths.runDir, 'active-record.json'),
+    activeRecord: activeRecordFile(paths),
     dirs: [logDir(paths)],
     crontab: [],
     problems: [],

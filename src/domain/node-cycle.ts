@@ -48,6 +48,8 @@ export interface NodeCycleInput {
   runaways?: NonNullable<NodeDecision['runaways']>;
   /** The last reclaim action (pressure/reclaim.ts): reported in the decision. */
   reclaimed?: NodeDecision['reclaimed'];
+  /** Other writers' changes to the drop-in files, in force: reported in the decision for the gate and status. */
+  outside?: NodeDecision['outside'];
   now: number;
 }
 
@@ -90,6 +92,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     ...(input.control.assignments?.decidedAt ? { placementSeen: input.control.assignments.decidedAt } : {}),
     ...(input.runaways && Object.keys(input.runaways).length > 0 ? { runaways: input.runaways } : {}),
     ...(input.reclaimed ? { reclaimed: input.reclaimed } : {}),
+    ...(input.outside?.length ? { outside: input.outside } : {}),
   };
 
   const protectedRoles = protectedRoleNames(input.roles);
@@ -140,7 +143,8 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     input.prevDecision.halted.join() !== halted.join() ||
     input.prevDecision.placementSeen !== decision.placementSeen ||
     JSON.stringify(input.prevDecision.runaways) !== JSON.stringify(decision.runaways) ||
-    JSON.stringify(input.prevDecision.reclaimed) !== JSON.stringify(decision.reclaimed);
+    JSON.stringify(input.prevDecision.reclaimed) !== JSON.stringify(decision.reclaimed) ||
+    JSON.stringify(input.prevDecision.outside) !== JSON.stringify(decision.outside);
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);
   const commit =
     decisionChanged || rolesChanged || events.length > 0

@@ -7,6 +7,7 @@ import { checkNodeDecision, MIN_SILENCE_MS } from './node-silence.js';
 import { protectedRoleNames } from './roles/protected.js';
 import type { AssignedSlots } from './placement/slot-owner.js';
 import { parseSlotId } from './slot-id.js';
+import { withOutside } from './node/outside-layer.js';
 
 export interface GridSources {
   roles: Record<string, { protected?: boolean }>;
@@ -51,7 +52,7 @@ export function roleCell(query: RoleQuery, s: GridSources, standing = nodeStandi
     ...(nodeDecision ? { nodeDecision } : {}),
     ...(s.assignments ? { assignments: s.assignments } : {}),
   };
-  return effectiveState(query, sources, s.now);
+  return withOutside(effectiveState(query, sources, s.now), nodeDecision);
 }
 
 /** One node's row group: each of its roles, then a row per repository a scoped entry or a placed slot names. */

@@ -11,7 +11,7 @@ const PRESETS = fileURLToPath(new URL('../../repos/presets', import.meta.url));
 const SLUG = 'acme/web';
 
 /** A disinto-style project: master, a Woodpecker repository, plain values the agents read. */
-function controlRepo(forgeUrl: string, repoExtra = ''): string {
+function controlRepo(forgeUrl: string, ci: { url: string; repoId: number }, repoExtra = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'factoryctl-dropin-'));
   cpSync(PRESETS, join(dir, 'repos/presets'), { recursive: true });
   mkdirSync(join(dir, 'repos/acme'), { recursive: true });
@@ -28,7 +28,7 @@ function controlRepo(forgeUrl: string, repoExtra = ''): string {
       'forges:',
       `  emu: { type: forgejo, url: "${forgeUrl}/", tokenEnv: FORGE_TOKEN }`,
       'ci:',
-      '  wp: { type: woodpecker, url: "https://ci.example.org", tokenEnv: WOODPECKER_TOKEN }',
+      `  wp: { type: woodpecker, url: "${ci.url}", tokenEnv: WOODPECKER_TOKEN }`,
       'env:',
       '  names:',
       '    repo: FORGE_REPO',
@@ -45,7 +45,7 @@ function controlRepo(forgeUrl: string, repoExtra = ''): string {
       'extends: [factory-defaults]',
       'forge: emu',
       'primaryBranch: master',
-      'ci: { server: wp, repoId: 17 }',
+      `ci: { server: wp, repoId: ${ci.repoId}, settings: { timeout: 90, requireApproval: pull_requests, configFile: .woodpecker/ } }`,
       'vars:',
       '  CLAUDE_MODEL: opus',
       '  MAX_TURNS: 40',
@@ -58,11 +58,13 @@ function controlRepo(forgeUrl: string, repoExtra = ''): string {
 describe('a repository config that fits an existing factory', () => {
   let emu: Emulator;
   let dir: string;
-  const env = () => ({ FORGE_TOKEN: emu.forgejoToken });
+  let ci: { url: string; repoId: number };
+  const env = () => ({ FORGE_TOKEN: emu.forgejoToken, WOODPECKER_TOKEN: emu.woodpeckerToken });
   beforeAll(async () => {
     emu = await startEmulator();
     emu.forgejo.createRepo(SLUG, { defaultBranch: 'master' });
-    dir = controlRepo(emu.forgejoUrl);
+    ci = { url: emu.woodpeckerUrl, repoId: emu.woodpecker.createRepo(SLUG).id };
+    dir = controlRepo(emu.forgejoUrl, ci);
   });
   afterAll(async () => {
     await emu?.close();
@@ -89,22 +91,39 @@ describe('a repository config that fits an existing factory', () => {
     expect(r.code).toBe(0);
     const script = `set -euo pipefail\n${r.stdout}\nprintf '%s|' "$FACTORY_REPO" "$FORGE_REPO" "$FORGE_URL" "$PRIMARY_BRANCH" "$WOODPECKER_REPO_ID" "$PROJECT_NAME" "$CLAUDE_MODEL" "$MAX_TURNS"`;
     expect(execFileSync('bash', ['-c', script], { encoding: 'utf8', env: {} })).toBe(
-      `${SLUG}|${SLUG}|${emu.forgejoUrl}|master|17|web|opus|40|`,
+      `${SLUG}|${SLUG}|${emu.forgejoUrl}|master|${ci.repoId}|web|opus|40|`,
     );
   });
 
-  it('reconciles twice: the first protects master, the second writes nothing', async () => {
+  it('reconciles twice: the first protects master and sets the Woodpecker settings, the second writes nothing', async () => {
+    const plan = await factoryctl(['reconcile'], { cwd: dir, env: env() });
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain(
+      `~ ci settings of woodpecker repository ${ci.repoId}: configFile "" -> ".woodpecker/"; timeout 60 -> 90; requireApproval "forks" -> "pull_requests"`,
+    );
     const first = await factoryctl(['reconcile', '--apply', '--json'], { cwd: dir, env: env() });
-    expect(first.code).toBe(0);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
     expect([...emu.forgejo.repo(SLUG).protections.keys()]).toEqual(['master']);
-    const writes = emu.count({ api: 'forgejo', writes: true });
+    expect(emu.woodpecker.repo(ci.repoId).settings).toEqual({
+      timeout: 90,
+      require_approval: 'pull_requests',
+      config_file: '.woodpecker/',
+    });
+    const writes = emu.count({ writes: true });
     const second = await factoryctl(['reconcile', '--apply', '--json'], { cwd: dir, env: env() });
     expect(second.code).toBe(0);
-    expect(emu.count({ api: 'forgejo', writes: true })).toBe(writes);
+    expect(emu.count({ writes: true })).toBe(writes);
+    expect(writes).toBe(emu.count({ api: 'forgejo', writes: true }) + 1); // one PATCH of the Woodpecker repository
+  });
+
+  it('a Woodpecker server that refuses the token fails that repository, naming the settings', async () => {
+    const r = await factoryctl(['reconcile', '--json'], { cwd: dir, env: { ...env(), WOODPECKER_TOKEN: 'wrong' } });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain(`settings of woodpecker repository ${ci.repoId}`);
   });
 
   it('a secret among the vars is refused by validate (exit 78)', async () => {
-    const bad = controlRepo(emu.forgejoUrl, '  API_TOKEN: 3f9c2a71b0e84d5c9a6e');
+    const bad = controlRepo(emu.forgejoUrl, ci, '  API_TOKEN: 3f9c2a71b0e84d5c9a6e');
     try {
       const r = await factoryctl(['validate'], { cwd: bad, env: env() });
       expect(r.code).toBe(78);

@@ -31,3 +31,14 @@ export const AgentWire = z.object({
   custom_labels: z.record(z.string(), z.string()).nullish(),
   last_contact: optNum,
 });
+
+/** GET /repos/{id}: the settings reconcile compares; a field the server leaves out reads as Go's zero value. */
+export const RepoSettingsWire = z.object({
+  config_file: z.string().nullish(),
+  timeout: z.number().nullish(),
+  visibility: z.string().nullish(),
+  allow_pr: z.boolean().nullish(),
+  allow_deploy: z.boolean().nullish(),
+  require_approval: z.string().nullish(),
+  netrc_trusted: z.array(z.string()).nullish(),
+});

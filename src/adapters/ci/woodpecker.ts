@@ -1,10 +1,11 @@
 // CiClient over the Woodpecker REST API (v3, Bearer token); HTTP concerns live in the HttpClient passed in.
 import type { z } from 'zod';
-import type { CiAgent, CiClient, PipelineSummary } from '../../domain/ports/forge.js';
+import type { CiAgent, CiClient, CiRepoSettingsSeen, PipelineSummary } from '../../domain/ports/forge.js';
+import type { CiRepoSettings } from '../../domain/config/ci-settings-schema.js';
 import { readToken } from '../forge/token-env.js';
 import type { HttpClient } from '../http/client.js';
 import { isNotFound } from '../http/errors.js';
-import { AgentWire, PipelineWire, QueueInfoWire, RepoWire } from './woodpecker-schemas.js';
+import { AgentWire, PipelineWire, QueueInfoWire, RepoSettingsWire, RepoWire } from './woodpecker-schemas.js';
 
 export interface WoodpeckerClientOptions {
   /** the server URL, e.g. https://ci.codeberg.org (the API is under /api) */
@@ -39,6 +40,32 @@ const toAgent = (a: z.infer<typeof AgentWire>): CiAgent => ({
   customLabels: a.custom_labels ?? {},
   ...(a.last_contact ? { lastContact: a.last_contact } : {}),
 });
+
+const toSettings = (r: z.infer<typeof RepoSettingsWire>): CiRepoSettingsSeen => ({
+  configFile: r.config_file ?? '',
+  timeout: r.timeout ?? 0,
+  visibility: (r.visibility ?? 'public') as CiRepoSettingsSeen['visibility'],
+  allowPullRequests: r.allow_pr ?? false,
+  allowDeploy: r.allow_deploy ?? false,
+  requireApproval: (r.require_approval ?? 'none') as CiRepoSettingsSeen['requireApproval'],
+  netrcTrusted: r.netrc_trusted ?? [],
+});
+
+/** Only the fields given, under Woodpecker's names (RepoPatch: an absent field is left as it is). */
+const toPatch = (s: CiRepoSettings): Record<string, unknown> => {
+  const names: Record<keyof CiRepoSettings, string> = {
+    configFile: 'config_file',
+    timeout: 'timeout',
+    visibility: 'visibility',
+    allowPullRequests: 'allow_pr',
+    allowDeploy: 'allow_deploy',
+    requireApproval: 'require_approval',
+    netrcTrusted: 'netrc_trusted',
+  };
+  return Object.fromEntries(
+    Object.entries(s).flatMap(([k, v]) => (v === undefined ? [] : [[names[k as keyof CiRepoSettings], v]])),
+  );
+};
 
 /** Woodpecker's page size for /agents; more pages than this many agents' worth is a runaway, not a factory. */
 const AGENTS_PER_PAGE = 50;
@@ -106,6 +133,12 @@ export function createWoodpeckerClient(o: WoodpeckerClientOptions): CiClient {
       if (data === undefined) return undefined;
       const r = RepoWire.parse(data);
       return { id: r.id, fullName: r.full_name };
+    },
+    async getRepoSettings(repoId) {
+      return toSettings(RepoSettingsWire.parse(await get(`/repos/${repoId}`)));
+    },
+    async patchRepoSettings(repoId, settings) {
+      await patch(`/repos/${repoId}`, toPatch(settings));
     },
     async getAgent(id) {
       const data = await getOrUndefined(`/agents/${id}`);

@@ -31,6 +31,8 @@ export interface LoopRunnerOptions {
   /** The assignment's repository environment (e.g. repoEnvVars); a throw skips that start, logged. */
   envFor?: (a: Assignment) => Record<string, string>;
   logFile?: (a: Assignment) => string | undefined;
+  /** The command line that starts an assignment (the node's: its command through `gate ROLE -- ...`); default its command. */
+  commandFor?: (a: Assignment) => string;
   /** First runs are spread over this much time by id, so a restart does not start every agent at once. */
   firstRunSpreadMs?: number;
 }
@@ -100,7 +102,7 @@ export function createLoopRunner(opts: LoopRunnerOptions): LoopRunner {
     }
     let child: ChildProcess;
     try {
-      child = spawn({ command: a.command, cwd: opts.cwd, env, logFile: opts.logFile?.(a) });
+      child = spawn({ command: opts.commandFor?.(a) ?? a.command, cwd: opts.cwd, env, logFile: opts.logFile?.(a) });
     } catch (error) {
       opts.log({ type: 'error', id: a.id, message: `not started: ${(error as Error).message}` });
       return false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CiRepoSettings } from './ci-settings-schema.js';
 import { Duration, EnvVarName, OutsideFile, RoleName } from './common.js';
 import { placementFields } from './roles-schema.js';
 
@@ -131,6 +132,7 @@ export const RepoFile = z.strictObject({
       server: z.string().min(1).optional().describe('name of a server in factory.yaml `ci`'),
       repoId: z.number().int().positive().optional().describe("the repository's id on the Woodpecker server"),
       tokenEnv: EnvVarName.optional(),
+      settings: CiRepoSettings.optional(),
       $replace: Replace,
     })
     .optional(),
@@ -208,7 +210,12 @@ export const ResolvedRepoConfig = z.strictObject({
     .strictObject({ labels: z.boolean().default(false), branchProtection: z.boolean().default(false) })
     .default({ labels: false, branchProtection: false }),
   ci: z
-    .strictObject({ server: z.string().min(1), repoId: z.number().int().positive(), tokenEnv: EnvVarName.optional() })
+    .strictObject({
+      server: z.string().min(1),
+      repoId: z.number().int().positive(),
+      tokenEnv: EnvVarName.optional(),
+      settings: CiRepoSettings.optional(),
+    })
     .optional(),
   redMain: z
     .strictObject({

@@ -63,6 +63,15 @@ export const RoleConfig = z
       .max(64)
       .optional()
       .describe('at most this many runs at once on a node for one repository (gate --repo R -- COMMAND)'),
+    maxConcurrentFactory: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe(
+        "at most this many runs at once across all nodes: each node's gate holds its share, dealt by where the supervisor places the role's slots",
+      ),
     nodeSelector: placementFields.nodeSelector.optional(),
     peakMemoryMb: placementFields.peakMemoryMb.optional(),
   })

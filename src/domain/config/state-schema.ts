@@ -46,6 +46,10 @@ export const NodeDecision = z.strictObject({
     .optional(),
   /** The node's last reclaim action before a level: what it ran and what it freed. */
   reclaimed: z.strictObject({ at: IsoTime, reason: z.string() }).optional(),
+  /** Another writer's change to a role's drop-in `.active` file, in force (node/active-record.ts). */
+  outside: z
+    .array(z.strictObject({ role: RoleName, file: z.string(), present: z.boolean(), since: IsoTime }))
+    .optional(),
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
 

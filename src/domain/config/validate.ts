@@ -1,3 +1,4 @@
+import { factoryCapNeedsPlacement } from './validate-caps.js';
 import { z } from 'zod';
 import type { ConfigProblem } from '../../errors.js';
 import { FACTORY, FILE_KINDS, kindOf, toPosix, type FileKind } from './file-registry.js';
@@ -39,6 +40,7 @@ export const RULES: readonly Rule[] = [
   ciOverloadRolesReferenceRoles,
   receiversReferenceConfig,
   ...thresholdRules,
+  factoryCapNeedsPlacement,
 ];
 
 /**

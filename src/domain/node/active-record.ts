@@ -59,9 +59,28 @@ export function planActiveFiles(
   return plan;
 }
 
-/** The outside decisions in force, by path: for status and the gate's reason. */
-export function outsideDecisions(record: ActiveRecord): { path: string; present: boolean; since: string }[] {
-  return Object.entries(record).flatMap(([path, e]) => (e.outside ? [{ path, ...e.outside }] : []));
+export interface OutsideDecision {
+  role: string;
+  /** the drop-in file's name in the state directory */
+  file: string;
+  /** what the other writer made it: absent halts the role, present lets the factory's scripts run it */
+  present: boolean;
+  since: string;
+}
+
+/** The outside decisions in force, by role (`files`: each role's drop-in path): for status and the gate's reason. */
+export function outsideDecisions(record: ActiveRecord, files: Record<string, string>): OutsideDecision[] {
+  return Object.entries(files).flatMap(([role, path]) => {
+    const outside = record[path]?.outside;
+    return outside ? [{ role, file: path.slice(path.lastIndexOf('/') + 1), ...outside }] : [];
+  });
+}
+
+/** The reason a person reads, in the gate and `status`. */
+export function describeOutside(o: OutsideDecision, node: string): string {
+  return o.present
+    ? `another writer created ${o.file} on ${node} (its scripts run ${o.role}); factoryctl leaves it until that writer removes it`
+    : `another writer removed ${o.file} on ${node}; honoured until that writer creates it again`;
 }
 
 /** One journal line: who changed which file, and what factoryctl does about it. */

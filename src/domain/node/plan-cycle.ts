@@ -8,6 +8,8 @@ import type { ResolvedRepo } from '../repos/merge.js';
 import type { Rollup } from '../telemetry-files.js';
 import type { AssignedSlots } from '../placement/slot-owner.js';
 import { decideAgentStop, type AgentStop } from './agent-stop.js';
+import { outsideDecisions, type ActiveRecord } from './active-record.js';
+import { activeFile } from '../node-paths.js';
 import type { NodeSettings } from './node-settings.js';
 import { parseDuration } from '../duration.js';
 import { isProtectedRole } from '../pressure/index.js';
@@ -72,6 +74,8 @@ export interface NodeCycleObserved {
   /** Reclaim actions still running (by signal) and those ended before this sample. */
   reclaim?: { running: ReadonlySet<string>; done: readonly ReclaimDone[] };
   cron: CronContext;
+  /** What factoryctl last wrote to the drop-in files, and the outside decisions in force (active-record.json). */
+  activeRecord?: ActiveRecord;
   now: number;
 }
 
@@ -112,6 +116,9 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     done: o.reclaim?.done ?? [],
     now: o.now,
   });
+  const names = activeNames(roles);
+  const files = Object.fromEntries(Object.keys(roles).map((r) => [r, activeFile(settings.paths, r, names[r])]));
+  const outside = outsideDecisions(o.activeRecord ?? {}, files);
   const assignments = assignmentsFor(o.node, o.config.factory, o.config.repos as ResolvedRepo[], o.config.schedule);
   const cycle = nodeCycle({
     node: o.node,
@@ -128,12 +135,13 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     heartbeatMs: settings.heartbeatMs,
     runaways: runaway.memory.streaks,
     ...(reclaim.memory.last ? { reclaimed: reclaim.memory.last } : {}),
+    ...(outside.length > 0 ? { outside } : {}),
     now: o.now,
   });
   const local = localPlan({
     assignments,
     roles: settings.nodeRoles,
-    activeNames: activeNames(o.config.factory.roles),
+    activeNames: names,
     stateOf: cycle.stateOf,
     paths: settings.paths,
     cron: o.cron,

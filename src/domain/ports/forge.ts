@@ -1,3 +1,4 @@
+import type { CiRepoSettings } from '../config/ci-settings-schema.js';
 // The forge and CI seen by the domain: only the fields factoryctl decides on, never a wire format.
 
 export interface ForgeLabel {
@@ -105,7 +106,17 @@ export interface CiAgent {
   lastContact?: number;
 }
 
-export interface CiClient {
+/** A Woodpecker repository's settings as the server reports them (GET /repos/{id}): what reconcile compares. */
+export type CiRepoSettingsSeen = Required<CiRepoSettings>;
+
+/** The part of the CI client reconcile uses for a repository's settings. */
+export interface CiSettingsClient {
+  getRepoSettings(repoId: number): Promise<CiRepoSettingsSeen>;
+  /** PATCH /repos/{id} with only the fields given */
+  patchRepoSettings(repoId: number, settings: CiRepoSettings): Promise<void>;
+}
+
+export interface CiClient extends CiSettingsClient {
   /** Newest first; `branch`: only that branch's pipelines. */
   listPipelines(repoId: number, opts?: { perPage?: number; branch?: string }): Promise<PipelineSummary[]>;
   getPipeline(repoId: number, n: number): Promise<PipelineSummary | undefined>;

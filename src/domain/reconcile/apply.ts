@@ -1,4 +1,4 @@
-import type { ForgeClient } from '../ports/forge.js';
+import type { CiSettingsClient, ForgeClient } from '../ports/forge.js';
 import type { Plan, PlanAction } from './plan.js';
 
 export type WriteClient = Pick<
@@ -22,11 +22,16 @@ export interface ApplyResult {
  * apply (later writes may depend on it) and is returned as data: the caller reports it and
  * the next reconcile starts again from what the forge then holds.
  */
-export async function applyPlan(client: WriteClient, repo: string, plan: Plan): Promise<ApplyResult> {
+export async function applyPlan(
+  client: WriteClient,
+  repo: string,
+  plan: Plan,
+  ci?: Pick<CiSettingsClient, 'patchRepoSettings'>,
+): Promise<ApplyResult> {
   const applied: PlanAction[] = [];
   for (const action of plan.actions) {
     try {
-      await write(client, repo, action);
+      await write(client, repo, action, ci);
       applied.push(action);
     } catch (error) {
       return { applied, failed: { action, error } };
@@ -35,7 +40,12 @@ export async function applyPlan(client: WriteClient, repo: string, plan: Plan): 
   return { applied };
 }
 
-async function write(client: WriteClient, repo: string, a: PlanAction): Promise<void> {
+async function write(
+  client: WriteClient,
+  repo: string,
+  a: PlanAction,
+  ci: Pick<CiSettingsClient, 'patchRepoSettings'> | undefined,
+): Promise<void> {
   switch (a.kind) {
     case 'create-label':
       await client.createLabel(repo, a.label);
@@ -54,6 +64,10 @@ async function write(client: WriteClient, repo: string, a: PlanAction): Promise<
       return;
     case 'delete-protection':
       await client.deleteBranchProtection(repo, a.name);
+      return;
+    case 'update-ci-settings':
+      if (!ci) throw new Error(`no CI client for ${a.name}`);
+      await ci.patchRepoSettings(a.repoId, a.settings);
       return;
   }
 }

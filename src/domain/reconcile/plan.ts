@@ -1,5 +1,6 @@
 import type { BranchProtection, ForgeLabel } from '../ports/forge.js';
 import type { ResolvedProtection, ResolvedRepoConfig } from '../config/repo-schema.js';
+import type { CiRepoSettings } from '../config/ci-settings-schema.js';
 
 export type LabelSpec = Omit<ForgeLabel, 'id'>;
 export interface Change {
@@ -14,7 +15,9 @@ export type PlanAction =
   | { kind: 'delete-label'; name: string; id: number }
   | { kind: 'create-protection'; name: string; protection: BranchProtection }
   | { kind: 'update-protection'; name: string; protection: BranchProtection; changes: Change[] }
-  | { kind: 'delete-protection'; name: string };
+  | { kind: 'delete-protection'; name: string }
+  /** name: "woodpecker repository <id>"; settings: only the fields that drifted */
+  | { kind: 'update-ci-settings'; name: string; repoId: number; settings: CiRepoSettings; changes: Change[] };
 
 export interface Plan {
   actions: PlanAction[];

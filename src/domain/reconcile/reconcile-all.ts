@@ -1,8 +1,9 @@
-import type { ForgeClient } from '../ports/forge.js';
+import type { CiSettingsClient, ForgeClient } from '../ports/forge.js';
+import { planCiSettings } from './ci-settings.js';
 import type { ResolvedRepoConfig } from '../config/repo-schema.js';
 import { applyPlan } from './apply.js';
 import { describeFailure, type Failure } from './failure.js';
-import { planReconcile, type Plan } from './plan.js';
+import { planReconcile, type Plan, type PlanAction } from './plan.js';
 import { refuseDoubtfulDeletes } from './listing-doubt.js';
 
 export type ReconcileClient = Pick<
@@ -24,6 +25,8 @@ export interface ReconcileTarget {
   tokenEnv: string;
   /** a client, or why there is none (e.g. the token variable is unset) */
   client: ReconcileClient | Failure;
+  /** the Woodpecker repository whose settings the config sets (ci.settings), and its server's client */
+  ci?: { repoId: number; tokenEnv: string; client: CiSettingsClient | Failure };
 }
 
 export interface RepoOutcome {
@@ -65,6 +68,9 @@ async function reconcileOne(t: ReconcileTarget, apply: boolean): Promise<RepoOut
   try {
     const [labels, protections] = await Promise.all([client.listLabels(t.slug), client.listBranchProtections(t.slug)]);
     plan = planReconcile(t.config, { labels, protections });
+    const ci = await planCi(t);
+    if (ci && 'failure' in ci) return { slug: t.slug, status: 'failed', plan, applied: 0, failure: ci.failure };
+    if (ci) plan.actions.push(ci.action);
     const refused = refuseDoubtfulDeletes(t.slug, plan, { labels, protections });
     if (refused) return { slug: t.slug, status: 'failed', plan, applied: 0, failure: refused };
   } catch (error) {
@@ -72,7 +78,8 @@ async function reconcileOne(t: ReconcileTarget, apply: boolean): Promise<RepoOut
   }
   if (plan.actions.length === 0) return { slug: t.slug, status: 'in-sync', plan, applied: 0 };
   if (!apply) return { slug: t.slug, status: 'drift', plan, applied: 0 };
-  const result = await applyPlan(client, t.slug, plan);
+  const ciClient = t.ci && 'getRepoSettings' in t.ci.client ? t.ci.client : undefined;
+  const result = await applyPlan(client, t.slug, plan, ciClient);
   if (result.failed) {
     const failure = describeFailure(result.failed.error, t.tokenEnv);
     return {
@@ -84,4 +91,20 @@ async function reconcileOne(t: ReconcileTarget, apply: boolean): Promise<RepoOut
     };
   }
   return { slug: t.slug, status: 'applied', plan, applied: result.applied.length };
+}
+
+/** The Woodpecker settings action, none when they match or the config sets none, or why they cannot be read. */
+async function planCi(t: ReconcileTarget): Promise<{ action: PlanAction } | { failure: Failure } | undefined> {
+  const settings = t.config.ci?.settings;
+  if (!t.ci || !settings) return undefined;
+  if (!('getRepoSettings' in t.ci.client)) return { failure: t.ci.client };
+  try {
+    const { patch, changes } = planCiSettings(settings, await t.ci.client.getRepoSettings(t.ci.repoId));
+    if (changes.length === 0) return undefined;
+    const name = `woodpecker repository ${t.ci.repoId}`;
+    return { action: { kind: 'update-ci-settings', name, repoId: t.ci.repoId, settings: patch, changes } };
+  } catch (error) {
+    const failure = describeFailure(error, t.ci.tokenEnv);
+    return { failure: { ...failure, message: `settings of woodpecker repository ${t.ci.repoId}: ${failure.message}` } };
+  }
 }

@@ -57,6 +57,8 @@ export async function answerGate({ dir, role, repo, sync, command }: GateQuestio
   const untrusted = untrustedNote(trust);
   if (untrusted) decision.notes.push(untrusted);
 
+  // Another writer's change to this role's drop-in file on this node (also a layer of the state).
+  const outside = standing.decision?.outside?.find((o) => o.role === role);
   if (io.json)
     io.out(
       JSON.stringify({
@@ -66,6 +68,7 @@ export async function answerGate({ dir, role, repo, sync, command }: GateQuestio
         sync,
         notes: decision.notes,
         ...(trust ? { trust: trustSummary(trust) } : {}),
+        ...(outside ? { outside } : {}),
       }),
     );
   for (const note of decision.notes) io.err(`factoryctl gate: ${note}`);
@@ -73,5 +76,5 @@ export async function answerGate({ dir, role, repo, sync, command }: GateQuestio
   if (!decision.run) return EXIT.TEMPFAIL;
   if (!command) return EXIT.OK;
   const { runGated } = await import('./slot-run.js');
-  return runGated({ runDir: paths.runDir, role, repo, roleConfig, command }, io.err);
+  return runGated({ runDir: paths.runDir, node: io.node, role, repo, view, command }, io.err);
 }

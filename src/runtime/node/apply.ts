@@ -31,7 +31,7 @@ export function applyMechanisms(
     });
   if (plan.mechanisms.crontab) {
     attempt('crontab', () => {
-      for (const w of mechanisms.applyCrontab(plan.local.crontab).warnings)
+      for (const w of mechanisms.applyCrontab(plan.local.crontab, plan.local.dirs).warnings)
         journal.report(`crontab-warning ${w}`, `crontab: ${w}`);
     });
     for (const p of plan.local.problems) journal.report(`plan ${p}`, `crontab: ${p}`);

@@ -6,6 +6,7 @@ import {
   type CycleMemory,
   type NodeCyclePlan,
 } from '../../domain/node/plan-cycle.js';
+import { activeRecordFile } from '../../domain/node-paths.js';
 import { cycleTelemetry } from '../../domain/node/telemetry-commit.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { AgentStopper } from './agent-stop.js';
@@ -63,6 +64,9 @@ export async function runCycle(
     runs: parts.runaways.runs(),
     reclaim: parts.reclaimer.observe(),
     cron,
+    ...(deps.machine.readActiveRecord
+      ? { activeRecord: deps.machine.readActiveRecord(activeRecordFile(settings.paths)) }
+      : {}),
     now,
   });
 

@@ -1,3 +1,4 @@
+import { parseDuration } from '../../domain/duration.js';
 import { FactoryError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import type { NodePaths } from '../../domain/node-paths.js';
@@ -43,6 +44,11 @@ export interface NodeDaemon {
   /** When the loop must wake next for the loop runner (undefined: nothing waiting). */
   nextAgentDueAt(): number | undefined;
   tickAgents(): void;
+  /**
+   * At shutdown: the loop's running agents get SIGTERM to their process groups, SIGKILL after
+   * policy.stopGrace, so a stopped daemon leaves no agent running unwatched; journaled.
+   */
+  stopAgents(): Promise<string[]>;
 }
 
 /**
@@ -118,5 +124,13 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
     note: (kind, reason) => journal.note(kind, reason),
     nextAgentDueAt: () => machine.existingRunner()?.nextDueAt(),
     tickAgents: () => void machine.existingRunner()?.tick(deps.now()),
+    async stopAgents() {
+      const runner = machine.existingRunner();
+      if (!runner || runner.running().length === 0) return [];
+      const grace = config.settings.policy.stopGrace;
+      const stopped = await runner.stopAll(parseDuration(grace));
+      journal.note('agents-stopped', `node stopping: stopped ${stopped.join(', ')} (SIGTERM, SIGKILL after ${grace})`);
+      return stopped;
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { LeaseSeen } from '../../domain/alerts/supervisor-watch.js';
-import type { ActiveEvent } from '../../domain/node/active-record.js';
+import type { ActiveEvent, ActiveRecord } from '../../domain/node/active-record.js';
 import type { LocalPlan } from '../../domain/local-plan.js';
 import type { StopTarget } from '../../domain/node/agent-stop.js';
 import type { SamplerSpec } from '../../domain/node/node-settings.js';
@@ -44,7 +44,10 @@ export interface MachineDeps {
   createSampler(spec: SamplerSpec): Sampler;
   /** Returns the outside writers' changes to the drop-in files, for the journal. */
   applyHaltFiles(plan: LocalPlan): readonly ActiveEvent[] | void;
-  applyCrontab(lines: string[]): { warnings: string[] };
+  /** What factoryctl last wrote to the drop-in files (absent or unreadable: no record). */
+  readActiveRecord?(path: string): ActiveRecord;
+  /** `dirs`: the directories the lines append their output to, made first (a crontab-only node has no halt-files step to make them). */
+  applyCrontab(lines: string[], dirs: readonly string[]): { warnings: string[] };
   createLoopRunner(options: LoopRunnerOptions): LoopRunner;
   stopAgents(targets: StopTarget[], graceMs: number, spared: ReadonlySet<number>): Promise<StoppedAgent[]>;
   /** This process and its ancestors: never stopped as agents. */

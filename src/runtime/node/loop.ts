@@ -67,6 +67,12 @@ export async function runLoop(
   kicks.close();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
+  // An operator stopping the node expects it gone promptly, and no agent left running unwatched.
+  const agents = await daemon.stopAgents();
+  if (agents.length > 0) {
+    log(`stopping: stopped ${agents.join(', ')}`);
+    await daemon.settle();
+  }
   log('stopping: flushing telemetry');
   await daemon.flush();
 }

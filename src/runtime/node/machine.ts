@@ -1,3 +1,4 @@
+import { gatedCommand } from '../../domain/cron-line.js';
 import { logFile } from '../../domain/local-plan.js';
 import type { AgentProcess } from '../../domain/node/agent-stop.js';
 import type { SamplerSpec } from '../../domain/node/node-settings.js';
@@ -45,6 +46,8 @@ export function createMachine(deps: NodeLoopDeps, config: ConfigHolder): Machine
           return repo ? repoEnvVars(repo, env) : {};
         },
         logFile: (a) => logFile(paths, a.id),
+        // Through the gate, as a crontab line: the same answer, and a slot of the role's caps while it runs.
+        commandFor: (a) => gatedCommand(a, deps.cron, a.command),
         firstRunSpreadMs: 60_000,
         log: (e) =>
           deps.log(

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { loadControlView, type ViewPartParser } from '../../adapters/control-repo/view.js';
 import { inConfigWorker } from '../../adapters/control-repo/config-worker.js';
 import { configKey, loadNodeConfig } from '../../adapters/control-repo/node-config.js';
@@ -5,7 +6,7 @@ import { pullFastForward } from '../../adapters/git/pull.js';
 import { recoverRepo } from '../../adapters/git/recover.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { applyCrontabBlock } from '../../adapters/node/crontab.js';
-import { applyHaltFiles } from '../../adapters/node/halt-files.js';
+import { applyHaltFiles, readRecord } from '../../adapters/node/halt-files.js';
 import { createLoopRunner } from '../../adapters/node/loop-runner.js';
 import { rotateAgentLogs } from '../../adapters/node/log-rotate.js';
 import { runRecordsStore } from '../../adapters/node/run-records.js';
@@ -55,7 +56,11 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
     machine: {
       createSampler: (spec) => createProcSampler({ mounts: spec.mounts, roleCommands: spec.roleCommands, now }),
       applyHaltFiles: (plan) => applyHaltFiles(plan).external,
-      applyCrontab: (lines) => applyCrontabBlock(lines),
+      readActiveRecord: readRecord,
+      applyCrontab: (lines, dirs) => {
+        for (const d of dirs) mkdirSync(d, { recursive: true });
+        return applyCrontabBlock(lines);
+      },
       createLoopRunner,
       stopAgents: (targets, graceMs, spared) => stopAgentProcesses(targets, graceMs, { spared }),
       selfAndAncestors: () => selfAndAncestors(),

@@ -5,6 +5,7 @@ import { describeFailure } from '../../domain/reconcile/failure.js';
 import { reconcileAll, type RepoOutcome, type ReconcileTarget } from '../../domain/reconcile/reconcile-all.js';
 import type { FactoryConfig } from '../../domain/config/factory-schema.js';
 import { createForgejoClient } from '../../adapters/forge/forgejo.js';
+import { createWoodpeckerClient } from '../../adapters/ci/woodpecker.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../adapters/http/client.js';
 import { loadRepos, pickRepos } from '../../adapters/control-repo/load-repos.js';
 
@@ -47,7 +48,7 @@ function makeTargets(repos: ResolvedRepo[], factory: FactoryConfig, req: Reconci
         http: http.get(repo.config.forge)!,
         env: req.env,
       });
-      return { slug: repo.slug, config: repo.config, tokenEnv, client };
+      return { slug: repo.slug, config: repo.config, tokenEnv, client, ...ciTarget(repo, factory, req, http) };
     } catch (error) {
       return {
         slug: repo.slug,
@@ -57,4 +58,26 @@ function makeTargets(repos: ResolvedRepo[], factory: FactoryConfig, req: Reconci
       };
     }
   });
+}
+
+/** The Woodpecker repository whose settings the config sets, with a client of its server (one HTTP client per server). */
+function ciTarget(
+  repo: ResolvedRepo,
+  factory: FactoryConfig,
+  req: ReconcileRequest,
+  http: Map<string, HttpClient>,
+): Pick<ReconcileTarget, 'ci'> {
+  const ci = repo.config.ci;
+  if (!ci?.settings) return {};
+  const server = factory.ci[ci.server]!; // checked by resolveAll
+  const tokenEnv = ci.tokenEnv ?? server.tokenEnv;
+  const key = `ci:${ci.server}`;
+  if (!http.has(key))
+    http.set(key, createHttpClient({ concurrency: req.concurrency, budget: { limit: 20_000 }, ...req.http }));
+  try {
+    const client = createWoodpeckerClient({ baseUrl: server.url, tokenEnv, http: http.get(key)!, env: req.env });
+    return { ci: { repoId: ci.repoId, tokenEnv, client } };
+  } catch (error) {
+    return { ci: { repoId: ci.repoId, tokenEnv, client: { ...describeFailure(error, tokenEnv), kind: 'config' } } };
+  }
 }

@@ -44,6 +44,7 @@ function stubDaemon() {
     note: () => undefined,
     nextAgentDueAt: () => undefined,
     tickAgents: () => undefined,
+    stopAgents: async () => [],
   } as unknown as NodeDaemon;
   return { daemon, calls, release, end: () => (upgraded = true) };
 }

@@ -31,7 +31,26 @@ export function renderCiRepo(forge: string, r: CiRepoRec) {
     netrc_trusted: [],
     require_approval: 'forks',
     approval_allowed_users: [],
+    ...r.settings,
   };
+}
+
+/** The RepoPatch fields the emulator keeps (a real server has more; these are the ones factoryctl writes). */
+const REPO_PATCH_FIELDS = [
+  'config_file',
+  'timeout',
+  'visibility',
+  'allow_pr',
+  'allow_deploy',
+  'require_approval',
+  'netrc_trusted',
+];
+
+function patchRepo(forge: string, r: CiRepoRec, body: unknown): EmuResponse {
+  if (typeof body !== 'object' || body === null) return woodpeckerError(400, 'Bad Request');
+  const given = Object.entries(body as Record<string, unknown>).filter(([k]) => REPO_PATCH_FIELDS.includes(k));
+  r.settings = { ...r.settings, ...Object.fromEntries(given) };
+  return { status: 200, body: renderCiRepo(forge, r) };
 }
 
 export function renderPipeline(forge: string, r: CiRepoRec, p: PipelineRec) {
@@ -158,6 +177,12 @@ export function woodpeckerRoutes(st: WoodpeckerState, forge: () => string, now: 
       template: '/repos/{repo_id}',
       repoOf,
       handle: ({ params }) => withRepo(params.repo_id, (r) => ({ status: 200, body: renderCiRepo(forge(), r) })),
+    },
+    {
+      method: 'PATCH',
+      template: '/repos/{repo_id}',
+      repoOf,
+      handle: ({ params, req }) => withRepo(params.repo_id, (r) => patchRepo(forge(), r, req.body)),
     },
     {
       method: 'GET',

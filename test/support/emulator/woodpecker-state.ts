@@ -35,6 +35,8 @@ export interface CiRepoRec {
   token?: string;
   pipelines: Map<number, PipelineRec>;
   nextNumber: number;
+  /** the settings PATCH /repos/{id} writes (RepoPatch fields, Woodpecker's names); unset ones render their defaults */
+  settings?: Record<string, unknown>;
 }
 
 /** An agent as the server stores it; custom labels come from the agent's WOODPECKER_AGENT_LABELS, not the API. */
