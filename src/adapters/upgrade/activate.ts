@@ -48,7 +48,14 @@ export function activate(l: UpgradeLayout, to: BuildInfo, running: BuildInfo | u
     }
   } else {
     // The plain build's own files, now two switches old: nothing still running loads them.
-    for (const name of ['chunks', 'cli.js.map', 'gate-parse.cjs', 'gate-slots.cjs', 'config-worker.cjs'])
+    for (const name of [
+      'chunks',
+      'cli.js.map',
+      'gate-parse.cjs',
+      'gate-slots.cjs',
+      'gate-trust.cjs',
+      'config-worker.cjs',
+    ])
       rmSync(join(l.dist, name), { recursive: true, force: true });
   }
   writeFileAtomic(join(l.dist, 'gate-early.cjs'), gateStubFor(to.id, 'gate-early.cjs'));

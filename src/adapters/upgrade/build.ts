@@ -60,7 +60,7 @@ export async function buildHead(
   });
   if (built.code !== 0 || built.timedOut) return { ok: false, reason: failureSummary('the build', built), work };
   const dist = join(work, 'dist');
-  for (const file of ['cli.js', 'gate.cjs', 'gate-early.cjs', 'gate-slots.cjs', CONFIG_WORKER_FILE]) {
+  for (const file of ['cli.js', 'gate.cjs', 'gate-early.cjs', 'gate-slots.cjs', 'gate-trust.cjs', CONFIG_WORKER_FILE]) {
     if (!existsSync(join(dist, file))) return { ok: false, reason: `the build wrote no dist/${file}`, work };
   }
   return { ok: true, dist, work };
