@@ -99,7 +99,8 @@ describe('the loop starts agents through `gate ROLE -- COMMAND`, as a crontab li
     const pid = Number(readFileSync(pidFile, 'utf8'));
     expect(await daemon.stop(60_000), daemon.stderr()).toBe(0); // a bound for a hang, not a speed claim
     expect(daemon.stderr()).toContain('stopping: stopped reviewer');
-    expect(() => process.kill(pid, 0)).toThrow();
+    // The agent is the gate's grandchild: killed with its process group, reaped by whoever adopts it.
+    await waitFor('the agent killed', () => !runningPid(pid), 30_000);
     const journal = execFileSync('git', ['show', 'refs/heads/telemetry/test-node:journal.jsonl'], {
       cwd: dir,
       encoding: 'utf8',
@@ -107,3 +108,12 @@ describe('the loop starts agents through `gate ROLE -- COMMAND`, as a crontab li
     expect(journal).toMatch(/"kind":"agents-stopped".*node stopping: stopped reviewer \(SIGTERM, SIGKILL after 1s\)/);
   });
 });
+
+/** Alive and not a zombie (a killed orphan stays in the table until its new parent reaps it). */
+function runningPid(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
