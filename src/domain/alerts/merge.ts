@@ -34,6 +34,9 @@ export function mergeAlerts(
       firstSeen,
       sentTo: old?.sentTo ?? [],
     };
+    // The texts are what was sent: kept while the alert stays as it was, so a text that reads the clock
+    // (a forecast's "in 3h") never rewrites alerts.yaml, and so main, on a cycle where nothing changed.
+    if (live && live.status === record.status) [record.summary, record.description] = [live.summary, live.description];
     if (firing) record.startsAt = live?.status === 'firing' && live.startsAt ? live.startsAt : iso(now);
     if (old?.lastSentAt) record.lastSentAt = old.lastSentAt;
     if (firing && live?.status !== 'firing') decisions.push(`alert ${c.name} fires: ${c.summary}`);

@@ -1,11 +1,11 @@
 // What each rule sees this cycle, from the leader's view: node liveness and decisions, telemetry,
 // halts, the forge, the lease. Pure: (observed, rules, now) -> candidates.
-import { formatDuration } from '../duration.js';
 import type { NodeDecision, SupervisorHalt } from '../config/state-schema.js';
 import type { NodeLiveness } from '../placement/liveness.js';
 import { CI_OVERLOAD_BY } from '../supervisor/ci-overload-halts.js';
 import type { NodeTelemetryTexts } from '../supervisor/status-telemetry.js';
 import type { Candidate } from './candidate.js';
+import { formatMinute } from '../supervisor/format.js';
 import { forecastSignals, type Level1 } from './forecast-signals.js';
 import type { ResolvedRule } from './rules.js';
 
@@ -81,7 +81,7 @@ function signal(rule: ResolvedRule, o: AlertObserved, now: number): Candidate[] 
         {
           ...base,
           labels: {},
-          summary: `CI overloaded for ${formatDuration(now - since)}: ${ci.map((h) => h.role).join(', ')} halted`,
+          summary: `CI overloaded since ${formatMinute(since)}: ${ci.map((h) => h.role).join(', ')} halted`,
           description: ci[0]!.reason,
           since,
         },
