@@ -354,7 +354,7 @@ export async function measureTelemetryWeek({ days = 7 } = {}) {
       };
       const t0 = performance.now();
       const result = await branch.commit(
-        { sample, decision, roles: roles(), events, rollup },
+        [{ sample, decision, roles: roles(), events, rollup }],
         `telemetry n1: ${changed ? `level ${level}` : 'heartbeat'}`,
       );
       const pushed = await branch.push();

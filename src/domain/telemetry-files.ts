@@ -133,3 +133,18 @@ export function nextTelemetryFiles(
     files[TELEMETRY_FILES.sample] = current.get(TELEMETRY_FILES.sample)!;
   return files;
 }
+
+/** Several cycles' updates in one commit: each applied in turn, as if committed one by one. */
+export function nextTelemetryFilesOf(
+  current: ReadonlyMap<string, string | undefined>,
+  updates: readonly TelemetryUpdate[],
+  keepSamples: number,
+): Record<string, string> {
+  let files = new Map(current);
+  let next: Record<string, string> = {};
+  for (const update of updates) {
+    next = nextTelemetryFiles(files, update, keepSamples);
+    files = new Map([...files, ...Object.entries(next)]);
+  }
+  return next;
+}

@@ -55,13 +55,15 @@ describe('factoryctl logs over two nodes and the supervisor', () => {
     else n.journal.note(kind, reason);
     const iso = new Date(n.clock.now).toISOString();
     await n.branch.commit(
-      {
-        sample: undefined,
-        decision: { node: n.name, level: 0, halted: [], reason, since: iso, updatedAt: iso },
-        roles: { dev: { state: 'run', source: 'none' } },
-        events: n.journal.take(),
-        rollup: undefined,
-      },
+      [
+        {
+          sample: undefined,
+          decision: { node: n.name, level: 0, halted: [], reason, since: iso, updatedAt: iso },
+          roles: { dev: { state: 'run', source: 'none' } },
+          events: n.journal.take(),
+          rollup: undefined,
+        },
+      ],
       `telemetry ${n.name}: ${kind}`,
     );
     expect(await n.branch.push()).toMatchObject({ ok: true });

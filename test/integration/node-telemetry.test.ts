@@ -75,7 +75,7 @@ describe('telemetry branch against a real git server', () => {
   it('commits to telemetry/<node> only: main, HEAD, the index and the work tree are untouched', async () => {
     const head = sh(dir, 'git', ['rev-parse', 'HEAD']);
     for (let i = 0; i < 3; i++) {
-      await branch.commit(update(i), `tick ${i}`);
+      await branch.commit([update(i)], `tick ${i}`);
       expect(await branch.push()).toEqual({ ok: true, pending: false });
     }
     expect(await remoteTip()).toBe(localTip());
@@ -103,7 +103,7 @@ describe('telemetry branch against a real git server', () => {
     server.setMode('error');
     try {
       for (let i = 3; i < 5; i++) {
-        await branch.commit(update(i, 1), `tick ${i}`);
+        await branch.commit([update(i, 1)], `tick ${i}`);
         const outcome = await branch.push();
         expect(outcome.ok).toBe(false);
         expect(outcome.pending).toBe(true);
@@ -123,7 +123,7 @@ describe('telemetry branch against a real git server', () => {
   it('compacts itself: the branch on the server stays under its commit bound, history and journal under theirs', async () => {
     const counts: number[] = [];
     for (let i = 5; i < 40; i++) {
-      await branch.commit(update(i), `tick ${i}`);
+      await branch.commit([update(i)], `tick ${i}`);
       expect((await branch.push()).ok).toBe(true);
       counts.push(Number(sh(fixture.bare, 'git', ['rev-list', '--count', 'telemetry/n1'])));
     }
@@ -143,7 +143,7 @@ describe('telemetry branch against a real git server', () => {
     sh(other, 'git', ['commit', '-qam', 'not the node']);
     await shAsync(other, 'git', ['push', '-q', '--force', 'origin', 'x:telemetry/n1']);
 
-    await branch.commit(update(40), 'tick 40');
+    await branch.commit([update(40)], 'tick 40');
     const rejected = await branch.push();
     expect(rejected.ok).toBe(false);
     expect(rejected.error).toMatch(/stale info|rejected/);
@@ -155,13 +155,13 @@ describe('telemetry branch against a real git server', () => {
   it('a push that landed but was never recorded (killed in between) is not taken for a foreign one: the next push lands at once', async () => {
     const tracking = 'refs/remotes/origin/telemetry/n1';
     const recorded = sh(dir, 'git', ['rev-parse', tracking]);
-    await branch.commit(update(41), 'tick 41');
+    await branch.commit([update(41)], 'tick 41');
     // The server takes the push (its receive-pack finishes even when the client is killed); the node
     // dies before its tracking ref moves.
     await shAsync(dir, 'git', ['push', '-q', '--force', 'origin', `${localTip()}:refs/heads/telemetry/n1`]);
     sh(dir, 'git', ['update-ref', tracking, recorded]);
     expect(await remoteTip()).not.toBe(recorded);
-    await branch.commit(update(42), 'tick 42');
+    await branch.commit([update(42)], 'tick 42');
     expect(await branch.push()).toEqual({ ok: true, pending: false });
     expect(await remoteTip()).toBe(localTip());
     expect(JSON.parse(remoteFile('decision.json')).reason).toBe('tick 42');

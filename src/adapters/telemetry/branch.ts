@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { nextTelemetryFiles, TELEMETRY_PATHS, type TelemetryUpdate } from '../../domain/telemetry-files.js';
+import { nextTelemetryFilesOf, TELEMETRY_PATHS, type TelemetryUpdate } from '../../domain/telemetry-files.js';
 import { buildCommit, commitTree } from '../git/build-commit.js';
 import { readFilesAt, resolveRef } from '../git/read-files.js';
 import { git, runGit } from '../git/run-git.js';
@@ -38,8 +38,8 @@ export interface TelemetryBranch {
   readCommitted(path: string): Promise<string | undefined>;
   /** The local tip's commit time (ms), undefined when the branch does not exist yet. */
   lastCommittedAt(): Promise<number | undefined>;
-  /** One commit on the local branch (compacting it when due); the network is not used. */
-  commit(update: TelemetryUpdate, message: string): Promise<{ sha: string; compacted: boolean }>;
+  /** One commit on the local branch holding one or more cycles' updates (compacting it when due); no network. */
+  commit(updates: readonly TelemetryUpdate[], message: string): Promise<{ sha: string; compacted: boolean }>;
   /** Pushes whatever is queued locally, with a lease on the last sha this node pushed. */
   push(): Promise<PushOutcome>;
 }
@@ -98,10 +98,10 @@ export function createTelemetryBranch(opts: TelemetryBranchOptions): TelemetryBr
       return r.code === 0 && r.stdout.trim() ? Number(r.stdout.trim()) * 1000 : undefined;
     },
 
-    async commit(update, message) {
+    async commit(updates, message) {
       const tip = await resolveRef(dir, ref);
       const current = tip ? await readFilesAt(dir, tip, TELEMETRY_PATHS) : new Map<string, string | undefined>();
-      const next = nextTelemetryFiles(current, update, opts.keepSamples);
+      const next = nextTelemetryFilesOf(current, updates, opts.keepSamples);
       const changes = Object.fromEntries(Object.entries(next).filter(([p, text]) => text !== current.get(p)));
       let sha = await buildCommit(dir, tip, changes, message, dateEnv());
       const count = tip ? Number(await git(dir, ['rev-list', '--count', tip])) : 0;

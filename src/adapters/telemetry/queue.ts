@@ -16,9 +16,13 @@ export interface TelemetryQueue {
  * Local protection never waits for the forge: commits to the local branch are serialised (they
  * are fast, local git), and at most one push runs at a time, bounded by its own timeout. A
  * failed push leaves the commits queued on the local branch; the next push carries them all.
+ * Cycles that come while a commit is being made wait together and land as one commit: on a
+ * loaded machine a commit can take longer than a cycle, and a backlog of one commit per cycle
+ * would grow without end (and hold a stopping daemon long past its flush bound).
  */
 export function createTelemetryQueue(getBranch: () => TelemetryBranch, log: (line: string) => void): TelemetryQueue {
-  let commits: Promise<void> = Promise.resolve();
+  let queued: { update: TelemetryUpdate; message: string }[] = [];
+  let committing: Promise<void> | undefined;
   let pushing: Promise<void> | undefined;
   let again = false;
   let pending = false;
@@ -49,18 +53,36 @@ export function createTelemetryQueue(getBranch: () => TelemetryBranch, log: (lin
     });
   };
 
+  const commitQueued = () => {
+    if (committing) return;
+    committing = (async () => {
+      try {
+        while (queued.length > 0) {
+          const batch = queued;
+          queued = [];
+          try {
+            const result = await getBranch().commit(
+              batch.map((b) => b.update),
+              batchMessage(batch.map((b) => b.message)),
+            );
+            if (result.compacted) log(`telemetry branch compacted into one commit (${result.sha.slice(0, 12)})`);
+            push();
+          } catch (error) {
+            log(`telemetry commit failed: ${(error as Error).message}`);
+          }
+        }
+      } finally {
+        // In the same turn as the loop's last check: an enqueue can never find a worker that is about to stop.
+        committing = undefined;
+      }
+    })();
+  };
+
   return {
     enqueue(update, message) {
       pending = true;
-      commits = commits
-        .then(() => getBranch().commit(update, message))
-        .then(
-          (result) => {
-            if (result.compacted) log(`telemetry branch compacted into one commit (${result.sha.slice(0, 12)})`);
-            push();
-          },
-          (error: Error) => log(`telemetry commit failed: ${error.message}`),
-        );
+      queued.push({ update, message });
+      commitQueued();
     },
     retryPush() {
       if (pending) push();
@@ -72,11 +94,19 @@ export function createTelemetryQueue(getBranch: () => TelemetryBranch, log: (lin
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
       const work = (async () => {
-        await commits;
+        while (committing) await committing;
         while (pushing) await pushing;
       })();
       await Promise.race([work, bound]);
       clearTimeout(timer);
     },
   };
+}
+
+/** The newest cycle's subject, with how many earlier cycles rode along. */
+function batchMessage(messages: readonly string[]): string {
+  const last = messages[messages.length - 1]!;
+  if (messages.length === 1) return last;
+  const [subject, ...body] = last.split('\n');
+  return [`${subject} (+${messages.length - 1} earlier cycles)`, ...body].join('\n');
 }

@@ -79,7 +79,7 @@ describe('signed writes: every commit factoryctl makes carries this process key'
       await branch.prepare();
       const shas: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const r = await branch.commit(update(i), `sample ${i}`);
+        const r = await branch.commit([update(i)], `sample ${i}`);
         shas.push(r.sha);
         if (i === 2) expect(r.compacted).toBe(true);
       }
