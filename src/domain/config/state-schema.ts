@@ -106,5 +106,11 @@ export const AssignmentsFile = z.strictObject({
     .record(NodeName, NodeStanding)
     .optional()
     .describe("each node's liveness class as the leader judged it; changes only when a class does"),
+  peaks: z
+    .record(SlotId, z.number().int().positive())
+    .optional()
+    .describe(
+      "per slot, MiB one run held at the most the nodes' samplers have shown; rewritten only when it grows by 10 % and 32 MiB",
+    ),
 });
 export type AssignmentsFile = z.infer<typeof AssignmentsFile>;

@@ -37,6 +37,11 @@ export function renderAssignmentsYaml(doc: Assignments): string {
       out.push(`  ${scalar(n)}: { state: ${s.state}, since: ${scalar(s.since)} }`);
     }
   }
+  if (doc.peaks !== undefined) {
+    const ids = Object.keys(doc.peaks).sort(byName);
+    out.push(ids.length === 0 ? 'peaks: {}' : 'peaks:');
+    for (const id of ids) out.push(`  ${scalar(id)}: ${doc.peaks[id]!}`);
+  }
   return `${out.join('\n')}\n`;
 }
 

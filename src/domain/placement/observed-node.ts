@@ -45,14 +45,3 @@ export function measuredMemory(sampleText: string | undefined): MeasuredMemory {
   }
   return out;
 }
-
-/** Per role, the largest one-run figure seen so far (the loop's memory) or now, rounded up to a MiB. */
-export function learnPeaks(
-  known: Readonly<Record<string, number>>,
-  measured: readonly MeasuredMemory[],
-): Record<string, number> {
-  const out: Record<string, number> = { ...known };
-  for (const m of measured)
-    for (const [role, mb] of Object.entries(m.perRunMb)) out[role] = Math.max(out[role] ?? 0, Math.ceil(mb));
-  return out;
-}

@@ -12,6 +12,7 @@ import { withHandoffs, type LeavingNode } from './handoff.js';
 import { nodesToKick } from './kick.js';
 import { factoryWideHalts, nodeHalts, type HaltSources } from './node-halts.js';
 import { placementNode } from './node-input.js';
+import { measuredSlotPeaks, nextPeaks } from './learned-peaks.js';
 import { measuredMemory } from './observed-node.js';
 import { place } from './place.js';
 import { slotsFor } from './slots.js';
@@ -21,8 +22,6 @@ import type { PlacementPolicy, SlotMove } from './types.js';
 export interface PlacementObserved {
   /** Each named node's class, judged on the observer's monotonic clock (liveness.ts). */
   liveness: readonly NodeLiveness[];
-  /** Per role, the largest one-run memory the samplers have shown since the loop began. */
-  learnedPeakMb: Readonly<Record<string, number>>;
 }
 
 export interface PlacementPlanInput extends HaltSources {
@@ -79,9 +78,10 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
   const wide = factoryWideHalts(roles, input, now);
   const decisionOf = new Map(input.decisions.map((d) => [d.node, d]));
   const live = new Map(input.observed.liveness.map((l) => [l.node, l]));
+  const measured = new Map(placedNodes(config).map((name) => [name, measuredMemory(input.samples.get(name))]));
   const nodes = placedNodes(config).map((name) => {
     const l = live.get(name);
-    const m = measuredMemory(input.samples.get(name));
+    const m = measured.get(name)!;
     const decision = decisionOf.get(name);
     return placementNode(name, config, {
       liveness: l?.class ?? 'suspect',
@@ -92,8 +92,14 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
       ...(m.agentsUsedMb !== undefined ? { agentsUsedMb: m.agentsUsedMb } : {}),
     });
   });
-  const learned = input.observed.learnedPeakMb;
-  const slots = slotsFor(config, input.repos).map((s) => ({ ...s, peakMb: Math.max(s.peakMb, learned[s.role] ?? 0) }));
+  // A learned peak raises the configured one, never lowers it: a sample can miss a run's true peak.
+  const configured = slotsFor(config, input.repos);
+  const learned = nextPeaks(
+    input.previous.peaks ?? {},
+    measuredSlotPeaks(input.previous, measured),
+    configured.map((s) => s.id),
+  );
+  const slots = configured.map((s) => ({ ...s, peakMb: Math.max(s.peakMb, learned.peaks[s.id] ?? 0) }));
   const result = place({
     slots,
     nodes,
@@ -114,15 +120,23 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     };
   };
   const handed = withHandoffs(input.previous, result.assignments, leaving);
-  const assignments: Assignments = { ...handed, nodes: standings.nodes };
+  const assignments: Assignments = {
+    ...handed,
+    nodes: standings.nodes,
+    ...(Object.keys(learned.peaks).length > 0 || input.previous.peaks ? { peaks: learned.peaks } : {}),
+  };
   const slotChanges = changedSlots(input.previous, assignments);
   const known = new Set(placedNodes(config));
   return {
     assignments,
-    changed: slotChanges.length > 0 || standings.changed.length > 0 || input.previous.decidedAt === undefined,
+    changed:
+      slotChanges.length > 0 ||
+      standings.changed.length > 0 ||
+      learned.changed ||
+      input.previous.decidedAt === undefined,
     kick: nodesToKick(input.previous, assignments).filter((n) => known.has(n)),
     moves: result.moves,
-    decisions: [...standings.changed, ...slotChanges],
+    decisions: [...standings.changed, ...slotChanges, ...learned.decisions],
   };
 }
 

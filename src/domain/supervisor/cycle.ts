@@ -55,7 +55,7 @@ export interface Observed {
   telemetry?: NodeTelemetryTexts[];
   /** Woodpecker agents already changed this cycle (runtime/supervisor/ci-agents.ts), for the journal. */
   ciAgentChanges?: string[];
-  /** Liveness and learned peaks, when placement is on (runtime/supervisor/placement.ts). */
+  /** Liveness, when placement is on (runtime/supervisor/placement.ts). */
   placement?: PlacementObserved;
   /** Each red-main repository's primary branch (red-main.ts); absent: not read, its halts left as they are. */
   mains?: MainObservation[];

@@ -47,8 +47,6 @@ export interface PlacementMemory {
   watchingSinceMs: number;
   /** since when this process leads (no node is called down within the grace after) */
   leaderSinceMs?: number;
-  /** per role, the largest one-run memory seen */
-  peaks: Record<string, number>;
   /** nodes whose SSH failed, and until when they are left alone */
   ssh: Map<string, SshBackoff>;
 }

@@ -1,10 +1,9 @@
 // The cycle's placement I/O: watch each node's telemetry tip on the supervisor's monotonic clock,
-// ask a node over SSH before calling it down, learn slots' peaks from the samples; after the
-// commit lands, kick the nodes whose slots changed. Deciding is domain/placement/.
+// ask a node over SSH before calling it down; after the commit lands, kick the nodes whose slots
+// changed. Deciding (and learning slots' peaks, kept in assignments.yaml) is domain/placement/.
 import type { FactoryConfig } from '../../domain/config/factory-schema.js';
 import { parseDuration } from '../../domain/duration.js';
 import { classifyNodes, type NodeSighting } from '../../domain/placement/liveness.js';
-import { measuredMemory, learnPeaks } from '../../domain/placement/observed-node.js';
 import {
   livenessPolicy,
   placedNodes,
@@ -19,7 +18,7 @@ import type { NodeTelemetry } from '../../adapters/telemetry/read.js';
 import { monoOf, type PlacementMemory, type SupervisorDeps, type SupervisorMemory } from './deps.js';
 import type { Leadership } from './lease.js';
 
-/** Liveness and peaks for planCycle; undefined when placement is off. A standby never probes. */
+/** Liveness for planCycle; undefined when placement is off. A standby never probes. */
 export async function observePlacement(
   deps: SupervisorDeps,
   memory: SupervisorMemory,
@@ -32,7 +31,6 @@ export async function observePlacement(
   const mem: PlacementMemory = (memory.placement ??= {
     sightings: new Map(),
     watchingSinceMs: nowMs,
-    peaks: {},
     ssh: new Map(),
   });
   if (lead.kind === 'leader') mem.leaderSinceMs ??= nowMs;
@@ -68,11 +66,7 @@ export async function observePlacement(
       policy,
     );
   }
-  mem.peaks = learnPeaks(
-    mem.peaks,
-    telemetry.map((t) => measuredMemory(t.sample)),
-  );
-  return { observed: { liveness, learnedPeakMb: mem.peaks }, notes };
+  return { observed: { liveness }, notes };
 }
 
 /** `status` over SSH: an answer (any exit the rpc gives) means the node is up, only its pushes fail. */

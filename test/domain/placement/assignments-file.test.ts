@@ -105,6 +105,15 @@ describe('assignments.yaml scalars', () => {
     expect(parseAssignmentsYaml(renderAssignmentsYaml(doc))).toEqual({ ok: true, value: doc });
   });
 
+  it('peaks by slot read back; a file from before peaks (none) is still valid', () => {
+    const doc: Assignments = { ...DOC, peaks: { review: 310, 'dev@owner/name': 1400 } };
+    const text = renderAssignmentsYaml(doc);
+    expect(text).toMatch(/\npeaks:\n {2}dev@owner\/name: 1400\n {2}review: 310\n$/);
+    expect(parseAssignmentsYaml(text)).toEqual({ ok: true, value: doc });
+    expect(parseAssignmentsYaml(renderAssignmentsYaml(DOC))).toEqual({ ok: true, value: DOC });
+    expect(parseAssignmentsYaml(`${renderAssignmentsYaml(DOC)}peaks:\n  dev: -3\n`).ok).toBe(false);
+  });
+
   it('no slots at all', () => {
     expect(parseAssignmentsYaml(renderAssignmentsYaml({ decidedAt: '2026-12-02T08:00:00Z', slots: {} }))).toEqual({
       ok: true,

@@ -61,7 +61,7 @@ const base = (more: Partial<PlacementPlanInput> = {}): PlacementPlanInput => ({
     ['big', sample(2000, 4096)],
     ['small', sample(1500, 2048)],
   ]),
-  observed: { liveness: [ready('big'), ready('small')], learnedPeakMb: {} },
+  observed: { liveness: [ready('big'), ready('small')] },
   now: T0,
   ...more,
 });
@@ -172,7 +172,7 @@ describe('placement in the supervisor cycle', () => {
       base({
         previous: first.assignments,
         now: T0 + 300_000,
-        observed: { liveness: [ready('big'), down('small')], learnedPeakMb: {} },
+        observed: { liveness: [ready('big'), down('small')] },
       }),
     );
     expect(p.assignments.slots.review!.node).toBe('big');
@@ -185,11 +185,49 @@ describe('placement in the supervisor cycle', () => {
   });
 
   it('a peak learned from the samples beats the configured one: a 1,400 MiB dev run fits only the big node', () => {
-    const p = planPlacement(
-      base({ observed: { liveness: [ready('big'), ready('small')], learnedPeakMb: { dev: 1400 } } }),
-    );
+    const first = planPlacement(base());
+    expect(first.assignments.peaks).toBeUndefined();
+    const p = planPlacement(base({ previous: { ...first.assignments, peaks: { dev: 1400 } } }));
     expect(p.assignments.slots.dev!.node).toBe('big');
     expect(p.assignments.slots.dev!.candidates.big).toEqual({ score: 2000 - 1400 - 200 });
+    expect(p.assignments.slots.dev!.candidates.small).toMatchObject({ excluded: expect.any(String) });
+    expect(p.assignments.peaks).toEqual({ dev: 1400 });
+    expect(p.changed).toBe(false);
+  });
+
+  it("a slot's peak is learned from the node that runs it, and written only when it grows by 10 % and 32 MiB", () => {
+    const first = planPlacement(base());
+    const running = (node: string, devMb: number, reviewMb?: number) =>
+      new Map([
+        ['big', sample(2000, 4096, node === 'big' ? { dev: { count: 1, rssMb: devMb } } : {})],
+        [
+          'small',
+          sample(
+            1500,
+            2048,
+            node === 'small' ? { dev: { count: 2, rssMb: 2 * devMb } } : { review: { count: 1, rssMb: reviewMb ?? 0 } },
+          ),
+        ],
+      ]);
+    // dev runs on big: a dev run seen on small belongs to no slot of this factory's.
+    const seen = planPlacement(base({ previous: first.assignments, samples: running('big', 1000.2, 250) }));
+    expect(seen.assignments.peaks).toEqual({ dev: 1001, review: 250 });
+    expect(seen.changed).toBe(true);
+    expect(seen.decisions).toEqual(['dev peak 1001 MiB (first measured)', 'review peak 250 MiB (first measured)']);
+    const elsewhere = planPlacement(base({ previous: first.assignments, samples: running('small', 1000) }));
+    expect(elsewhere.assignments.peaks).toBeUndefined();
+    expect(elsewhere.decisions.filter((d) => / peak \d+ MiB \(/.test(d))).toEqual([]);
+    // +9 %: kept in the file as it was, no commit.
+    const small = planPlacement(base({ previous: seen.assignments, samples: running('big', 1090, 250) }));
+    expect(small.changed).toBe(false);
+    expect(small.assignments.peaks).toEqual({ dev: 1001, review: 250 });
+    // review +12 % but only +30 MiB: no commit either.
+    const few = planPlacement(base({ previous: seen.assignments, samples: running('big', 900, 280) }));
+    expect(few.changed).toBe(false);
+    const grown = planPlacement(base({ previous: seen.assignments, samples: running('big', 1102, 250) }));
+    expect(grown.changed).toBe(true);
+    expect(grown.assignments.peaks).toEqual({ dev: 1102, review: 250 });
+    expect(grown.decisions).toEqual(['dev peak 1102 MiB (was 1001 MiB)']);
   });
 
   it('planCycle writes assignments.yaml with the decisions in the commit message, and only when it changes', () => {
@@ -202,7 +240,7 @@ describe('placement in the supervisor cycle', () => {
         { node: 'big', sample: sample(2000, 4096) },
         { node: 'small', sample: sample(1500, 2048) },
       ],
-      placement: { liveness: [ready('big'), ready('small')], learnedPeakMb: {} },
+      placement: { liveness: [ready('big'), ready('small')] },
     };
     const plan = planCycle({
       config: config(),
@@ -229,12 +267,49 @@ describe('placement in the supervisor cycle', () => {
     expect(again.changes[STATE_PATHS.assignments]).toBeUndefined();
   });
 
+  it('a restarted supervisor places by the peak the file keeps, with no run going', () => {
+    const files = new Map<string, string | undefined>();
+    const observed = (devMb?: number) => ({
+      repos: [],
+      targets: {},
+      nodes: [],
+      telemetry: [
+        { node: 'big', sample: sample(2000, 4096, devMb ? { dev: { count: 1, rssMb: devMb } } : undefined) },
+        { node: 'small', sample: sample(1500, 2048) },
+      ],
+      placement: { liveness: [ready('big'), ready('small')] },
+    });
+    const cycle = (now: number, devMb?: number) => {
+      const plan = planCycle({
+        config: config(),
+        state: readStateSnapshot(files),
+        observed: observed(devMb),
+        now,
+        selfNode: 'big',
+      });
+      const text = plan.changes[STATE_PATHS.assignments];
+      if (text !== undefined) files.set(STATE_PATHS.assignments, text);
+      return plan;
+    };
+    cycle(T0);
+    const learned = cycle(T0 + 60_000, 1400);
+    expect(learned.message).toMatch(/\n- dev peak 1400 MiB \(first measured\)/);
+    expect(files.get(STATE_PATHS.assignments)).toMatch(/\npeaks:\n {2}dev: 1400\n/);
+    // The process is gone, and its memory with it: only the file on main says what dev needs.
+    const restarted = cycle(T0 + 120_000);
+    expect(restarted.changes[STATE_PATHS.assignments]).toBeUndefined();
+    expect(restarted.placement!.assignments.slots.dev!.candidates.big).toEqual({ score: 2000 - 1400 - 200 });
+    expect(restarted.placement!.assignments.slots.dev!.candidates.small).toMatchObject({
+      excluded: expect.any(String),
+    });
+  });
+
   it('an unreadable assignments.yaml is left for a human, with a note', () => {
     const files = new Map<string, string | undefined>([[STATE_PATHS.assignments, 'slots: [oops\n']]);
     const plan = planCycle({
       config: config(),
       state: readStateSnapshot(files),
-      observed: { repos: [], targets: {}, nodes: [], placement: { liveness: [ready('big')], learnedPeakMb: {} } },
+      observed: { repos: [], targets: {}, nodes: [], placement: { liveness: [ready('big')] } },
       now: T0,
       selfNode: 'big',
     });
