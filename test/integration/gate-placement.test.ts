@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderAssignmentsYaml } from '../../src/domain/placement/assignments-file.js';
 import { factoryctl } from '../support/cli.js';
 import { makeControlRepo, sh, type ControlRepoFixture } from '../support/control-repo.js';
 
+// By hand (the gate's full parse), as an operator might write it.
 const assignments = (devNode: string) => `decidedAt: 2026-12-02T08:00:00Z
 epoch: 3
 slots:
@@ -14,6 +16,20 @@ slots:
       vps1: { score: 1200 }
       vps2: { score: 1830 }
 `;
+// As the supervisor writes it (the gate's line scan, assignments-scan.ts).
+const written = (devNode: string) =>
+  renderAssignmentsYaml({
+    decidedAt: '2026-12-02T08:00:00Z',
+    epoch: 3,
+    slots: {
+      'dev@o/a': {
+        node: devNode,
+        reason: 'most headroom after placement',
+        candidates: { vps1: { score: 1200 }, vps2: { score: 1830 } },
+      },
+    },
+    peaks: { 'dev@o/a': 900 },
+  });
 
 // Two machines, each its own clone and run dir: the newest assignments.yaml each has pulled decides
 // which one may run the slot, so a stale crontab line on the other cannot run it twice.
@@ -55,7 +71,7 @@ describe('the gate runs a slot only on the node assignments.yaml gives it', () =
 
     // The supervisor moves the slot; each machine's gate pulls before it answers.
     const editor = await fixture.clone('editor', fixture.bare);
-    writeFileSync(join(editor, 'factory-state/assignments.yaml'), assignments('vps1'));
+    writeFileSync(join(editor, 'factory-state/assignments.yaml'), written('vps1'));
     sh(editor, 'git', ['commit', '-qam', 'placement: dev@o/a to vps1']);
     sh(editor, 'git', ['push', '-q', 'origin', 'main']);
     const moved = await factoryctl(['gate', 'dev', '--repo', 'o/a'], { cwd: vps1.dir, env: vps1.env });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
 import { CONTROL_FILES, type ControlView, type ViewParts } from '../../domain/control-view.js';
+import { scanAssignedSlots } from '../../domain/placement/assignments-scan.js';
 import type { PartResult } from './view-parse.js';
 import { answerLastGood, lastGoodRecord, readLastGood, writeLastGood } from './last-good.js';
 import { privatePath } from './private-dir.js';
@@ -24,6 +25,7 @@ const parseHere: ViewPartParser = async (part, text) => (await import('./view-pa
  * loading node:crypto to hash a few KB), so the hot path parses no YAML and loads no schema
  * library when nothing changed; an invalid file falls back to its own last good version, so a
  * broken push never turns every agent's gate into an error nor hides the other files' news.
+ * assignments.yaml as the supervisor writes it is read by a line scan (assignments-scan.ts).
  */
 export async function loadControlView(dir: string, parse: ViewPartParser = parseHere): Promise<LoadedView> {
   const cacheFile = privatePath(dir, 'viewCache');
@@ -36,7 +38,11 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
     const { answer, keep } = await answerLastGood<unknown, ConfigProblem>(
       lastGoodRecord(records, part),
       text ?? '\0missing',
-      () => parse(part, text),
+      () => {
+        // The supervisor's own assignments.yaml is megabytes at scale: read its lines, parse only what it did not write.
+        const scanned = part === 'assignments' && text !== undefined ? scanAssignedSlots(text) : undefined;
+        return scanned ? { ok: true as const, value: scanned } : parse(part, text);
+      },
     );
     // No last good version to fall back to: the config error is the answer.
     if (!answer.ok) throw new ConfigError(answer.problems);

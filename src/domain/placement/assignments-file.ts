@@ -2,6 +2,7 @@
 import { CONTROL_PATHS } from '../control-paths.js';
 import { parseStateYaml, type StateParse } from '../config/parse-state.js';
 import { AssignmentsFile, type SlotAssignment } from '../config/state-schema.js';
+import { scalar } from './assignments-format.js';
 
 export type Assignments = AssignmentsFile;
 
@@ -18,6 +19,15 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * candidate (`vps1: { score: 1200 }`), so the same placement gives the same bytes and a diff of
  * two placements reads line by line. Written by hand rather than by the yaml library: 1,000 slots
  * on 200 nodes are 200,000 candidate lines, which the library takes over a second to lay out.
+ *
+ * FORMAT INVARIANT, read by the gate's line scan (assignments-scan.ts, which falls back to a full
+ * parse on anything else; change both together): `#` comment lines; then `decidedAt: S`, `epoch: N`
+ * (each optional, in this order); then `slots: {}` or `slots:` and per slot `  ID:` followed by
+ * `    node: S|null`, `    halted: true` (optional), `    reason: S`,
+ * `    handoff: { from: S, since: S }` (optional), then `    candidates: {}` or `    candidates:`
+ * with one `      NODE: { score: N }` / `      NODE: { excluded: S }` line each; then optional
+ * `nodes:` and `peaks:` sections of two-space-indented one-line entries. Every S is `scalar()`:
+ * plain or a JSON string, always on one line.
  */
 export function renderAssignmentsYaml(doc: Assignments): string {
   const out: string[] = [
@@ -58,14 +68,4 @@ function renderSlot(id: string, slot: SlotAssignment, out: string[]): void {
     const body = 'score' in c ? `score: ${c.score}` : `excluded: ${scalar(c.excluded)}`;
     out.push(`      ${scalar(node)}: { ${body} }`);
   }
-}
-
-// Plain when it cannot be read as anything but this string, in block and in flow context alike:
-// starts with a letter, words of safe characters (no `:`, `#`, `,`, brackets) joined by single spaces.
-const PLAIN = /^[A-Za-z][\w./@()=+<>-]*(?: [\w./@()=+<>-]+)*$/;
-const KEYWORD = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
-
-/** A string as YAML: plain when safe, else double-quoted (a JSON string is a valid YAML double-quoted scalar). */
-function scalar(s: string): string {
-  return PLAIN.test(s) && !KEYWORD.test(s) ? s : JSON.stringify(s);
 }
