@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
 import { CONTROL_FILES, type ControlView, type ViewParts } from '../../domain/control-view.js';
 import { scanAssignedSlots } from '../../domain/placement/assignments-scan.js';
@@ -35,14 +36,23 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
   const parts = {} as Record<Part, unknown>;
   for (const part of Object.keys(CONTROL_FILES) as Part[]) {
     const text = readOptional(join(dir, CONTROL_FILES[part]));
+    // The supervisor's own assignments.yaml is megabytes at scale: its lines are read on every call
+    // (faster than a cache keyed by its whole text), kept without a key as the last good version
+    // for the day a hand edit the scan gives up on fails the full parse too.
+    const scanned = part === 'assignments' && text !== undefined ? scanAssignedSlots(text) : undefined;
+    if (scanned) {
+      parts[part] = scanned;
+      const record = lastGoodRecord(records, part);
+      if (!record || record.key !== undefined || !isDeepStrictEqual(record.value, scanned)) {
+        records[part] = { value: scanned };
+        dirty = true;
+      }
+      continue;
+    }
     const { answer, keep } = await answerLastGood<unknown, ConfigProblem>(
       lastGoodRecord(records, part),
       text ?? '\0missing',
-      () => {
-        // The supervisor's own assignments.yaml is megabytes at scale: read its lines, parse only what it did not write.
-        const scanned = part === 'assignments' && text !== undefined ? scanAssignedSlots(text) : undefined;
-        return scanned ? { ok: true as const, value: scanned } : parse(part, text);
-      },
+      () => parse(part, text),
     );
     // No last good version to fall back to: the config error is the answer.
     if (!answer.ok) throw new ConfigError(answer.problems);

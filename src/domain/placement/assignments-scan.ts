@@ -94,7 +94,7 @@ export function scanAssignedSlots(text: string): AssignedSlots | undefined {
     if (!peek('  ')) return undefined;
     while (peek('  ')) if (!shape.test(line()!)) return undefined;
   }
-  return pos === n ? { slots, decidedAt } : undefined;
+  return pos === n ? { decidedAt, slots } : undefined;
 
   function scanSlot(): [string, Entry] | undefined {
     const header = line()!;
