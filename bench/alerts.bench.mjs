@@ -1,11 +1,15 @@
 // The alert engine's cost in a supervisor cycle, against a real git server and the contract-checked emulator:
 //  1. a whole cycle (runCycle: pull, lease, telemetry, forge, plan, commit) with 0 and with 100 firing
 //     alerts in steady state (all sent, nothing new: the cycle commits nothing), median wall and CPU ms;
-//  2. the pure part alone: planAlerts over 100 firing alerts, and alerts.yaml's parse and render.
+//  2. the pure part alone: planAlerts over 100 firing alerts, and alerts.yaml's parse and render;
+//  3. condition to notification, on the wall clock: the supervisor loop running (a short tuned interval),
+//     a node pushes a level-3 decision to its telemetry branch (node-level-3 fires at once) and a real
+//     webhook receiver on loopback records the POST; against group_wait + one supervisor cycle.
 // 100 firing alerts come from 100 node-scoped halts in halts.yaml (role-halted, past its 30m `for`):
 // 100 groups, each sent once to a command receiver before the measured cycles.
 // Standalone: `node bench/alerts.bench.mjs` prints markdown tables.
 import { importTs } from './import-ts.mjs';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +30,10 @@ async function load() {
     export { startEmulator } from './test/support/emulator/index.ts';
     export { makeControlRepo, sh } from './test/support/control-repo.ts';
     export { startGitServer } from './test/support/git-server.ts';
-    export { factoryYaml } from './test/support/supervise-fixture.ts';`,
+    export { factoryYaml } from './test/support/supervise-fixture.ts';
+    export { superviseLoop } from './src/runtime/supervisor/loop.ts';
+    export { beat } from './test/support/alert-nodes.ts';
+    export { startHttpRecorder } from './test/support/http-recorder.ts';`,
     'alerts',
   );
 }
@@ -156,10 +163,79 @@ function pureCost(m) {
   };
 }
 
+/** The supervisor's tuned interval (min = max) and group_wait of the latency bench. */
+const LATENCY = { intervalS: 3, groupWaitS: 1, trials: 5 };
+
+/** Polls `probe` every 5 ms until it returns something, within `ms`. */
+async function until(probe, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function notifyLatency(m) {
+  const hook = await m.startHttpRecorder();
+  const emu = await m.startEmulator({ now: () => Date.now() });
+  emu.forgejo.createRepo('org/app');
+  const id = emu.woodpecker.createRepo('org/app').id;
+  const { intervalS, groupWaitS, trials } = LATENCY;
+  const yaml =
+    m
+      .factoryYaml(emu, ['requestTimeout: 5s', `interval: { min: ${intervalS}s, max: ${intervalS}s }`])
+      .replace('pullTimeout: 2s', 'pullTimeout: 15s') +
+    `\nalerts:\n  groupWait: ${groupWaitS}s\n  receivers:\n    hook: { type: webhook, format: json, url: "${hook.url}/alerts" }\n`;
+  const repo = m.makeControlRepo({
+    factoryYaml: yaml,
+    files: { 'repos/org/app.yaml': `forge: emu\nci: { server: wp, repoId: ${id} }\n` },
+  });
+  const git = await m.startGitServer(repo.srv);
+  const dir = await repo.clone('supervisor', `${git.url}control.git`);
+  const env = { ...process.env, FORGE_TOKEN: emu.forgejoToken, WP_TOKEN: emu.woodpeckerToken };
+  const lines = [];
+  const now = () => Date.now();
+  const deps = { dir, env, node: 'bench', now, log: (l) => lines.push(l), http: { timing: { now } } };
+  let stop;
+  const stopped = new Promise((r) => (stop = r));
+  const loop = m.superviseLoop(deps, { webhookSecret: '', stop: stopped });
+  const fx = { repo, git };
+  const firingFor = (node) =>
+    hook.requests.find((r) => {
+      const body = JSON.parse(r.body);
+      return body.status === 'firing' && body.alerts.some((a) => a.name === 'node-level-3' && a.labels.node === node);
+    });
+  try {
+    // Every trial's node beats first, so nothing but its level changes when the condition starts.
+    const nodes = Array.from({ length: trials }, (_, i) => `n${i + 1}`);
+    for (const n of nodes) await m.beat(fx, n, Date.now(), 0);
+    await until(() => lines.some((l) => /committed/.test(l)), 60_000, 'a first committed cycle');
+    const ms = [];
+    for (const n of nodes) {
+      await m.beat(fx, n, Date.now(), 3);
+      const t0 = performance.now();
+      await until(() => firingFor(n), 120_000, `the webhook POST for node-level-3 on ${n}`);
+      ms.push(performance.now() - t0);
+    }
+    return { ms, intervalS, groupWaitS, posts: hook.requests.length };
+  } finally {
+    stop();
+    await loop;
+    await git.close();
+    await emu.close();
+    await hook.close();
+    repo.cleanup();
+  }
+}
+
 export async function runAlertsBench() {
   const m = await load();
   const cycles = [await cycleCost(m, 0), await cycleCost(m, FIRING)];
-  return { cycles, pure: pureCost(m) };
+  const latency = await notifyLatency(m);
+  const load1 = execFileSync('uptime', { encoding: 'utf8' }).trim();
+  return { cycles, pure: pureCost(m), latency, uptime: load1 };
 }
 
 export function formatRows(r) {
@@ -183,6 +259,23 @@ export function formatRows(r) {
   out.push(
     `| ${r.pure.plan.toFixed(2)} | ${r.pure.render.toFixed(2)} | ${r.pure.parse.toFixed(2)} | ${r.pure.kib.toFixed(1)} |`,
   );
+  const l = r.latency;
+  const bound = (l.groupWaitS + l.intervalS) * 1000;
+  out.push(`\n### Condition to notification (wall clock, ${l.ms.length} trials, real loopback webhook receiver)\n`);
+  out.push(
+    `group_wait ${l.groupWaitS}s, supervisor interval ${l.intervalS}s (min = max); condition: a node pushes a level-3 decision (node-level-3, for 0s); until the receiver has the POST.\n`,
+  );
+  out.push('| trial ms | median ms | max ms | median / (group_wait + one cycle) | max / (group_wait + one cycle) |');
+  out.push('| --- | ---: | ---: | ---: | ---: |');
+  const max = Math.max(...l.ms);
+  out.push(
+    `| ${l.ms.map((x) => x.toFixed(0)).join(', ')} | ${median(l.ms).toFixed(0)} | ${max.toFixed(0)} | ${(median(l.ms) / bound).toFixed(2)} | ${(max / bound).toFixed(2)} |`,
+  );
+  const withRun = bound + r.cycles[0].wallMs;
+  out.push(
+    `\nWith a cycle's own run time counted (the quiet cycle above, ${r.cycles[0].wallMs.toFixed(0)} ms): median / (group_wait + interval + cycle run) = ${(median(l.ms) / withRun).toFixed(2)}. The loop does not wake at group_wait's end: a group is sent by the first cycle that starts after it, so the wait is the cycle that sees the condition, then the one after group_wait.`,
+  );
+  out.push(`\nMachine: ${r.uptime}`);
   return out.join('\n');
 }
 

@@ -46,6 +46,8 @@ export interface NodeCycleInput {
   heartbeatMs: number;
   /** Per role, its runs stopped past maxRuntime in a row (runaway.ts): reported in the decision. */
   runaways?: NonNullable<NodeDecision['runaways']>;
+  /** Per slot, its runs that exited non-zero in a row (node/exit-streak.ts): reported in the decision. */
+  exits?: NonNullable<NodeDecision['exits']>;
   /** The last reclaim action (pressure/reclaim.ts): reported in the decision. */
   reclaimed?: NodeDecision['reclaimed'];
   /** Other writers' changes to the drop-in files, in force: reported in the decision for the gate and status. */
@@ -91,6 +93,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     // What the supervisor waits for before a slot leaving this node may start elsewhere.
     ...(input.control.assignments?.decidedAt ? { placementSeen: input.control.assignments.decidedAt } : {}),
     ...(input.runaways && Object.keys(input.runaways).length > 0 ? { runaways: input.runaways } : {}),
+    ...(input.exits && Object.keys(input.exits).length > 0 ? { exits: input.exits } : {}),
     ...(input.reclaimed ? { reclaimed: input.reclaimed } : {}),
     ...(input.outside?.length ? { outside: input.outside } : {}),
   };
@@ -143,6 +146,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     input.prevDecision.halted.join() !== halted.join() ||
     input.prevDecision.placementSeen !== decision.placementSeen ||
     JSON.stringify(input.prevDecision.runaways) !== JSON.stringify(decision.runaways) ||
+    JSON.stringify(input.prevDecision.exits) !== JSON.stringify(decision.exits) ||
     JSON.stringify(input.prevDecision.reclaimed) !== JSON.stringify(decision.reclaimed) ||
     JSON.stringify(input.prevDecision.outside) !== JSON.stringify(decision.outside);
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);

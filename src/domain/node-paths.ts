@@ -26,5 +26,7 @@ export const haltFile = (paths: NodePaths, role: string) => join(paths.runDir, '
 export const activeFile = (paths: NodePaths, role: string, name?: string) =>
   join(paths.stateDir, name ?? `.${role}-active`);
 export const decisionFile = (paths: NodePaths) => join(paths.runDir, 'decision.json');
+/** Each slot's last run exit and its failing streak, written by the gate (node/exit-streak.ts). */
+export const exitsDir = (runDir: string) => join(runDir, 'exits');
 /** What factoryctl last wrote to each drop-in `.active` file (node/active-record.ts). */
 export const activeRecordFile = (paths: NodePaths) => join(paths.runDir, 'active-record.json');

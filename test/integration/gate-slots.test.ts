@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ describe('gate ROLE -- COMMAND holds a slot: a cap of 3, a kernel lock freed by 
     return g;
   };
   const pidOf = (g: { mark: string }) => Number(readFileSync(g.mark, 'utf8'));
-  afterAll(() => {
+  afterAll(async () => {
     for (const g of gates) {
       try {
         process.kill(pidOf(g), 'SIGKILL');
@@ -52,6 +53,10 @@ describe('gate ROLE -- COMMAND holds a slot: a cap of 3, a kernel lock freed by 
         // never ran, or already gone
       }
     }
+    // Each gate records its run's exit in the run dir as it ends: removed only once they are all gone.
+    await Promise.all(
+      gates.map((g) => (g.child.exitCode !== null || g.child.signalCode !== null ? undefined : once(g.child, 'close'))),
+    );
     fx.cleanup();
   });
 

@@ -6,6 +6,7 @@ import { CI_OVERLOAD_BY } from '../supervisor/ci-overload-halts.js';
 import type { NodeTelemetryTexts } from '../supervisor/status-telemetry.js';
 import type { Candidate } from './candidate.js';
 import { formatMinute } from '../supervisor/format.js';
+import { failingSlots } from './agent-failing.js';
 import { forecastSignals, type Level1 } from './forecast-signals.js';
 import type { ResolvedRule } from './rules.js';
 
@@ -88,17 +89,12 @@ function signal(rule: ResolvedRule, o: AlertObserved, now: number): Candidate[] 
       ];
     }
     case 'agent-failing':
-      // The node journals runs stopped past maxRuntime, in a row; plain non-zero exits are not in telemetry yet.
-      return o.nodes.flatMap((d) =>
-        Object.entries(d.runaways ?? {})
-          .filter(([, r]) => r.count >= rule.runs)
-          .map(([role, r]) => ({
-            ...base,
-            labels: { node: d.node, role },
-            summary: `${role} on ${d.node} failed ${r.count} runs in a row`,
-            description: r.reason,
-          })),
-      );
+      return failingSlots(o.nodes, rule.runs).map((f) => ({
+        ...base,
+        labels: { node: f.node, role: f.role, ...(f.repo !== undefined ? { repo: f.repo } : {}) },
+        summary: f.summary,
+        description: f.description,
+      }));
     case 'forge-unreachable':
       return o.forgeUnreachable
         ? [

@@ -30,6 +30,11 @@ export const SupervisorHalt = z.strictObject({
 export const HaltsFile = z.strictObject({ halts: z.array(SupervisorHalt).default([]) });
 export type SupervisorHalt = z.infer<typeof SupervisorHalt>;
 
+/** An agent slot: a role ("dev") or a role for one repository ("dev@owner/name"), as assignmentsFor names it. */
+export const SlotId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}(@[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, 'a slot: ROLE or ROLE@OWNER/NAME');
+
 /** A node's own decision (its run dir and its telemetry branch): the level it has reached. */
 export const NodeDecision = z.strictObject({
   node: NodeName,
@@ -44,6 +49,13 @@ export const NodeDecision = z.strictObject({
   runaways: z
     .record(RoleName, z.strictObject({ count: z.number().int().min(1), at: IsoTime, reason: z.string() }))
     .optional(),
+  /**
+   * Per slot whose last run exited non-zero: how many runs in a row did, and the last one's code and
+   * time (absent: every slot's last run succeeded). Only streaks: a successful run changes nothing here.
+   */
+  exits: z
+    .record(SlotId, z.strictObject({ count: z.number().int().min(1), code: z.number().int(), at: IsoTime }))
+    .optional(),
   /** The node's last reclaim action before a level: what it ran and what it freed. */
   reclaimed: z.strictObject({ at: IsoTime, reason: z.string() }).optional(),
   /** Another writer's change to a role's drop-in `.active` file, in force (node/active-record.ts). */
@@ -52,11 +64,6 @@ export const NodeDecision = z.strictObject({
     .optional(),
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
-
-/** An agent slot: a role ("dev") or a role for one repository ("dev@owner/name"), as assignmentsFor names it. */
-export const SlotId = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}(@[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, 'a slot: ROLE or ROLE@OWNER/NAME');
 
 /** One node's standing for a slot: its score (MiB free after placement), or why it could not take it. */
 export const Candidate = z.union([

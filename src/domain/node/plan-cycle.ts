@@ -8,6 +8,7 @@ import type { ResolvedRepo } from '../repos/merge.js';
 import type { Rollup } from '../telemetry-files.js';
 import type { AssignedSlots } from '../placement/slot-owner.js';
 import { decideAgentStop, type AgentStop } from './agent-stop.js';
+import { exitStreaks, type ExitRecord } from './exit-streak.js';
 import { outsideDecisions, type ActiveRecord } from './active-record.js';
 import { activeFile } from '../node-paths.js';
 import type { NodeSettings } from './node-settings.js';
@@ -76,6 +77,8 @@ export interface NodeCycleObserved {
   cron: CronContext;
   /** What factoryctl last wrote to the drop-in files, and the outside decisions in force (active-record.json). */
   activeRecord?: ActiveRecord;
+  /** The gate's record of each slot's last run exit (exits/ in the run dir). */
+  exits?: readonly ExitRecord[];
   now: number;
 }
 
@@ -136,6 +139,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     runaways: runaway.memory.streaks,
     ...(reclaim.memory.last ? { reclaimed: reclaim.memory.last } : {}),
     ...(outside.length > 0 ? { outside } : {}),
+    exits: exitStreaks(o.exits ?? []),
     now: o.now,
   });
   const local = localPlan({

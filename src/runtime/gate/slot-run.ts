@@ -1,5 +1,6 @@
 // The gate's `-- COMMAND` form, loaded only by it (dist/gate-slots.cjs): the plain gate never loads this.
 import { join } from 'node:path';
+import { recordExit } from '../../adapters/node/exit-records.js';
 import { runInSlot, type SlotCap } from '../../adapters/node/slot-lock.js';
 import type { ControlView } from '../../domain/control-view.js';
 import { factoryShare } from '../../domain/placement/factory-share.js';
@@ -13,6 +14,8 @@ export interface SlotQuestion {
   repo: string | undefined;
   view: Pick<ControlView, 'roles' | 'nodes' | 'assignments'>;
   command: string[];
+  /** When the run ended, for its exit record; default the wall clock. */
+  now?: () => number;
 }
 
 /**
@@ -40,7 +43,7 @@ export function slotCaps(q: Omit<SlotQuestion, 'command'>): SlotCap[] {
   return caps;
 }
 
-/** Runs the command in a slot: its exit code, or 75 "3 of 3 running" when a cap is full. */
+/** Runs the command in a slot and records its exit: its exit code, or 75 "3 of 3 running" when a cap is full. */
 export async function runGated(q: SlotQuestion, err: (text: string) => void): Promise<number> {
   const caps = slotCaps(q);
   const none = caps.find((c) => c.count === 0);
@@ -49,7 +52,20 @@ export async function runGated(q: SlotQuestion, err: (text: string) => void): Pr
     return EXIT.TEMPFAIL;
   }
   const run = await runInSlot(caps, q.command);
-  if (run.kind === 'ran') return run.code;
+  if (run.kind === 'ran') {
+    // The node reports slots whose runs keep failing (the agent-failing alert); the run's own code is kept whatever happens here.
+    try {
+      recordExit(
+        q.runDir,
+        slotId({ role: q.role, ...(q.repo ? { repo: q.repo } : {}) }),
+        run.code,
+        (q.now ?? Date.now)(),
+      );
+    } catch (error) {
+      err(`factoryctl gate: cannot record the run's exit: ${(error as Error).message}`);
+    }
+    return run.code;
+  }
   err(`factoryctl gate: ${run.cap.what}: ${run.cap.count} of ${run.cap.count} running`);
   return EXIT.TEMPFAIL;
 }

@@ -67,6 +67,7 @@ export async function runCycle(
     ...(deps.machine.readActiveRecord
       ? { activeRecord: deps.machine.readActiveRecord(activeRecordFile(settings.paths)) }
       : {}),
+    ...(deps.machine.readExitRecords ? { exits: deps.machine.readExitRecords(settings.paths.runDir) } : {}),
     now,
   });
 

@@ -1,3 +1,4 @@
+import type { ExitRecord } from '../../domain/node/exit-streak.js';
 import type { LeaseSeen } from '../../domain/alerts/supervisor-watch.js';
 import type { ActiveEvent, ActiveRecord } from '../../domain/node/active-record.js';
 import type { LocalPlan } from '../../domain/local-plan.js';
@@ -46,6 +47,8 @@ export interface MachineDeps {
   applyHaltFiles(plan: LocalPlan): readonly ActiveEvent[] | void;
   /** What factoryctl last wrote to the drop-in files (absent or unreadable: no record). */
   readActiveRecord?(path: string): ActiveRecord;
+  /** The gate's per-slot exit records in this run dir (absent: none are reported). */
+  readExitRecords?(runDir: string): ExitRecord[];
   /** `dirs`: the directories the lines append their output to, made first (a crontab-only node has no halt-files step to make them). */
   applyCrontab(lines: string[], dirs: readonly string[]): { warnings: string[] };
   createLoopRunner(options: LoopRunnerOptions): LoopRunner;

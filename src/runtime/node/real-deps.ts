@@ -7,6 +7,7 @@ import { recoverRepo } from '../../adapters/git/recover.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { applyCrontabBlock } from '../../adapters/node/crontab.js';
 import { applyHaltFiles, readRecord } from '../../adapters/node/halt-files.js';
+import { readExitRecords } from '../../adapters/node/exit-records.js';
 import { createLoopRunner } from '../../adapters/node/loop-runner.js';
 import { rotateAgentLogs } from '../../adapters/node/log-rotate.js';
 import { runRecordsStore } from '../../adapters/node/run-records.js';
@@ -57,6 +58,7 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
       createSampler: (spec) => createProcSampler({ mounts: spec.mounts, roleCommands: spec.roleCommands, now }),
       applyHaltFiles: (plan) => applyHaltFiles(plan).external,
       readActiveRecord: readRecord,
+      readExitRecords,
       applyCrontab: (lines, dirs) => {
         for (const d of dirs) mkdirSync(d, { recursive: true });
         return applyCrontabBlock(lines);
