@@ -1,12 +1,11 @@
-// The read-only commands' refresh (status, nodes, assignments): pull main fast-forward and fetch
-// every telemetry branch, each within gate.pullTimeout; a failure is a note, never an error, so
-// they still show the last pulled state when the forge is down.
+// The read-only commands' refresh (status, nodes, assignments, logs): main and every telemetry
+// branch in one fetch within gate.pullTimeout, main then fast-forwarded; a failure is a note, never
+// an error, so they still show the last pulled state when the forge is down.
 import { loadControlView } from '../adapters/control-repo/view.js';
-import { pullFastForward } from '../adapters/git/pull.js';
+import { refreshControl } from '../adapters/git/fetch-control.js';
 import { readTrustState } from '../adapters/control-repo/trust-state.js';
 import { untrustedNote } from '../domain/trust/trust-state.js';
 import { controlRemote } from '../adapters/git/remote.js';
-import { fetchTelemetry } from '../adapters/telemetry/read.js';
 import { cachedPullTimeout } from '../gate-early.js';
 
 /** The control repo's remote (undefined: a purely local one), after a pull unless `noPull`. */
@@ -18,10 +17,9 @@ export async function pullControl(dir: string, noPull: boolean, notes: string[])
     ({ view }) => view.gate.pullTimeoutMs,
     () => cachedPullTimeout(dir),
   );
-  const pulled = await pullFastForward(dir, timeoutMs);
-  if (!pulled.ok) notes.push(`pull failed (${pulled.error}): showing the last pulled state`);
-  if (!(await fetchTelemetry(dir, remote, timeoutMs)))
-    notes.push('could not fetch telemetry branches: node decisions may be old');
+  const { main, telemetry } = await refreshControl(dir, remote, timeoutMs);
+  if (!main.ok) notes.push(`pull failed (${main.error}): showing the last pulled state`);
+  if (!telemetry) notes.push('could not fetch telemetry branches: node decisions may be old');
   return trustNoted(dir, notes, remote);
 }
 

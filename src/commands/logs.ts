@@ -64,7 +64,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
         : await (await import('./control-pull.js')).pullControl(dir, false, notes);
     if (notes.join('\n') !== lastNotes) for (const note of notes) ctx.err(`factoryctl logs: ${note}`);
     lastNotes = notes.join('\n');
-    return mergeLogs(logEvents(await readLogSources(dir, remote)), filter);
+    return mergeLogs(logEvents(await readLogSources(dir, remote, filter.node), filter), filter);
   };
   const print = (events: readonly LogEvent[]) => {
     if (events.length === 0) return;

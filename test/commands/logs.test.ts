@@ -1,7 +1,7 @@
 // `factoryctl logs` against real parts: a git server on loopback, two nodes' telemetry branches
 // written by the node daemon's own journal and branch writer, the supervisor's STATUS.md on main.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelemetryBranch, type TelemetryBranch } from '../../src/adapters/telemetry/branch.js';
@@ -26,6 +26,7 @@ describe('factoryctl logs over two nodes and the supervisor', () => {
   let fixture: ControlRepoFixture;
   let server: GitServer;
   let reader: string;
+  let admin: string;
   const nodes: FakeNode[] = [];
   const children: ChildProcess[] = [];
 
@@ -79,7 +80,7 @@ describe('factoryctl logs over two nodes and the supervisor', () => {
     await event(n1, 20, 'role-halted', 'level 1: MemAvailable 900 MB < 1000 MB', 'dev');
     await event(n2, 30, 'level-changed', 'no pressure: every signal within limits');
     // The supervisor's decisions, as STATUS.md keeps them on main (minute resolution).
-    const admin = await fixture.clone('admin', `${server.url}control.git`);
+    admin = await fixture.clone('admin', `${server.url}control.git`);
     writeFileSync(
       join(admin, 'factory-state', 'STATUS.md'),
       '# Factory\n\n## Recent decisions\n\n- 2026-11-30 08:01 UTC: review halted: CI overloaded (12 pipelines waiting)\n' +
@@ -189,5 +190,30 @@ describe('factoryctl logs over two nodes and the supervisor', () => {
         .slice(6)
         .map((e) => `${e.node} ${e.event} ${e.role}`),
     ).toEqual(['n2 role-resumed review', 'n1 role-resumed dev']);
+  });
+
+  it('the default path shows a telemetry event and a main change pushed since the last read, in one fetch', async () => {
+    await logs();
+    const [n1] = nodes as [FakeNode];
+    await event(n1, 70, 'level-changed', 'level 0: every signal within limits');
+    const status = join(admin, 'factory-state', 'STATUS.md');
+    writeFileSync(
+      status,
+      readFileSync(status, 'utf8').replace('## Recent decisions\n\n', '$&- 2026-11-30 08:02 UTC: dev resumed on n1\n'),
+    );
+    sh(admin, 'git', ['commit', '-qam', 'status: dev resumed'], IDENTITY);
+    await shAsync(admin, 'git', ['push', '-q', 'origin', 'main']);
+    const before = server.log.length;
+    const events = await json('--since', '2026-11-30T08:01:05Z');
+    expect(events.map((e) => (e.node ? `${e.node} ${e.event}` : `- ${e.reason}`))).toEqual([
+      'n1 level-changed',
+      '- dev resumed on n1',
+    ]);
+    // STATUS.md is read from the work tree: the decision shows main was moved, not only fetched.
+    expect(sh(reader, 'git', ['rev-parse', 'HEAD'])).toBe(sh(admin, 'git', ['rev-parse', 'HEAD']));
+    const fetches = server.log
+      .slice(before)
+      .filter((r) => r.startsWith('GET ') && r.includes('/info/refs?service=git-upload-pack'));
+    expect(fetches).toHaveLength(1);
   });
 });

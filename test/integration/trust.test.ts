@@ -147,4 +147,26 @@ describe('only trusted commits move the factory (real ssh-keygen -Y signatures, 
     const byBob = await push('bob edits the config', keys.bob, { 'factory.yaml': `${ENFORCE}# bob was here\n` });
     expect((await gateJson()).json.trust).toMatchObject({ trusted: byBob, untrusted: null });
   });
+
+  it('status in a reader clone: one fetch, main moved only as far as trust allows', async () => {
+    const reader = await fixture.clone('reader', `${server.url}control.git`);
+    const trusted = sh(reader, 'git', ['rev-parse', 'HEAD']);
+    // The gate judges its head first, as on an agent's clone.
+    const first = await factoryctl(['gate', 'dev', '--json'], { cwd: reader, env });
+    expect(first.code, first.stderr).toBe(0);
+    const bad = await push('an unsigned edit', undefined, { 'factory-state/notes.txt': 'unsigned\n' });
+    const before = server.log.length;
+    const status = await factoryctl(['status', '--json'], { cwd: reader, env });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout + status.stderr).toContain(`commit ${bad.slice(0, 12)}`);
+    // Fetched, judged, and left where enforce allows: the work tree stays at the trusted commit.
+    expect(sh(reader, 'git', ['rev-parse', 'HEAD', 'origin/main']).split('\n')).toEqual([trusted, bad]);
+    const fetches = server.log
+      .slice(before)
+      .filter((r) => r.startsWith('GET ') && r.includes('service=git-upload-pack'));
+    expect(fetches).toHaveLength(1);
+    const fixed = await recover();
+    expect((await factoryctl(['status', '--json'], { cwd: reader, env })).code).toBe(0);
+    expect(sh(reader, 'git', ['rev-parse', 'HEAD'])).toBe(fixed);
+  });
 });

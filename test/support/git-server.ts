@@ -12,6 +12,8 @@ export interface GitServer {
   urlAt(host: string): string;
   setMode(mode: GitServerMode): void;
   requests: number;
+  /** every request as `METHOD /path?query`, in arrival order (one `GET .../info/refs?service=git-upload-pack` per fetch) */
+  log: readonly string[];
   close(): Promise<void>;
 }
 
@@ -27,8 +29,10 @@ export async function startGitServer(root: string, opts: { host?: string } = {})
   let mode: GitServerMode = 'up';
   const sockets = new Set<Socket>();
   const state = { requests: 0 };
+  const log: string[] = [];
   const server: Server = createServer((req, res) => {
     state.requests++;
+    log.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
     if (mode === 'hang') return; // keep the socket open, say nothing
     if (mode === 'error') {
       res.writeHead(503).end('unavailable');
@@ -57,6 +61,7 @@ export async function startGitServer(root: string, opts: { host?: string } = {})
     get requests() {
       return state.requests;
     },
+    log,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

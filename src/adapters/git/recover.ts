@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runGit } from './run-git.js';
+import { runGit, type GitResult } from './run-git.js';
 
 /** Lock files git leaves behind when a process holding them is killed. */
 const LOCKS = [
@@ -59,4 +59,18 @@ function refLocks(refsDir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** What git says when a killed process left a lock or a half-done merge behind. */
+export const LEFT_BEHIND = /\.lock|another git process|unmerged|merge|rebase/i;
+
+/**
+ * Runs a git step; when it failed on what a killed process left behind (not on its time bound),
+ * clears what is stale and runs it once more.
+ */
+export async function retryAfterRecovery(dir: string, step: () => Promise<GitResult>): Promise<GitResult> {
+  const result = await step();
+  if (result.code === 0 || result.timedOut || !LEFT_BEHIND.test(result.stderr)) return result;
+  const recovered = await recoverRepo(dir);
+  return recovered.removedLocks.length + recovered.aborted.length > 0 ? step() : result;
 }

@@ -36,22 +36,25 @@ export interface NodeTelemetry extends NodeTelemetryTexts {
 }
 
 /**
- * Every node's telemetry files, from the remote copies and this clone's own branches, in one
- * `git for-each-ref` and one `git cat-file --batch` however many nodes. Where a node has both
- * copies, the one whose decision is newer wins.
+ * Every node's telemetry files (`only`: that node's alone), from the remote copies and this clone's
+ * own branches, in one `git for-each-ref` and one `git cat-file --batch` however many nodes. Where
+ * a node has both copies, the one whose decision is newer wins.
  */
 export async function readTelemetry(
   dir: string,
   remote = 'origin',
   files: ('history' | 'sample' | 'journal')[] = ['history', 'sample', 'journal'],
+  only?: string,
 ): Promise<Map<string, NodeTelemetry>> {
+  const branch = `${TELEMETRY_PREFIX}${only ?? ''}`;
   const listed = await runGit(dir, [
     'for-each-ref',
     '--format=%(objectname) %(refname)',
-    `refs/remotes/${remote}/${TELEMETRY_PREFIX}`,
-    `refs/heads/${TELEMETRY_PREFIX}`,
+    `refs/remotes/${remote}/${branch}`,
+    `refs/heads/${branch}`,
   ]);
-  const lines = listed.stdout.split('\n').filter(Boolean);
+  // A pattern also matches the refs below it (telemetry/<node>/...): only the branch itself counts.
+  const lines = listed.stdout.split('\n').filter((l) => l !== '' && (only === undefined || l.endsWith(`/${branch}`)));
   const refs = lines.map((l) => l.slice(l.indexOf(' ') + 1));
   const shas = lines.map((l) => l.slice(0, l.indexOf(' ')));
   const paths = [TELEMETRY_FILES.decision, ...files.map((f) => TELEMETRY_FILES[f])];

@@ -19,11 +19,33 @@ export interface LogEvent {
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** The events of one node's journal.jsonl; a torn or foreign line is skipped, never fatal. */
-export function nodeJournalEvents(node: string, journal: string | undefined): LogEvent[] {
+/** Inclusive bounds on an event's time, ms (the --since and --until of `factoryctl logs`). */
+export interface TimeBounds {
+  since?: number;
+  until?: number;
+}
+
+// The journal writer puts `at` first (JSON.stringify keeps a literal's key order): a plain ISO
+// string there is the event's time, read without parsing the line.
+const LEADING_AT = /^\{"at":"([^"\\]+)"/;
+
+/** Whether a line's leading `at` puts it outside `bounds`; a line without one is kept, to be parsed. */
+function outside(line: string, bounds: TimeBounds): boolean {
+  if (bounds.since === undefined && bounds.until === undefined) return false;
+  const lead = LEADING_AT.exec(line);
+  if (!lead) return false;
+  const at = Date.parse(lead[1]!);
+  return (bounds.since !== undefined && at < bounds.since) || (bounds.until !== undefined && at > bounds.until);
+}
+
+/**
+ * The events of one node's journal.jsonl; a torn or foreign line is skipped, never fatal. A line
+ * whose time is outside `bounds` is skipped before its JSON is parsed (a week's journal, a day asked).
+ */
+export function nodeJournalEvents(node: string, journal: string | undefined, bounds: TimeBounds = {}): LogEvent[] {
   const out: LogEvent[] = [];
   for (const line of (journal ?? '').split('\n')) {
-    if (line.trim() === '') continue;
+    if (line.trim() === '' || outside(line, bounds)) continue;
     let value: Record<string, unknown>;
     try {
       value = JSON.parse(line) as Record<string, unknown>;

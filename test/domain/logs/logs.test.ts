@@ -36,6 +36,33 @@ describe('journal and STATUS.md parsing', () => {
       ev(2, { event: 'level-changed', reason: 'ok', repo: 'acme/web' }),
     ]);
   });
+  it('drops lines outside --since/--until by their leading time, as the filter would; other lines are parsed', () => {
+    const line = (s: number, extra: Record<string, string> = {}) =>
+      JSON.stringify({ at: new Date(T0 + s * 1000).toISOString(), kind: 'role-halted', reason: 'level 1', ...extra });
+    const text = [
+      line(0),
+      line(10, { role: 'dev' }),
+      // `at` not first (another writer's key order): read by parsing, and still bounded.
+      JSON.stringify({ kind: 'role-halted', reason: 'level 1', at: new Date(T0 + 15_000).toISOString() }),
+      JSON.stringify({ kind: 'role-halted', reason: 'level 1', at: new Date(T0 + 40_000).toISOString() }),
+      line(20),
+      line(30),
+      '{"at":"2026-12-01T10:00:25',
+      '',
+    ].join('\n');
+    const bounds = { since: T0 + 10_000, until: T0 + 20_000 };
+    const all = nodeJournalEvents('n1', text);
+    expect(all.map((e) => (e.at - T0) / 1000)).toEqual([0, 10, 15, 40, 20, 30]);
+    const bounded = nodeJournalEvents('n1', text, bounds);
+    expect(bounded.map((e) => (e.at - T0) / 1000)).toEqual([10, 15, 40, 20]);
+    expect(bounded.filter((e) => matches(e, bounds))).toEqual(all.filter((e) => matches(e, bounds)));
+    // Unparsed lines out, the rest as before: matches() still drops the parsed ones out of bounds.
+    expect(logEvents({ journals: [{ node: 'n1', text }] }, { since: T0 + 25_000 })[0]).toEqual([
+      ev(15),
+      ev(40),
+      ev(30),
+    ]);
+  });
   it('takes the supervisor decisions from STATUS.md, one list per source', () => {
     const status = '# F\n\n## Recent decisions\n\n- 2026-12-01 10:05 UTC: dev halted: CI overloaded\n\n## Next\n';
     const lists = logEvents({ journals: [{ node: 'n1', text: undefined }], status });
