@@ -7,7 +7,9 @@ import { buildCommit } from '../git/build-commit.js';
 import { readFilesAt, resolveRef } from '../git/read-files.js';
 import { runGit } from '../git/run-git.js';
 
-export const LEASE_BRANCH = 'control/lease';
+/** The branches of the control machinery (the lease), apart from main and the nodes' telemetry. */
+export const CONTROL_PREFIX = 'control/';
+export const LEASE_BRANCH = `${CONTROL_PREFIX}lease`;
 export const LEASE_REF = `refs/heads/${LEASE_BRANCH}`;
 const LEASE_FILE = 'lease.json';
 
@@ -38,7 +40,12 @@ export async function readLease(
     await runGit(dir, ['update-ref', '-d', tracking]);
     return {};
   }
-  const sha = await resolveRef(dir, tracking);
+  return fetchedLease(dir, remote);
+}
+
+/** The lease as this clone's last fetch of control/lease left it (readLease's, or a fetch of control/* with --prune). */
+export async function fetchedLease(dir: string, remote: string): Promise<ObservedLease> {
+  const sha = await resolveRef(dir, `refs/remotes/${remote}/${LEASE_BRANCH}`);
   if (!sha) return {};
   const lease = parseLease((await readFilesAt(dir, sha, [LEASE_FILE])).get(LEASE_FILE));
   return lease ? { sha, lease } : { sha };

@@ -73,6 +73,15 @@ export function fenceVerdict(
   };
 }
 
+/**
+ * A term this supervisor took in the step just before a cycle: that cycle keeps it as taken while it
+ * runs on its own clock (a look at the lease would read its own push back). The fence's
+ * compare-and-swap on the commit it pushed still keeps a deposed leader's decisions off main.
+ */
+export function keepsTakenTerm(taken: Lease, now: number): boolean {
+  return taken.expiresAt > now;
+}
+
 /** A leader whose push found the lease gone: a standby of unknown term, looking again at once. */
 export function deposedRole(note: string, now: number): StandbyRole {
   return { kind: 'standby', holder: OTHER, epoch: 0, expiresAt: now, note };

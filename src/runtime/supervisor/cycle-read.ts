@@ -1,5 +1,6 @@
-// The read half of a cycle: pull the control repo, load its config, look at the lease, fetch every
-// node's telemetry, read the forges and CI. Failures come back as data (transient or terminal).
+// The read half of a cycle: pull the control repo with every node's telemetry and the lease (one
+// fetch), load its config, look at the lease, read the forges and CI. Failures come back as data
+// (transient or terminal).
 import type { FactoryConfig } from '../../domain/config/factory-schema.js';
 import { alarmTargets } from '../../domain/supervisor/alarms-evaluate.js';
 import type { Observed } from '../../domain/supervisor/cycle.js';
@@ -10,16 +11,17 @@ import { loadSupervisorConfig, type SupervisorRepo } from '../../adapters/contro
 import { observeForges } from '../../adapters/forge/observe.js';
 import { observeMainBranches } from '../../adapters/ci/observe-main.js';
 import { createServerClients, type ServerClients } from '../../adapters/forge/server-clients.js';
-import { pullFastForward } from '../../adapters/git/pull.js';
+import { pullWithBranches } from '../../adapters/git/pull-branches.js';
 import { untrustedNote } from '../../domain/trust/trust-state.js';
 import { readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
-import { fetchTelemetry, readTelemetry } from '../../adapters/telemetry/read.js';
+import { readTelemetry, TELEMETRY_PREFIX } from '../../adapters/telemetry/read.js';
+import { CONTROL_PREFIX } from '../../adapters/control-repo/lease.js';
 import { SshKeygenMissingError } from '../../adapters/git/commit-signature.js';
 import type { StandbyRole } from '../../domain/supervisor/lease-term.js';
 import { monoOf, type SupervisorDeps, type SupervisorMemory } from './deps.js';
 import { observePlacement } from './placement.js';
-import { takeLead, type Leadership } from './lease.js';
+import { cycleLead, type Leadership } from './lease.js';
 import { newTelemetryTrustMemory, trustedTelemetry } from './telemetry-trust.js';
 
 export interface CycleRead {
@@ -55,8 +57,17 @@ export async function readCycle(
   const { dir } = deps;
   const remote = await controlRemote(dir);
   let untrusted: string | undefined;
+  // A term the look at the lease just took: this cycle keeps it (cycleLead), no later one.
+  const taken = memory.taken;
+  delete memory.taken;
   if (remote) {
-    const pulled = await pullFastForward(dir, supervisorTimeouts(memory.lastGood?.factory).pullMs);
+    // One fetch: main, every node's telemetry, the lease.
+    const pulled = await pullWithBranches(
+      dir,
+      remote,
+      [TELEMETRY_PREFIX, CONTROL_PREFIX],
+      supervisorTimeouts(memory.lastGood?.factory).pullMs,
+    );
     if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
     untrusted = untrustedNote(pulled.trust);
   }
@@ -73,20 +84,21 @@ export async function readCycle(
   const limits = supervisorTimeouts(factory);
 
   const lead = remote
-    ? await takeLead(
-        dir,
-        remote,
-        deps.node,
-        deps.now,
-        leasePolicy(factory.supervisor),
-        limits.leaseReadMs,
-        monoOf(deps),
+    ? await cycleLead(
+        {
+          dir,
+          remote,
+          me: deps.node,
+          now: deps.now,
+          mono: monoOf(deps),
+          policy: leasePolicy(factory.supervisor),
+          readTimeoutMs: limits.leaseReadMs,
+        },
+        taken,
       ).catch((e: Error) => e)
     : { kind: 'solo' as const };
   if (lead instanceof Error) return { kind: 'transient', error: `lease: ${lead.message}` };
   if (standbyWatches && lead.kind === 'standby') return { kind: 'watching', lead };
-  if (remote && !(await fetchTelemetry(dir, remote, limits.telemetryFetchMs)))
-    notes.push('could not fetch telemetry branches: node decisions may be old');
   const heard = await trustedTelemetry(
     dir,
     factory.trust.mode,

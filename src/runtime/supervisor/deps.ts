@@ -7,6 +7,7 @@ import type { SshBackoff } from '../../domain/placement/ssh-backoff.js';
 import type { HttpClient, HttpClientOptions } from '../../adapters/http/client.js';
 import type { SupervisorConfigView } from '../../adapters/control-repo/supervisor-config.js';
 import type { SupervisorStats } from '../../adapters/control-repo/supervisor-stats.js';
+import type { Leader } from './leader.js';
 import type { TelemetryTrustMemory } from './telemetry-trust.js';
 
 export interface SupervisorDeps {
@@ -39,6 +40,8 @@ export interface SupervisorMemory {
   telemetryTrust?: TelemetryTrustMemory;
   /** an outbox drain whose record did not land yet: the next cycle's commit carries it */
   alertDrain?: DrainResult;
+  /** the term a look at the lease just took: the cycle it wakes keeps it (runtime/supervisor/lease.ts cycleLead) */
+  taken?: Leader;
 }
 
 /** Placement's memory, on the supervisor's monotonic clock: lost on restart, which only restarts the watch. */

@@ -4,15 +4,22 @@ import { decideLease, type LeasePolicy } from '../../domain/supervisor/lease.js'
 import {
   acquireVerdict,
   lostRace,
+  keepsTakenTerm,
   standbyRole,
   type LeaseRole,
   type StandbyRole,
 } from '../../domain/supervisor/lease-term.js';
 import { leaseAge, leaseAsObserved, pushedWatch, watchLease } from '../../domain/supervisor/lease-watch.js';
-import { leaseCommit, pushLease, readLease, type ObservedLease } from '../../adapters/control-repo/lease.js';
+import {
+  fetchedLease,
+  leaseCommit,
+  pushLease,
+  readLease,
+  type ObservedLease,
+} from '../../adapters/control-repo/lease.js';
 import { readLeaseWatch, writeLeaseWatch } from '../../adapters/control-repo/lease-watch.js';
 import { controlRemote } from '../../adapters/git/remote.js';
-import { holdLease, type Leader } from './leader.js';
+import { holdLease, type Leader, type LeaseAccess } from './leader.js';
 
 export { LeaseLostError, type Leader } from './leader.js';
 export type Leadership = { kind: 'solo' } | Leader | StandbyRole;
@@ -32,7 +39,22 @@ export async function takeLead(
   mono: () => number = now,
 ): Promise<Leader | StandbyRole> {
   const access = { dir, remote, me, now, mono, policy, ...(readTimeoutMs !== undefined ? { readTimeoutMs } : {}) };
-  const observed = await readLease(dir, remote, readTimeoutMs);
+  return leadOn(access, await readLease(dir, remote, readTimeoutMs));
+}
+
+/**
+ * The lead for a cycle whose one fetch brought control/lease along (adapters/git/pull-branches.ts):
+ * the term taken in the step just before, while it runs, with no second look at the lease; else the
+ * lease as that fetch left it, decided as takeLead decides. Throws UnavailableError as takeLead does.
+ */
+export async function cycleLead(access: LeaseAccess, taken: Leader | undefined): Promise<Leader | StandbyRole> {
+  if (taken && keepsTakenTerm(taken.lease, access.now())) return taken;
+  return leadOn(access, await fetchedLease(access.dir, access.remote));
+}
+
+/** Takes or keeps the lease as `observed` (just fetched): a push only to acquire it. */
+async function leadOn(access: LeaseAccess, observed: ObservedLease): Promise<Leader | StandbyRole> {
+  const { dir, remote, me, now, mono, policy, readTimeoutMs } = access;
   const view = observe(dir, observed, now, mono, policy);
   const d = decideLease(view, me, now(), policy);
   if (d.action === 'standby') return standbyRole(d);

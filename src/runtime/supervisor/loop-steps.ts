@@ -18,6 +18,8 @@ export async function runStep(step: Run, deps: SupervisorDeps, memory: Superviso
 }
 
 async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): Promise<StepFinding> {
+  // A term taken is handed to the cycle it wakes, which comes next; no later step may use it.
+  if (step.kind !== 'cycle') delete memory.taken;
   if (step.kind === 'lease') {
     memory.leaseChecks++;
     const policy = loopPolicy(memory.lastGood?.factory.supervisor).lease;
@@ -30,10 +32,13 @@ async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): 
       supervisorTimeouts(memory.lastGood?.factory).leaseReadMs,
       mono,
     ).catch((e: Error) => e);
-    if (!(lead instanceof Error)) return { kind: 'lease', role: roleOf(lead) };
-    // Unreadable: what this supervisor last saw, aged on its own clock (a leader's term runs out).
-    const role = roleUnseen(readLeaseWatch(deps.dir), deps.node, mono(), deps.now(), policy);
-    return { kind: 'lease', error: lead.message, ...(role ? { role } : {}) };
+    if (lead instanceof Error) {
+      // Unreadable: what this supervisor last saw, aged on its own clock (a leader's term runs out).
+      const role = roleUnseen(readLeaseWatch(deps.dir), deps.node, mono(), deps.now(), policy);
+      return { kind: 'lease', error: lead.message, ...(role ? { role } : {}) };
+    }
+    if (lead.kind === 'leader' && lead.acquired) memory.taken = lead;
+    return { kind: 'lease', role: roleOf(lead) };
   }
   if (step.kind === 'poll') {
     const check = await alarmsDue(deps, memory).catch((e: Error) => ({ error: e.message }));
