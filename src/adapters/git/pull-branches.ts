@@ -7,7 +7,7 @@ import { trustInPlay } from '../control-repo/trust-state.js';
 import type { PullOutcome } from './pull.js';
 import { moveToTrusted } from './pull-trusted.js';
 import { currentBranch } from './read-files.js';
-import { recoverRepo } from './recover.js';
+import { recoverRepo, retryAfterRecovery } from './recover.js';
 import { runGit, type GitResult } from './run-git.js';
 
 /**
@@ -39,12 +39,8 @@ export async function pullWithBranches(
         GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
       },
     });
-  let result = await fetch();
   // A process killed mid-fetch leaves a ref lock behind: clear what is stale, try once more.
-  if (failed(result) && !result.timedOut && /\.lock|another git process/i.test(result.stderr)) {
-    const recovered = await recoverRepo(dir);
-    if (recovered.removedLocks.length > 0) result = await fetch();
-  }
+  const result = await retryAfterRecovery(dir, fetch);
   if (failed(result)) {
     if (result.timedOut) await recoverRepo(dir, 0);
     const error = result.timedOut
@@ -55,13 +51,8 @@ export async function pullWithBranches(
   // Once trust is in play the work tree goes where the trust mode allows (as a pull's does).
   const trusting = trustInPlay(dir);
   if (!trusting) {
-    const forward = () => runGit(dir, ['merge', '--ff-only', '--quiet', tracking]);
-    let moved = await forward();
     // A process killed mid-merge leaves a lock or a half-done merge: clear it, try once more.
-    if (failed(moved) && /\.lock|another git process|unmerged|merge|rebase/i.test(moved.stderr)) {
-      const recovered = await recoverRepo(dir);
-      if (recovered.removedLocks.length + recovered.aborted.length > 0) moved = await forward();
-    }
+    const moved = await retryAfterRecovery(dir, () => runGit(dir, ['merge', '--ff-only', '--quiet', tracking]));
     if (failed(moved)) return { ok: false, error: lastLines(moved) || 'not a fast-forward', timedOut: false };
   }
   stampSync(dir, now());
