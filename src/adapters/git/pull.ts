@@ -1,7 +1,7 @@
 import { stampSync } from '../control-repo/private-dir.js';
 import { trustInPlay, type TrustState } from '../control-repo/trust-state.js';
 import { moveToTrusted } from './pull-trusted.js';
-import { recoverRepo } from './recover.js';
+import { recoverRepo, retryAfterRecovery } from './recover.js';
 import { runGit } from './run-git.js';
 
 // The sync stamp belongs to the private folder's owner; re-exported for the gate's callers.
@@ -37,16 +37,8 @@ export async function pullFastForward(
         GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
       },
     });
-  let result = await pull();
   // A process killed mid-operation leaves a lock or a half-done merge: clear what is stale, try once more.
-  if (
-    result.code !== 0 &&
-    !result.timedOut &&
-    /\.lock|another git process|unmerged|merge|rebase/i.test(result.stderr)
-  ) {
-    const recovered = await recoverRepo(dir);
-    if (recovered.removedLocks.length + recovered.aborted.length > 0) result = await pull();
-  }
+  const result = await retryAfterRecovery(dir, pull);
   if (result.code === 0 && !result.timedOut) {
     stampSync(dir, now());
     // A plain pull that brought the allowed signers in: judge what it brought at once.
