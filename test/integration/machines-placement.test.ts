@@ -122,8 +122,21 @@ describe(
       );
       startNodeDaemon('big');
       startNodeDaemon('small');
+      // The first placement sticks (a slot moves only by the margin), so the leader starts once both
+      // nodes push steadily: a node whose first pushes lag on a busy box would be judged suspect and
+      // left out of it. Steady: its telemetry has landed and then changed at least once.
+      await Promise.all(['big', 'small'].map((name) => pushingSteadily(name)));
       startSupervisor('big');
-    }, 120_000);
+    }, 300_000);
+
+    async function pushingSteadily(name: string): Promise<void> {
+      const first = await waitFor(`${name}'s telemetry landed`, () => f.telemetryFile(name, 'sample.json'), 120_000);
+      await waitFor(
+        `${name}'s telemetry changed`,
+        async () => (await f.telemetryFile(name, 'sample.json')) !== first,
+        120_000,
+      );
+    }
     afterAll(() =>
       cleanupAll([
         ...daemons.map((d) => async () => {
