@@ -23,25 +23,28 @@ export async function pullFastForward(
   // The gate skips git's automatic maintenance (one process less on every poll of every agent);
   // the node daemon's own pulls of the same clone keep it packed.
   const quick = opts.housekeeping === false ? ['-c', 'maintenance.auto=false', '-c', 'gc.auto=0'] : [];
-  // Once trust is in play the pull is a fetch, then a move to what the trust mode allows.
+  // A fetch that leaves FETCH_HEAD alone, then a move to the upstream: `git pull` merges what
+  // FETCH_HEAD lists, and two fetches at once in one clone (the gate beside the node daemon) can
+  // leave it listing main twice ("Cannot fast-forward to multiple branches").
   const trusting = trustInPlay(dir);
-  const verb = trusting
-    ? ['fetch', '--quiet', '--no-tags']
-    : ['pull', '--ff-only', '--quiet', '--no-rebase', '--no-tags'];
-  const pull = () =>
-    runGit(dir, [...quick, ...verb], {
-      timeoutMs,
-      // A remote that accepts the connection and then says nothing must not hold the pull forever.
-      env: {
-        GIT_HTTP_LOW_SPEED_LIMIT: '1000',
-        GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
-      },
-    });
+  const env = {
+    // A remote that accepts the connection and then says nothing must not hold the fetch forever.
+    GIT_HTTP_LOW_SPEED_LIMIT: '1000',
+    GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
+  };
+  const fetch = () =>
+    runGit(dir, [...quick, 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head'], { timeoutMs, env });
   // A process killed mid-operation leaves a lock or a half-done merge: clear what is stale, try once more.
-  const result = await retryAfterRecovery(dir, pull);
+  let result = await retryAfterRecovery(dir, fetch);
+  // Once trust is in play the work tree goes where the trust mode allows, not simply forward.
+  if (result.code === 0 && !result.timedOut && !trusting) {
+    result = await retryAfterRecovery(dir, () =>
+      runGit(dir, [...quick, 'merge', '--ff-only', '--quiet', '@{upstream}'], { timeoutMs }),
+    );
+  }
   if (result.code === 0 && !result.timedOut) {
     stampSync(dir, now());
-    // A plain pull that brought the allowed signers in: judge what it brought at once.
+    // A fast-forward that brought the allowed signers in: judge what it brought at once.
     if (!trusting && !trustInPlay(dir)) return { ok: true };
     const moved = await moveToTrusted(dir);
     return moved.ok ? moved : { ok: false, error: moved.error, timedOut: false };
@@ -49,6 +52,6 @@ export async function pullFastForward(
   if (result.timedOut) await recoverRepo(dir, 0);
   const error = result.timedOut
     ? `pull timed out after ${timeoutMs} ms`
-    : result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ') || `git pull exited ${result.code}`;
+    : result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ') || `git exited ${result.code}`;
   return { ok: false, error, timedOut: result.timedOut };
 }

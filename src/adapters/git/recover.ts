@@ -64,13 +64,20 @@ function refLocks(refsDir: string): string[] {
 /** What git says when a killed process left a lock or a half-done merge behind. */
 export const LEFT_BEHIND = /\.lock|another git process|unmerged|merge|rebase/i;
 
+/** What git says when a concurrent git updated a ref between this one's read and its write. */
+const MOVED_UNDER_US = /cannot lock ref '[^']+': is at [0-9a-f]+ but expected [0-9a-f]+/;
+
 /**
  * Runs a git step; when it failed on what a killed process left behind (not on its time bound),
  * clears what is stale and runs it once more.
  */
 export async function retryAfterRecovery(dir: string, step: () => Promise<GitResult>): Promise<GitResult> {
   const result = await step();
-  if (result.code === 0 || result.timedOut || !LEFT_BEHIND.test(result.stderr)) return result;
+  if (result.code === 0 || result.timedOut) return result;
+  // Another git in the same clone moved the ref first (the gate's pull beside the node daemon's):
+  // nothing is left behind, and the step run again finds the ref where that one put it.
+  if (MOVED_UNDER_US.test(result.stderr)) return step();
+  if (!LEFT_BEHIND.test(result.stderr)) return result;
   const recovered = await recoverRepo(dir);
   return recovered.removedLocks.length + recovered.aborted.length > 0 ? step() : result;
 }
