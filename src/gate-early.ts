@@ -11,6 +11,9 @@ export interface EarlyPull {
   outcome: Promise<PullOutcome>;
 }
 
+/** The gate's pull: main alone, without git's housekeeping (the node daemon's pulls keep the clone packed). */
+export const GATE_PULL = { housekeeping: false, upstreamOnly: true } as const;
+
 const KEY = Symbol.for('factoryctl.gate.early-pull');
 
 export function startEarlyPull(argv: string[]): void {
@@ -21,7 +24,7 @@ export function startEarlyPull(argv: string[]): void {
     if (!dir || !mayHaveRemote(dir)) return;
     const early: EarlyPull = {
       dir,
-      outcome: pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }),
+      outcome: pullFastForward(dir, cachedPullTimeout(dir), Date.now, GATE_PULL),
     };
     (globalThis as Record<symbol, unknown>)[KEY] = early;
   } catch {

@@ -2,7 +2,7 @@ import { FactoryError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { SyncInfo } from '../domain/gate-decision.js';
 import { lastSyncAt, pullFastForward } from '../adapters/git/pull.js';
-import { cachedPullTimeout, takeEarlyPull } from '../gate-early.js';
+import { cachedPullTimeout, GATE_PULL, takeEarlyPull } from '../gate-early.js';
 import { mayHaveRemote } from '../adapters/git/remote.js';
 import { requireDir, type CommandContext } from './context.js';
 import { parseFlags } from './parse-flags.js';
@@ -40,7 +40,7 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const pulling =
     values['no-pull'] || sync.localOnly
       ? undefined
-      : (takeEarlyPull(dir) ?? pullFastForward(dir, cachedPullTimeout(dir), Date.now, { housekeeping: false }));
+      : (takeEarlyPull(dir) ?? pullFastForward(dir, cachedPullTimeout(dir), Date.now, GATE_PULL));
   const { answerGate } = await import('../runtime/gate/answer.js');
   if (pulling) {
     const outcome = await pulling;

@@ -1,5 +1,6 @@
 import { stampSync } from '../control-repo/private-dir.js';
 import { trustInPlay, type TrustState } from '../control-repo/trust-state.js';
+import { readRef, readUpstream, type Upstream } from './local-refs.js';
 import { moveToTrusted } from './pull-trusted.js';
 import { recoverRepo, retryAfterRecovery } from './recover.js';
 import { runGit } from './run-git.js';
@@ -18,7 +19,7 @@ export async function pullFastForward(
   dir: string,
   timeoutMs: number,
   now = Date.now,
-  opts: { housekeeping?: boolean } = {},
+  opts: { housekeeping?: boolean; upstreamOnly?: boolean } = {},
 ): Promise<PullOutcome> {
   // The gate skips git's automatic maintenance (one process less on every poll of every agent);
   // the node daemon's own pulls of the same clone keep it packed.
@@ -32,12 +33,16 @@ export async function pullFastForward(
     GIT_HTTP_LOW_SPEED_LIMIT: '1000',
     GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
   };
+  // The gate needs main alone: the other branches (every node's telemetry, pushed every few
+  // seconds) would cost it a transfer on most polls for nothing it reads.
+  const upstream = readUpstream(dir);
+  const only = opts.upstreamOnly && upstream ? [upstream.remote, upstream.refspec] : [];
   const fetch = () =>
-    runGit(dir, [...quick, 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head'], { timeoutMs, env });
+    runGit(dir, [...quick, 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...only], { timeoutMs, env });
   // A process killed mid-operation leaves a lock or a half-done merge: clear what is stale, try once more.
   let result = await retryAfterRecovery(dir, fetch);
   // Once trust is in play the work tree goes where the trust mode allows, not simply forward.
-  if (result.code === 0 && !result.timedOut && !trusting) {
+  if (result.code === 0 && !result.timedOut && !trusting && !alreadyThere(dir, upstream)) {
     result = await retryAfterRecovery(dir, () =>
       runGit(dir, [...quick, 'merge', '--ff-only', '--quiet', '@{upstream}'], { timeoutMs }),
     );
@@ -54,4 +59,11 @@ export async function pullFastForward(
     ? `pull timed out after ${timeoutMs} ms`
     : result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ') || `git exited ${result.code}`;
   return { ok: false, error, timedOut: result.timedOut };
+}
+
+/** The branch already where the fetch put its upstream: nothing to move, one git process saved. */
+function alreadyThere(dir: string, upstream: Upstream | undefined): boolean {
+  if (!upstream) return false;
+  const here = readRef(dir, upstream.local);
+  return here !== undefined && here === readRef(dir, upstream.tracking);
 }

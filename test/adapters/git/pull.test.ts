@@ -27,4 +27,23 @@ describe('pulling the control repo', () => {
     expect(await pullFastForward(agent, 10_000)).toEqual({ ok: true });
     expect(sh(agent, 'git', ['rev-parse', 'HEAD'])).toBe(sh(writer, 'git', ['rev-parse', 'HEAD']));
   });
+
+  it("the gate's pull brings main alone: a node's telemetry branch stays on the server", async () => {
+    fixture = makeControlRepo();
+    const writer = await fixture.clone('writer', fixture.bare);
+    const agent = await fixture.clone('agent', fixture.bare);
+    writeFileSync(join(writer, 'factory-state', 'note.txt'), 'new\n');
+    sh(writer, 'git', ['add', '-A']);
+    sh(writer, 'git', ['commit', '-qm', 'note'], IDENTITY);
+    sh(writer, 'git', ['push', '-q', 'origin', 'main', 'main:refs/heads/telemetry/n1']);
+
+    expect(await pullFastForward(agent, 10_000, Date.now, { upstreamOnly: true })).toEqual({ ok: true });
+    expect(sh(agent, 'git', ['rev-parse', 'HEAD'])).toBe(sh(writer, 'git', ['rev-parse', 'HEAD']));
+    expect(sh(agent, 'git', ['branch', '-r'])).not.toContain('telemetry/n1');
+    // Nothing new: the pull is the fetch alone, and main stays where it is.
+    expect(await pullFastForward(agent, 10_000, Date.now, { upstreamOnly: true })).toEqual({ ok: true });
+    // The node daemon's pull brings every branch.
+    expect(await pullFastForward(agent, 10_000)).toEqual({ ok: true });
+    expect(sh(agent, 'git', ['branch', '-r'])).toContain('telemetry/n1');
+  });
 });
