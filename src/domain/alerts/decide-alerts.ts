@@ -17,8 +17,11 @@ export interface AlertsDecision {
   file: AlertsFile;
   notifications: Notification[];
   decisions: string[];
-  /** the earliest time a group may flush: the loop wakes then */
-  nextFlushAt?: number;
+  /**
+   * The earliest time something may be sent without anything else changing: a group's flush, a
+   * pending alert held for its `for`, a failed delivery's retry. The loop wakes then.
+   */
+  dueAt?: number;
 }
 
 export function decideAlerts(
@@ -36,7 +39,11 @@ export function decideAlerts(
     attempts: 0,
     nextAttemptAt: notification.createdAt,
   }));
-  const flushes = flushed.groups.map((g) => Date.parse(g.nextFlushAt)).filter((t) => t > now);
+  const due = [
+    ...flushed.groups.map((g) => Date.parse(g.nextFlushAt)),
+    ...merged.firesAt,
+    ...previous.outbox.map((e) => Date.parse(e.nextAttemptAt)),
+  ].filter((t) => t > now);
   const file: AlertsFile = {
     alerts: flushed.alerts.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
     groups: flushed.groups,
@@ -54,7 +61,7 @@ export function decideAlerts(
     file,
     notifications: flushed.notifications,
     decisions,
-    ...(flushes.length ? { nextFlushAt: Math.min(...flushes) } : {}),
+    ...(due.length ? { dueAt: Math.min(...due) } : {}),
   };
 }
 

@@ -11,10 +11,12 @@ export function mergeAlerts(
   previous: readonly AlertRecord[],
   groupBy: readonly string[],
   now: number,
-): { alerts: AlertRecord[]; decisions: string[] } {
+): { alerts: AlertRecord[]; decisions: string[]; firesAt: number[] } {
   const before = new Map(previous.map((a) => [a.fingerprint, a]));
   const next = new Map<string, AlertRecord>();
   const decisions: string[] = [];
+  // When each pending alert will have held for its rule's `for`: the loop looks again then.
+  const firesAt: number[] = [];
   for (const c of candidates) {
     const fingerprint = fingerprintOf(c.name, c.labels);
     if (next.has(fingerprint)) continue;
@@ -22,6 +24,7 @@ export function mergeAlerts(
     const live = old && old.status !== 'resolved' ? old : undefined;
     const firstSeen = live?.firstSeen ?? iso(Math.min(c.since ?? now, now));
     const firing = now - (c.since ?? Date.parse(firstSeen)) >= c.forMs;
+    if (!firing) firesAt.push((c.since ?? Date.parse(firstSeen)) + c.forMs);
     const record: AlertRecord = {
       fingerprint,
       name: c.name,
@@ -48,5 +51,5 @@ export function mergeAlerts(
     const { mutedBy: _muted, ...rest } = old;
     next.set(old.fingerprint, { ...rest, status: 'resolved', endsAt: old.endsAt ?? iso(now) });
   }
-  return { alerts: [...next.values()], decisions };
+  return { alerts: [...next.values()], decisions, firesAt };
 }

@@ -39,7 +39,9 @@ export function alertsStep(
   return { decided, text };
 }
 
-/** Wake for the next group flush when it comes before the planned wake. */
-export function alertWake(wake: Wake, flushAt: number | undefined): Wake {
-  return flushAt !== undefined && flushAt < wake.at ? { at: flushAt, reason: 'an alert group may be sent' } : wake;
+export const ALERT_WAKE_REASON = 'an alert may be sent (group_wait, group_interval, a rule held, a retry)';
+
+/** Wake when an alert may be sent (AlertsDecision.dueAt) if that comes before the planned wake. */
+export function alertWake(wake: Wake, dueAt: number | undefined): Wake {
+  return dueAt !== undefined && dueAt < wake.at ? { at: dueAt, reason: ALERT_WAKE_REASON } : wake;
 }

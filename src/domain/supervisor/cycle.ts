@@ -89,6 +89,8 @@ export interface CyclePlan {
   placement?: PlacementPlan;
   /** the supervisor's own tuned interval: the loop's next full cycle, computed here once */
   intervalMs: number;
+  /** when an alert may be sent (a group's flush, a `for` held, a retry): the loop looks then if sooner */
+  alertAt?: number;
   wake: Wake;
   notes: string[];
   /** alerts.yaml's outbox as this plan leaves it: drained once the commit lands */
@@ -184,7 +186,7 @@ export function planCycle(input: CycleInput): CyclePlan {
   const intervalMs = schedule.state.roles[SUPERVISOR_ROLE]?.intervalMs ?? parseDuration(config.supervisor.interval.min);
   const wake = alertWake(
     nextWake(intervalMs, alarms, parseDuration(config.supervisor.alarmPoll), now, input.clockOffsetMs),
-    alerts?.decided.nextFlushAt,
+    alerts?.decided.dueAt,
   );
   const plan: CyclePlan = {
     changes,
@@ -193,6 +195,7 @@ export function planCycle(input: CycleInput): CyclePlan {
     fired,
     schedule: schedule.state,
     intervalMs,
+    ...(alerts?.decided.dueAt !== undefined ? { alertAt: alerts.decided.dueAt } : {}),
     wake,
     notes,
     outbox: alerts?.decided.file.outbox ?? state.alerts?.outbox ?? [],

@@ -1,6 +1,7 @@
 // The supervisor daemon's reducer: (state, what a step found) -> the next state, the lines to log,
 // and the wake to record for `status` (the one this loop will really keep: back-off, alarm polls).
 import type { Alarm } from '../config/alarm-schema.js';
+import { ALERT_WAKE_REASON } from './cycle-alerts.js';
 import { formatSpan } from './format.js';
 import { leaseLookAt, type LeaseRole } from './lease-term.js';
 import type { LoopPolicy, LoopState } from './loop-step.js';
@@ -12,6 +13,8 @@ export type StepFinding =
       kind: 'cycle';
       ok: true;
       intervalMs: number;
+      /** when an alert may be sent: the next full cycle comes then if sooner than the interval */
+      alertAt?: number;
       alarms: readonly Alarm[];
       role: LeaseRole;
       /** the forge's clock less ours: time alarms are due by the forge's clock */
@@ -35,13 +38,16 @@ export interface LoopNext {
 export const BACKOFF_BASE_MS = 5_000;
 export const POLL_WAKE_REASON = 'pending alarms or new ones looked at (supervisor.alarmPoll)';
 export const WATCH_WAKE_REASON = 'standby: a look at the lease, nothing else';
+/** An alert due within this of the cycle's end waits for it: no cycle right on top of another. */
+export const ALERT_WAKE_FLOOR_MS = 1_000;
 
 export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPolicy): LoopNext {
   const log: string[] = [];
   const tuned = (s: LoopState) => `tuned interval of ${formatSpan(s.intervalMs)}`;
   if (o.kind === 'cycle' && o.ok) {
     const { wake: _done, ...rest } = state;
-    const fullAt = o.endedAt + o.intervalMs;
+    const alertAt = o.alertAt === undefined ? Infinity : Math.max(o.alertAt, o.endedAt + ALERT_WAKE_FLOOR_MS);
+    const fullAt = Math.min(o.endedAt + o.intervalMs, alertAt);
     const next: LoopState = {
       ...rest,
       failures: 0,
@@ -53,10 +59,14 @@ export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPoli
     if (o.clockOffsetMs !== undefined) next.clockOffsetMs = o.clockOffsetMs;
     next.watching = watched(state.watching, o.alarms, log);
     setLeading(next, o.role, log);
-    return { state: watchOnly(next, o.role), log, record: recorded(watchOnly(next, o.role), tuned(next)) };
+    const early = fullAt === alertAt && alertAt < o.endedAt + o.intervalMs;
+    if (early) next.fullReason = ALERT_WAKE_REASON;
+    else delete next.fullReason;
+    const why = early ? ALERT_WAKE_REASON : tuned(next);
+    return { state: watchOnly(next, o.role), log, record: recorded(watchOnly(next, o.role), why) };
   }
   if (o.kind === 'cycle') {
-    const { wake: _done, ...rest } = state;
+    const { wake: _done, fullReason: _alert, ...rest } = state;
     const failures = state.failures + 1;
     const backoff = Math.min(state.intervalMs, BACKOFF_BASE_MS * 2 ** (failures - 1));
     const next: LoopState = { ...rest, failures, fullAt: o.endedAt + backoff };

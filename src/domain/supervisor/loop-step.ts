@@ -15,6 +15,8 @@ export interface LoopState {
   failures: number;
   /** the supervisor's tuned interval as the last good cycle planned it */
   intervalMs: number;
+  /** why the next full cycle comes at fullAt when it is not the tuned interval (an alert may be sent) */
+  fullReason?: string;
   /** a full cycle to run at once, and why (this supervisor took the lease, an alarm is due) */
   wake?: string;
   /** the alarms being watched, as last logged */
@@ -57,7 +59,8 @@ export function heedsWakes(state: LoopState): boolean {
 export function decideLoopStep(state: LoopState, now: number, woken?: string): LoopStep {
   const reason = state.wake ?? (heedsWakes(state) ? woken : undefined);
   if (reason !== undefined) return { kind: 'cycle', reason };
-  if (now >= state.fullAt) return { kind: 'cycle', reason: `tuned interval of ${formatSpan(state.intervalMs)}` };
+  if (now >= state.fullAt)
+    return { kind: 'cycle', reason: state.fullReason ?? `tuned interval of ${formatSpan(state.intervalMs)}` };
   if (now >= state.leaseAt) return { kind: 'lease' };
   if (now >= state.pollAt) return { kind: 'poll' };
   return { kind: 'sleep', until: Math.min(state.fullAt, state.pollAt, state.leaseAt) };

@@ -61,6 +61,7 @@ async function find(step: Run, deps: SupervisorDeps, memory: SupervisorMemory): 
     kind: 'cycle',
     ok: true,
     intervalMs: outcome.plan.intervalMs,
+    ...(outcome.plan.alertAt !== undefined ? { alertAt: outcome.plan.alertAt } : {}),
     alarms: outcome.alarms,
     role: roleOf(outcome.lead),
     ...(outcome.stats.clockOffsetMs !== undefined ? { clockOffsetMs: outcome.stats.clockOffsetMs } : {}),

@@ -217,4 +217,17 @@ describe('the alert engine: Alertmanager manners over supervisor cycles', () => 
     expect(drain.delivered).toEqual([sent[0]!.notification.id]);
     expect(applyDrain(sent, drain)).toEqual([hook]);
   });
+
+  it('says when it next has something to send: group_wait, a rule held for its `for`, a failed delivery retried', () => {
+    const a = alert('node-down', 'n1');
+    expect(decideAlerts([a], EMPTY_ALERTS, policy(), T0).dueAt).toBe(T0 + 30 * S);
+    const held = alert('role-halted', 'n1', { forMs: 10 * M, since: T0 });
+    expect(decideAlerts([held], EMPTY_ALERTS, policy(), T0 + M).dueAt).toBe(T0 + 10 * M);
+    const sent = decideAlerts([a], decideAlerts([a], EMPTY_ALERTS, policy(), T0).file, policy(), T0 + 30 * S);
+    const retry = { ...sent.file.outbox[0]!, attempts: 1, nextAttemptAt: iso(T0 + 50 * S), lastError: '500' };
+    const after = decideAlerts([a], { ...sent.file, outbox: [retry] }, policy(), T0 + 40 * S);
+    expect(after.dueAt).toBe(T0 + 50 * S);
+    // Nothing pending, nothing to retry, the group sent: the next look is group_interval's.
+    expect(decideAlerts([a], { ...sent.file, outbox: [] }, policy(), T0 + 40 * S).dueAt).toBe(T0 + 30 * S + 5 * M);
+  });
 });

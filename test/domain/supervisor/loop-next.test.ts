@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../src/domain/config/alarm-schema.js';
 import type { LeaseRole } from '../../../src/domain/supervisor/lease-term.js';
+import { ALERT_WAKE_REASON } from '../../../src/domain/supervisor/cycle-alerts.js';
 import {
   nextLoopState,
   POLL_WAKE_REASON,
@@ -380,5 +381,37 @@ describe("the loop's policy driven step by step (decide, then reduce), as the ru
       waits.push((state.fullAt - END) / SEC);
     }
     expect(waits).toEqual([5, 10, 20, 300]);
+  });
+
+  it('an alert due before the tuned interval brings the next full cycle forward, and says why', () => {
+    const alertAt = END + 30 * SEC; // group_wait after the alert was first seen
+    const next = nextLoopState(
+      start,
+      took({ kind: 'cycle', ok: true, intervalMs: MIN, alarms: [], role: SOLO, alertAt }),
+      POLICY,
+    );
+    expect(next.state.fullAt).toBe(alertAt);
+    expect(next.record).toEqual({ at: alertAt, reason: ALERT_WAKE_REASON });
+    expect(decideLoopStep(next.state, alertAt)).toEqual({ kind: 'cycle', reason: ALERT_WAKE_REASON });
+    // The cycle after it, with nothing more to send: back to the tuned interval, and it says so.
+    const then = nextLoopState(next.state, ok(MIN), POLICY);
+    expect(then.state.fullAt).toBe(END + MIN);
+    expect(decideLoopStep(then.state, END + MIN)).toEqual({ kind: 'cycle', reason: 'tuned interval of 1m' });
+  });
+
+  it('an alert due later than the interval changes nothing; one due at once waits a second, never a cycle on top of another', () => {
+    const late = nextLoopState(
+      start,
+      took({ kind: 'cycle', ok: true, intervalMs: MIN, alarms: [], role: SOLO, alertAt: END + 5 * MIN }),
+      POLICY,
+    );
+    expect(late.state.fullAt).toBe(END + MIN);
+    expect(late.record?.reason).toBe('tuned interval of 1m');
+    const now = nextLoopState(
+      start,
+      took({ kind: 'cycle', ok: true, intervalMs: MIN, alarms: [], role: SOLO, alertAt: END }),
+      POLICY,
+    );
+    expect(now.state.fullAt).toBe(END + SEC);
   });
 });
