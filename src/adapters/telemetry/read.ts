@@ -118,3 +118,20 @@ async function readBlobs(dir: string, specs: string[]): Promise<(string | undefi
   }
   return texts;
 }
+
+/** Each node's telemetry tip as the last fetch brought it (remote-tracking refs only): one for-each-ref. */
+export async function telemetryTips(dir: string, remote = 'origin'): Promise<Record<string, string>> {
+  const listed = await runGit(dir, [
+    'for-each-ref',
+    '--format=%(objectname) %(refname)',
+    `refs/remotes/${remote}/${TELEMETRY_PREFIX}`,
+  ]);
+  const prefix = `refs/remotes/${remote}/${TELEMETRY_PREFIX}`;
+  const tips: Record<string, string> = {};
+  for (const line of listed.stdout.split('\n')) {
+    const [sha, ref] = line.split(' ');
+    const node = ref?.startsWith(prefix) ? ref.slice(prefix.length) : '';
+    if (sha && node && !node.includes('/')) tips[node] = sha;
+  }
+  return tips;
+}

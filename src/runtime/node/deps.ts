@@ -36,6 +36,8 @@ export interface ControlRepoDeps {
   loadConfig(lastGood: NodeConfigView | undefined): Promise<LoadedNodeConfig>;
   /** control/lease as the last pull fetched it, for watching the supervisor; absent: not watched. */
   lease?(): Promise<LeaseSeen>;
+  /** every node's telemetry tip as the last pull fetched it: which peers are alive to page for the supervisor */
+  peerTips?(): Promise<Record<string, string>>;
   /** Builds and switches to new factoryctl source after a pull; absent: not running from the control repo. */
   upgrade?(): Promise<UpgradeResult>;
 }

@@ -19,6 +19,7 @@ import { rpcRefusalNotes } from '../../domain/node/rpc-notes.js';
 import { takeNewRpcEntries } from '../../adapters/node/rpc-journal.js';
 import { runAlarmCommand } from '../../adapters/process/alarm-command.js';
 import { knownLease, knownLeaseSha } from '../../adapters/control-repo/lease-known.js';
+import { telemetryTips } from '../../adapters/telemetry/read.js';
 import type { NodeLoopDeps } from './deps.js';
 
 export type RealNodeOptions = Pick<NodeLoopDeps, 'dir' | 'node' | 'env' | 'now' | 'log' | 'intervalMs' | 'cron'> & {
@@ -45,6 +46,7 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
         const [sha, lease] = await Promise.all([knownLeaseSha(dir), knownLease(dir)]);
         return { ...(sha ? { sha } : {}), ...(lease ? { holder: lease.holder } : {}) };
       },
+      peerTips: async () => telemetryTips(dir, (await controlRemote(dir)) ?? 'origin'),
       ...(selfUpgrade
         ? {
             upgrade: async () =>

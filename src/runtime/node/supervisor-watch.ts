@@ -21,14 +21,12 @@ export function createSupervisorWatcher(deps: NodeLoopDeps, config: ConfigHolder
     const now = deps.now();
     let state = readWatchState(file);
     if (pulledOk) {
-      const decision = decideSupervisorWatch(
-        state,
-        await deps.repo.lease(),
-        parseDuration(alerts.watch.supervisorDownAfter),
-        deps.node,
-        now,
-      );
+      const [lease, peerTips] = await Promise.all([deps.repo.lease(), deps.repo.peerTips?.() ?? {}]);
+      const bound = parseDuration(alerts.watch.supervisorDownAfter);
+      const decision = decideSupervisorWatch(state, lease, bound, deps.node, now, peerTips);
       state = decision.state;
+      if (decision.leftTo)
+        journal.note('supervisor-down', `firing: paged by node ${decision.leftTo}, alive and first by name`);
       if (decision.raised) {
         journal.note('supervisor-down', `${decision.raised.status}: ${decision.raised.summary}`);
         state.outbox = [...state.outbox, ...watchNotifications(decision.raised, alerts, deps.node, now)];

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   pull?: () => Promise<PullOutcome>;
   /** control/lease as each pull leaves it, for the supervisor watcher (absent: not watched) */
   lease?: () => Promise<LeaseSeen>;
+  /** every node's telemetry tip as each pull leaves it (absent: no peers known) */
+  peerTips?: () => Promise<Record<string, string>>;
   /** factory.yaml `alerts`, as written */
   alerts?: Record<string, unknown>;
   /** FACTORY_STATE_DIR (default /state/f: nothing is written there unless the watcher runs) */
@@ -116,6 +118,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
       configKey: async () => 'key',
       loadConfig: async () => ({ ok: true, config, key: 'key', problems: [], stale: false, cached: true }),
       ...(opts.lease ? { lease: opts.lease } : {}),
+      ...(opts.peerTips ? { peerTips: opts.peerTips } : {}),
     },
     machine: {
       createSampler: () => sampler,

@@ -68,4 +68,30 @@ describe("watching the watcher: the node raises 'supervisor down' itself", () =>
     expect(state).toMatchObject({ sha: 'c'.repeat(40), outbox: [] });
     expect(state.down).toBeUndefined();
   });
+
+  it('of two live nodes only the first by name pages; the other journals whom it left the page to', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'factoryctl-watch-peer-'));
+    const before = hook.requests.length;
+    const peer = { tip: 0 };
+    const h = await nodeHarness({
+      stateDir: dir,
+      pull: async () => ({ ok: true }),
+      lease: async () => ({ sha: 'd'.repeat(40), holder: 'vps1' }),
+      // n0's telemetry moves on every look: it is alive, and it sorts before n1.
+      peerTips: async () => ({ n0: `tip-${peer.tip++}`, n1: 'own' }),
+      alerts: {
+        receivers: { phone: { type: 'webhook', format: 'ntfy', url: `${hook.url}/factory` } },
+        watch: { supervisorDownAfter: '10m' },
+      },
+    });
+    for (const minutes of [0, 5, 11, 20]) {
+      h.clock.now = T0 + minutes * MIN;
+      await h.daemon.maybePull(true);
+    }
+    expect(hook.requests.length).toBe(before);
+    // The node's journal, committed with its next telemetry, says who pages.
+    await h.daemon.cycle();
+    expect(JSON.stringify(h.commits.map((c) => c.update.events))).toMatch(/paged by node n0, alive and first by name/);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
