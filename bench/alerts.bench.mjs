@@ -273,7 +273,7 @@ export function formatRows(r) {
   );
   const withRun = bound + r.cycles[0].wallMs;
   out.push(
-    `\nWith a cycle's own run time counted (the quiet cycle above, ${r.cycles[0].wallMs.toFixed(0)} ms): median / (group_wait + interval + cycle run) = ${(median(l.ms) / withRun).toFixed(2)}. The loop does not wake at group_wait's end: a group is sent by the first cycle that starts after it, so the wait is the cycle that sees the condition, then the one after group_wait.`,
+    `\nWith a cycle's own run time counted (the quiet cycle above, ${r.cycles[0].wallMs.toFixed(0)} ms): median / (group_wait + interval + cycle run) = ${(median(l.ms) / withRun).toFixed(2)}. The loop wakes when group_wait ends: the wait is the cycle that sees the condition (up to one interval after the push, nothing wakes the supervisor on a node's push), then group_wait, then the cycle that sends.`,
   );
   out.push(`\nMachine: ${r.uptime}`);
   return out.join('\n');

@@ -9,8 +9,9 @@
  */
 import { readdirSync, readFileSync, statfsSync } from 'node:fs';
 import type { AgentProcess } from '../../domain/node/agent-stop.js';
-import type { DiskSample, Sample } from '../../domain/pressure/sample.js';
+import type { AgentsOfRole, DiskSample, Sample } from '../../domain/pressure/sample.js';
 import { findMemoryCgroup, readMemoryCgroup } from './cgroup-memory.js';
+import { factoryVars } from './slot-processes.js';
 import { effectiveMemory } from './cgroup-parse.js';
 import {
   agentMatchKey,
@@ -135,7 +136,7 @@ function scanAgents(
   proc: string,
   keys: readonly (readonly [string, string])[],
   bootMs: number | undefined,
-): { counts: Record<string, { count: number; rssMb: number }>; processes: Record<string, AgentProcess[]> } {
+): { counts: Record<string, AgentsOfRole>; processes: Record<string, AgentProcess[]> } {
   const matched = new Map<string, number[]>(keys.map(([role]) => [role, []]));
   for (const entry of readdirSync(proc)) {
     const first = entry.charCodeAt(0);
@@ -154,22 +155,37 @@ function scanAgents(
       if (argvMatches(argv, key)) matched.get(role)!.push(Number(entry));
     }
   }
-  const result: Record<string, { count: number; rssMb: number }> = {};
+  const result: Record<string, AgentsOfRole> = {};
   const processes: Record<string, AgentProcess[]> = {};
   for (const [role, pids] of matched) {
     const trees = new Map(pids.map((pid) => [pid, descendants(proc, pid)]));
     const inner = new Set([...trees.values()].flatMap((tree) => tree.slice(1)));
     const roots = pids.filter((pid) => !inner.has(pid)); // a wrapper and the script it runs are one agent
-    const members = new Set(roots.flatMap((pid) => trees.get(pid)!));
-    let rssMb = 0;
-    for (const pid of members) {
-      try {
-        rssMb += parseVmRssMb(readFileSync(`${proc}/${pid}/status`, 'latin1'));
-      } catch {
-        // exited meanwhile: nothing resident any more
+    const counted = new Set<number>();
+    const agents: AgentsOfRole = { count: roots.length, rssMb: 0 };
+    for (const root of roots) {
+      let rssMb = 0;
+      for (const pid of trees.get(root)!) {
+        if (counted.has(pid)) continue;
+        counted.add(pid);
+        try {
+          rssMb += parseVmRssMb(readFileSync(`${proc}/${pid}/status`, 'latin1'));
+        } catch {
+          // exited meanwhile: nothing resident any more
+        }
+      }
+      agents.rssMb += rssMb;
+      // A repository's run says which (FACTORY_REPO): placement learns each slot's own peak.
+      const repo = factoryVars(root, proc).get('FACTORY_REPO');
+      if (repo) {
+        const r = ((agents.repos ??= {})[repo] ??= { count: 0, rssMb: 0 });
+        r.count += 1;
+        r.rssMb += rssMb;
       }
     }
-    result[role] = { count: roots.length, rssMb: Math.round(rssMb * 10) / 10 };
+    agents.rssMb = round1(agents.rssMb);
+    for (const r of Object.values(agents.repos ?? {})) r.rssMb = round1(r.rssMb);
+    result[role] = agents;
     processes[role] = roots.map((pid) => {
       const startedAt = bootMs === undefined ? undefined : startedAtMs(proc, pid, bootMs);
       return { pid, tree: trees.get(pid)!, ...(startedAt === undefined ? {} : { startedAt }) };
@@ -220,3 +236,5 @@ function startedAtMs(proc: string, pid: number, bootMs: number): number | undefi
     return undefined; // exited meanwhile
   }
 }
+
+const round1 = (mb: number) => Math.round(mb * 10) / 10;

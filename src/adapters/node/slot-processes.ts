@@ -79,11 +79,12 @@ export function isFactoryRun(pid: number, dir: string): boolean {
 const sameDir = (found: string | undefined, dir: string) =>
   found !== undefined && (found === dir || realpathOr(found) === realpathOr(dir));
 
-function factoryVars(pid: number): Map<string, string> {
+/** The FACTORY_* variables a process was started with (the crontab line's or the loop runner's). */
+export function factoryVars(pid: number, proc = '/proc'): Map<string, string> {
   const vars = new Map<string, string>();
   let environ: string;
   try {
-    environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    environ = readFileSync(`${proc}/${pid}/environ`, 'latin1');
   } catch {
     return vars; // gone, or another user's
   }

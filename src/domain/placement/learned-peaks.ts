@@ -1,8 +1,9 @@
 // Each slot's learned peak memory, kept in assignments.yaml's `peaks:` so a restarted or new leader
-// places by it too. The samplers measure per role on each node (sample.json's `agents`), so a
-// slot's figure is its role's one-run figure on the node the assignments in force give it; with
-// several slots of one role on a node, each is charged their runs' average (the sampler cannot
-// tell them apart). A stored peak is rewritten only when it grows by PEAK_GROWTH: scores and
+// places by it too. The samplers measure per role on each node (sample.json's `agents`), and per
+// repository for the runs that say which one they are for (FACTORY_REPO): a repository's slot is
+// charged its own runs on the node the assignments in force give it, a factory-wide slot its
+// role's one-run figure there (a node whose runs do not say their repository charges each of the
+// role's slots their runs' average, as before). A stored peak is rewritten only when it grows by PEAK_GROWTH: scores and
 // samples move every cycle, and a commit per cycle would bury the decisions that matter.
 import { parseSlotId } from '../slot-id.js';
 import type { Assignments } from './assignments-file.js';
@@ -28,7 +29,11 @@ export function measuredSlotPeaks(
   const out: Record<string, number> = {};
   for (const [id, a] of Object.entries(assignments.slots)) {
     if (a.node === null || a.halted || a.handoff) continue;
-    const mb = measured.get(a.node)?.perRunMb[parseSlotId(id).role];
+    const perRun = measured.get(a.node)?.perRunMb ?? {};
+    const { role, repo } = parseSlotId(id);
+    // Runs measured per repository: a repository's slot is charged its own or, not running, nothing.
+    const apart = repo !== undefined && Object.keys(perRun).some((k) => k.startsWith(`${role}@`));
+    const mb = apart ? perRun[id] : perRun[role];
     if (mb !== undefined && Number.isFinite(mb) && mb > 0) out[id] = Math.ceil(mb);
   }
   return out;

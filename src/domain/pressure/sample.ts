@@ -14,7 +14,7 @@ export interface Sample {
   /** Share of all cores busy since the previous sample; absent on the first one. */
   cpuBusyPercent?: number;
   /** Per role: running agent runs (process trees) and the resident memory of those trees. */
-  agents?: Record<string, { count: number; rssMb: number }>;
+  agents?: Record<string, AgentsOfRole>;
   /**
    * What bound memTotalMb and memAvailableMb: /proc/meminfo, or the memory cgroup limit (its
    * directory and size) when the daemon runs in a container, an LXC or a slice with a lower one.
@@ -37,4 +37,11 @@ export interface DiskSample {
 
 export function isMeasured(value: number | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** A role's runs at a sample; `repos`: the same per repository, for the runs started for one (FACTORY_REPO). */
+export interface AgentsOfRole {
+  count: number;
+  rssMb: number;
+  repos?: Record<string, { count: number; rssMb: number }>;
 }

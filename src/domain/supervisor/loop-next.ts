@@ -38,8 +38,8 @@ export interface LoopNext {
 export const BACKOFF_BASE_MS = 5_000;
 export const POLL_WAKE_REASON = 'pending alarms or new ones looked at (supervisor.alarmPoll)';
 export const WATCH_WAKE_REASON = 'standby: a look at the lease, nothing else';
-/** An alert due within this of the cycle's end waits for it: no cycle right on top of another. */
-export const ALERT_WAKE_FLOOR_MS = 1_000;
+/** An alert due before the cycle ended waits this long after it: never a cycle right on top of another. */
+export const ALERT_WAKE_FLOOR_MS = 100;
 
 export function nextLoopState(state: LoopState, o: StepOutcome, policy: LoopPolicy): LoopNext {
   const log: string[] = [];

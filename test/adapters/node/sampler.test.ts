@@ -32,8 +32,8 @@ function agentScript(name: string, body: string): string {
   return path;
 }
 
-function start(command: string, args: string[] = []): ChildProcess {
-  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+function start(command: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(command, args, { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
   started.push(child);
   return child;
 }
@@ -103,6 +103,28 @@ describe('createProcSampler on this machine', () => {
     expect(s.agents!.dev!.count).toBe(1);
     expect(s.agents!.dev!.rssMb).toBeLessThan(400);
     expect(s.agents!.review).toEqual({ count: 0, rssMb: 0 });
+  });
+
+  it("measures each repository's runs apart, by the FACTORY_REPO its crontab line or loop runner gave it", async () => {
+    const script = agentScript(
+      'fake-dev-repos',
+      `node -e "globalThis.b = Buffer.alloc(\${FAKE_MB:-1} * ${MIB}, 1); setInterval(() => {}, 1000)"`,
+    );
+    const sampler = createProcSampler({ mounts: [], roleCommands: { dev: script } });
+    start(script, [], { FACTORY_REPO: 'o/big', FAKE_MB: '200' });
+    start(script, [], { FACTORY_REPO: 'o/small' });
+    const s = await sampleUntil(
+      () => sampler.sample(),
+      (x) => (x.agents?.dev?.repos?.['o/big']?.rssMb ?? 0) >= 200 && x.agents?.dev?.repos?.['o/small']?.count === 1,
+      "o/big's 200 MB run and o/small's run",
+    );
+    expect(s.agents!.dev!.count).toBe(2);
+    expect(s.agents!.dev!.repos!['o/big']!.count).toBe(1);
+    expect(s.agents!.dev!.repos!['o/small']!.rssMb).toBeLessThan(150);
+    expect(s.agents!.dev!.rssMb).toBeCloseTo(
+      s.agents!.dev!.repos!['o/big']!.rssMb + s.agents!.dev!.repos!['o/small']!.rssMb,
+      0,
+    );
   });
 
   it('counts each run once, whether started directly or through a cron-style sh -c, and forgets runs that ended', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { measuredSlotPeaks, nextPeaks, peakGrew, PEAK_GROWTH } from '../../../src/domain/placement/learned-peaks.js';
+import { measuredMemory } from '../../../src/domain/placement/observed-node.js';
 
 describe("a slot's learned peak", () => {
   it('grows only by 10 % and 32 MiB together; with none stored, 32 MiB is enough', () => {
@@ -53,6 +54,27 @@ describe("a slot's learned peak", () => {
         measured,
       ),
     ).toEqual({ 'dev@o/a': 701, 'dev@o/b': 1200 });
+  });
+
+  it("a repository's slot is charged its own runs where the node measured them apart (none while idle)", () => {
+    const slot = (node: string) => ({ node, reason: 'r', candidates: {} });
+    const heavy = measuredMemory(
+      JSON.stringify({
+        agents: {
+          dev: {
+            count: 2,
+            rssMb: 1000,
+            repos: { 'o/big': { count: 1, rssMb: 900 }, 'o/small': { count: 1, rssMb: 100 } },
+          },
+        },
+      }),
+    );
+    expect(heavy.perRunMb).toEqual({ dev: 500, 'dev@o/big': 900, 'dev@o/small': 100 });
+    const peaks = measuredSlotPeaks(
+      { slots: { 'dev@o/big': slot('vps1'), 'dev@o/small': slot('vps1'), 'dev@o/idle': slot('vps1') } },
+      new Map([['vps1', heavy]]),
+    );
+    expect(peaks).toEqual({ 'dev@o/big': 900, 'dev@o/small': 100 });
   });
 
   it('keeps the stored peaks of the slots there are and drops the others', () => {

@@ -3,6 +3,7 @@ import type { Alarm } from '../../../src/domain/config/alarm-schema.js';
 import type { LeaseRole } from '../../../src/domain/supervisor/lease-term.js';
 import { ALERT_WAKE_REASON } from '../../../src/domain/supervisor/cycle-alerts.js';
 import {
+  ALERT_WAKE_FLOOR_MS,
   nextLoopState,
   POLL_WAKE_REASON,
   WATCH_WAKE_REASON,
@@ -399,7 +400,7 @@ describe("the loop's policy driven step by step (decide, then reduce), as the ru
     expect(decideLoopStep(then.state, END + MIN)).toEqual({ kind: 'cycle', reason: 'tuned interval of 1m' });
   });
 
-  it('an alert due later than the interval changes nothing; one due at once waits a second, never a cycle on top of another', () => {
+  it('an alert due later than the interval changes nothing; one due at once waits a moment, never a cycle on top of another', () => {
     const late = nextLoopState(
       start,
       took({ kind: 'cycle', ok: true, intervalMs: MIN, alarms: [], role: SOLO, alertAt: END + 5 * MIN }),
@@ -412,6 +413,6 @@ describe("the loop's policy driven step by step (decide, then reduce), as the ru
       took({ kind: 'cycle', ok: true, intervalMs: MIN, alarms: [], role: SOLO, alertAt: END }),
       POLICY,
     );
-    expect(now.state.fullAt).toBe(END + SEC);
+    expect(now.state.fullAt).toBe(END + ALERT_WAKE_FLOOR_MS);
   });
 });
