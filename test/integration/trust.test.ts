@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,31 @@ describe('only trusted commits move the factory (real ssh-keygen -Y signatures, 
     const { code, json } = await gateJson();
     expect(code).toBe(0);
     expect(json.trust).toMatchObject({ mode: 'enforce', trusted: agentHead(), untrusted: null });
+  });
+
+  it("a clone's pinned trust root: the right key's root is trusted; a main brought by another key is not", async () => {
+    const pinned = await fixture.clone('pinned', `${server.url}control.git`);
+    const pin = await factoryctl(['trust', 'pin', `${keys.alice!.path}.pub`, '--json'], { cwd: pinned, env });
+    expect(pin.code, pin.stderr).toBe(0);
+    const gate = await factoryctl(['gate', 'dev', '--json'], { cwd: pinned, env });
+    expect(JSON.parse(gate.stdout).trust).toMatchObject({
+      trusted: sh(pinned, 'git', ['rev-parse', 'HEAD']),
+      untrusted: null,
+    });
+
+    // Pinned to mallory's key: alice's root is what a rewritten main would look like to it.
+    const other = await fixture.clone('pinned-other', `${server.url}control.git`);
+    const wrong = execFileSync('ssh-keygen', ['-l', '-f', `${keys.mallory!.path}.pub`], { encoding: 'utf8' }).split(
+      ' ',
+    )[1]!;
+    expect((await factoryctl(['trust', 'pin', wrong], { cwd: other, env })).code).toBe(0);
+    const refused = await factoryctl(['gate', 'dev', '--json'], { cwd: other, env });
+    const trust = JSON.parse(refused.stdout).trust;
+    expect(trust.trusted).toBeNull();
+    expect(trust.untrusted.reason).toMatch(
+      /^trust root: signed by SHA256:\S+, not a key pinned in \.git\/factoryctl\/trust-root$/,
+    );
+    expect(trust.untrusted.signer).toBe('human:alice');
   });
 
   it('an unsigned commit that halts everything: the gate answers as before, the node keeps its state, both name it', async () => {

@@ -20,6 +20,8 @@ export const PRIVATE_FILES = {
   rpcJournalSeen: 'rpc-journal.seen',
   /** the newest trusted commit of main, the head and why it is not trusted (control-repo/trust-state.ts) */
   trustState: 'trust.json',
+  /** the key fingerprints the trust root must be signed by (domain/trust/trust-root.ts; factoryctl trust pin) */
+  trustRoot: 'trust-root',
   /** the allowed signers of the newest trusted commit, as a file for git verify-commit (control-repo/trust-advance.ts) */
   trustedSigners: 'allowed_signers.trusted',
   /** the allowed signers telemetry tips are checked against, as a file for git (telemetry/tip-signatures.ts) */

@@ -3,11 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { ALLOWED_SIGNERS_PATH, parseAllowedSigners } from '../../domain/trust/allowed-signers.js';
 import { judgeCommit, type Judgement } from '../../domain/trust/judge-commit.js';
+import { rootRefusal } from '../../domain/trust/trust-root.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { verifyCommitSignature } from '../git/commit-signature.js';
 import { changedBetween, firstAdding, firstParentCommits, type ListedCommit } from '../git/first-parent-commits.js';
 import { isAncestor, readFilesAt } from '../git/read-files.js';
 import { privatePath } from './private-dir.js';
+import { readTrustRoot } from './trust-root-file.js';
 import {
   readTrustState,
   writeTrustState,
@@ -35,7 +37,9 @@ export async function advanceTrust(dir: string, head: string, now = Date.now()):
     commits = root ? await firstParentCommits(dir, root, head) : [];
     if (root) {
       const judged = await judge(dir, { sha: root, files: [ALLOWED_SIGNERS_PATH] }, undefined, undefined);
-      if (judged.trusted) trusted = root;
+      const pinned = judged.trusted ? rootRefusal(readTrustRoot(dir), judged.fingerprint) : undefined;
+      if (judged.trusted && !pinned) trusted = root;
+      else if (judged.trusted) untrusted = { sha: root, signer: judged.principal, reason: `trust root: ${pinned}` };
       else untrusted = { sha: root, signer: judged.signer, reason: `trust root: ${judged.reason}` };
     }
   }
@@ -82,7 +86,7 @@ async function judge(dir: string, c: ListedCommit, base: string | undefined, bas
   const file = privatePath(dir, 'trustedSigners');
   if (readOptional(file) !== (againstText ?? '')) writeFileAtomic(file, againstText ?? '');
   const signature = await verifyCommitSignature(dir, c.sha, file);
-  return judgeCommit({
+  const judged = judgeCommit({
     sha: c.sha,
     parentTrusted,
     changed,
@@ -90,6 +94,7 @@ async function judge(dir: string, c: ListedCommit, base: string | undefined, bas
     signers: parseAllowedSigners(againstText ?? '').signers,
     ...(ownText !== undefined ? { signersText: ownText } : {}),
   });
+  return { ...judged, fingerprint: signature.fingerprint };
 }
 
 function readOptional(path: string): string | undefined {
