@@ -10,13 +10,12 @@ import type { PlacementSlot } from './types.js';
  * repository lists under `agents` is one slot per repository whose agent is enabled and has a
  * command; any other role with a command is one slot. Protected roles (the supervisor, the node
  * daemon) run where factory.yaml puts them and are never placed.
- * Peak: the one the nodes' samplers learned for the slot, else the repository agent's
- * peakMemoryMb, else the role's, else DEFAULT_PEAK_MEMORY_MB.
+ * Peak: the repository agent's peakMemoryMb, else the role's, else DEFAULT_PEAK_MEMORY_MB; what
+ * the nodes' samplers learned raises it (plan-placement.ts), never here.
  */
 export function slotsFor(
   config: Pick<FactoryConfig, 'roles'>,
   repos: readonly { slug: string; config: Pick<ResolvedRepoConfig, 'agents'> }[],
-  learnedPeakMb: Readonly<Record<string, number>> = {},
 ): PlacementSlot[] {
   const out: PlacementSlot[] = [];
   const sorted = [...repos].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
@@ -30,7 +29,7 @@ export function slotsFor(
           id: role,
           role,
           nodeSelector: { ...rc.nodeSelector },
-          peakMb: learnedPeakMb[role] ?? rc.peakMemoryMb ?? DEFAULT_PEAK_MEMORY_MB,
+          peakMb: rc.peakMemoryMb ?? DEFAULT_PEAK_MEMORY_MB,
         });
       continue;
     }
@@ -43,7 +42,7 @@ export function slotsFor(
         role,
         repo: repo.slug,
         nodeSelector: { ...rc.nodeSelector, ...agent.nodeSelector },
-        peakMb: learnedPeakMb[id] ?? agent.peakMemoryMb ?? rc.peakMemoryMb ?? DEFAULT_PEAK_MEMORY_MB,
+        peakMb: agent.peakMemoryMb ?? rc.peakMemoryMb ?? DEFAULT_PEAK_MEMORY_MB,
       });
     }
   }

@@ -4,10 +4,8 @@ import { GateConfig } from '../config/factory-schema.js';
 import type { FactoryConfig } from '../config/factory-schema.js';
 
 export interface SupervisorTimeouts {
-  /** the pull of main at the start of a cycle or an alarm poll */
+  /** the pull of main at the start of a cycle (every node's telemetry in the same fetch) or an alarm poll */
   pullMs: number;
-  /** the one fetch of every node's telemetry branch */
-  telemetryFetchMs: number;
   /** the read of control/lease */
   leaseReadMs: number;
 }
@@ -21,5 +19,5 @@ export interface SupervisorTimeouts {
 export function supervisorTimeouts(factory: Pick<FactoryConfig, 'gate'> | undefined): SupervisorTimeouts {
   const gatePullMs = parseDuration(factory?.gate.pullTimeout ?? GateConfig.parse({}).pullTimeout);
   const refsMs = Math.max(3 * gatePullMs, 10_000);
-  return { pullMs: refsMs, telemetryFetchMs: refsMs, leaseReadMs: refsMs };
+  return { pullMs: refsMs, leaseReadMs: refsMs };
 }

@@ -24,17 +24,6 @@ describe('slotsFor', () => {
       { id: 'review', role: 'review', nodeSelector: {}, peakMb: DEFAULT_PEAK_MEMORY_MB },
     ]);
   });
-
-  it('a learned peak wins over the configured ones', () => {
-    const slots = slotsFor(factory(undefined, roles), [repo('org/a', { agents: { dev: { peakMemoryMb: 3000 } } })], {
-      'dev@org/a': 1800,
-      review: 90,
-    });
-    expect(slots.map((s) => [s.id, s.peakMb])).toEqual([
-      ['dev@org/a', 1800],
-      ['review', 90],
-    ]);
-  });
 });
 
 describe('a node as placement takes it', () => {

@@ -12,6 +12,6 @@ describe('supervisorTimeouts: every read of the control remote bounded by three 
     ['a short pull bound: every read keeps 10 s', factory({ pullTimeout: '2s' }), 10_000, 10_000],
     ['a slow forge', factory({ pullTimeout: '20s' }), 60_000, 60_000],
   ])('%s', (_what, config, pullMs, refsMs) => {
-    expect(supervisorTimeouts(config)).toEqual({ pullMs, telemetryFetchMs: refsMs, leaseReadMs: refsMs });
+    expect(supervisorTimeouts(config)).toEqual({ pullMs, leaseReadMs: refsMs });
   });
 });
