@@ -21,5 +21,6 @@ export async function refreshControl(
   now = Date.now,
 ): Promise<ControlRefresh> {
   const main = await pullWithBranches(dir, remote, [TELEMETRY_PREFIX], timeoutMs, now);
-  return { main, telemetry: main.ok };
+  // Main that could not move (a local change in the way) still came with fresh telemetry.
+  return { main, telemetry: main.ok || main.fetched === true };
 }

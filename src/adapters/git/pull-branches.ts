@@ -53,13 +53,14 @@ export async function pullWithBranches(
   if (!trusting) {
     // A process killed mid-merge leaves a lock or a half-done merge: clear it, try once more.
     const moved = await retryAfterRecovery(dir, () => runGit(dir, ['merge', '--ff-only', '--quiet', tracking]));
-    if (failed(moved)) return { ok: false, error: lastLines(moved) || 'not a fast-forward', timedOut: false };
+    if (failed(moved))
+      return { ok: false, error: lastLines(moved) || 'not a fast-forward', timedOut: false, fetched: true };
   }
   stampSync(dir, now());
   // A fast-forward that brought the allowed signers in: judge what it brought at once.
   if (!trusting && !trustInPlay(dir)) return { ok: true };
   const moved = await moveToTrusted(dir);
-  return moved.ok ? moved : { ok: false, error: moved.error, timedOut: false };
+  return moved.ok ? moved : { ok: false, error: moved.error, timedOut: false, fetched: true };
 }
 
 function failed(r: GitResult): boolean {

@@ -9,7 +9,9 @@ import { runGit } from './run-git.js';
 export { lastSyncAt } from '../control-repo/private-dir.js';
 
 /** `trust`: set once trust is in play (trust/allowed_signers exists): what was judged, what is checked out. */
-export type PullOutcome = { ok: true; trust?: TrustState } | { ok: false; error: string; timedOut: boolean };
+/** A failure's `fetched`: the fetch itself landed, only moving the work tree failed (the refs are fresh). */
+export type PullOutcome =
+  { ok: true; trust?: TrustState } | { ok: false; error: string; timedOut: boolean; fetched?: true };
 
 /**
  * Fast-forward pull with a time bound. A pull killed by the bound may leave a lock behind,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refreshControl } from '../../../src/adapters/git/fetch-control.js';
 import { pullFastForward } from '../../../src/adapters/git/pull.js';
 import { IDENTITY, makeControlRepo, sh, type ControlRepoFixture } from '../../support/control-repo.js';
 
@@ -45,5 +46,23 @@ describe('pulling the control repo', () => {
     // The node daemon's pull brings every branch.
     expect(await pullFastForward(agent, 10_000)).toEqual({ ok: true });
     expect(sh(agent, 'git', ['branch', '-r'])).toContain('telemetry/n1');
+  });
+
+  it('a refresh whose main cannot move (a local commit in the way) still counts the telemetry it fetched as fresh', async () => {
+    fixture = makeControlRepo();
+    const writer = await fixture.clone('writer', fixture.bare);
+    const reader = await fixture.clone('reader', fixture.bare);
+    writeFileSync(join(writer, 'factory-state', 'note.txt'), 'theirs\n');
+    sh(writer, 'git', ['add', '-A']);
+    sh(writer, 'git', ['commit', '-qm', 'theirs'], IDENTITY);
+    sh(writer, 'git', ['push', '-q', 'origin', 'main', 'main:refs/heads/telemetry/n1']);
+    writeFileSync(join(reader, 'factory-state', 'mine.txt'), 'mine\n');
+    sh(reader, 'git', ['add', '-A']);
+    sh(reader, 'git', ['commit', '-qm', 'mine'], IDENTITY);
+
+    const refreshed = await refreshControl(reader, 'origin', 10_000);
+    expect(refreshed.main).toMatchObject({ ok: false, fetched: true });
+    expect(refreshed.telemetry).toBe(true);
+    expect(sh(reader, 'git', ['rev-parse', 'origin/telemetry/n1'])).toBe(sh(writer, 'git', ['rev-parse', 'HEAD']));
   });
 });
