@@ -5,6 +5,17 @@ import { refreshControl } from '../../../src/adapters/git/fetch-control.js';
 import { pullFastForward } from '../../../src/adapters/git/pull.js';
 import { IDENTITY, makeControlRepo, sh, type ControlRepoFixture } from '../../support/control-repo.js';
 
+/** Main and a node's telemetry branch at the same new commit. */
+const WITH_TELEMETRY = ['push', '-q', 'origin', 'main', 'main:refs/heads/telemetry/n1'];
+
+/** A commit of factory-state/note.txt in dir, pushed with `push` when given. */
+function commitNote(dir: string, text: string, push?: string[]): void {
+  writeFileSync(join(dir, 'factory-state', 'note.txt'), `${text}\n`);
+  sh(dir, 'git', ['add', '-A']);
+  sh(dir, 'git', ['commit', '-qm', text], IDENTITY);
+  if (push) sh(dir, 'git', push);
+}
+
 describe('pulling the control repo', () => {
   let fixture: ControlRepoFixture;
   afterEach(() => fixture.cleanup());
@@ -15,10 +26,7 @@ describe('pulling the control repo', () => {
     const agent = await fixture.clone('agent', fixture.bare);
     const failures: string[] = [];
     for (let round = 0; round < 6; round++) {
-      writeFileSync(join(writer, 'factory-state', 'note.txt'), `round ${round}\n`);
-      sh(writer, 'git', ['add', '-A']);
-      sh(writer, 'git', ['commit', '-qm', `round ${round}`], IDENTITY);
-      sh(writer, 'git', ['push', '-q']);
+      commitNote(writer, `round ${round}`, ['push', '-q']);
       const pulls = await Promise.all([pullFastForward(agent, 10_000), pullFastForward(agent, 10_000)]);
       for (const p of pulls) if (!p.ok) failures.push(p.error);
     }
@@ -33,10 +41,7 @@ describe('pulling the control repo', () => {
     fixture = makeControlRepo();
     const writer = await fixture.clone('writer', fixture.bare);
     const agent = await fixture.clone('agent', fixture.bare);
-    writeFileSync(join(writer, 'factory-state', 'note.txt'), 'new\n');
-    sh(writer, 'git', ['add', '-A']);
-    sh(writer, 'git', ['commit', '-qm', 'note'], IDENTITY);
-    sh(writer, 'git', ['push', '-q', 'origin', 'main', 'main:refs/heads/telemetry/n1']);
+    commitNote(writer, 'new', WITH_TELEMETRY);
 
     expect(await pullFastForward(agent, 10_000, Date.now, { upstreamOnly: true })).toEqual({ ok: true });
     expect(sh(agent, 'git', ['rev-parse', 'HEAD'])).toBe(sh(writer, 'git', ['rev-parse', 'HEAD']));
@@ -52,13 +57,8 @@ describe('pulling the control repo', () => {
     fixture = makeControlRepo();
     const writer = await fixture.clone('writer', fixture.bare);
     const reader = await fixture.clone('reader', fixture.bare);
-    writeFileSync(join(writer, 'factory-state', 'note.txt'), 'theirs\n');
-    sh(writer, 'git', ['add', '-A']);
-    sh(writer, 'git', ['commit', '-qm', 'theirs'], IDENTITY);
-    sh(writer, 'git', ['push', '-q', 'origin', 'main', 'main:refs/heads/telemetry/n1']);
-    writeFileSync(join(reader, 'factory-state', 'mine.txt'), 'mine\n');
-    sh(reader, 'git', ['add', '-A']);
-    sh(reader, 'git', ['commit', '-qm', 'mine'], IDENTITY);
+    commitNote(writer, 'theirs', WITH_TELEMETRY);
+    commitNote(reader, 'mine');
 
     const refreshed = await refreshControl(reader, 'origin', 10_000);
     expect(refreshed.main).toMatchObject({ ok: false, fetched: true });
