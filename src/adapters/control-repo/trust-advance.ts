@@ -114,7 +114,11 @@ async function modeAt(dir: string, sha: string, before: TrustMode): Promise<Trus
   const text = (await readFilesAt(dir, sha, ['factory.yaml'])).get('factory.yaml');
   if (!text) return 'off';
   try {
-    const { parse } = await import('yaml');
+    // The ESM bundle (dist/cli.js: supervise, node, status) gets yaml's CommonJS build as a chunk
+    // with only a default export; the gate's CommonJS bundle and the sources get named exports.
+    const yaml = await import('yaml');
+    const parse = yaml.parse ?? yaml.default?.parse;
+    if (!parse) return before;
     const mode = (parse(text) as { trust?: { mode?: unknown } } | null)?.trust?.mode;
     return mode === 'warn' || mode === 'enforce' ? mode : 'off';
   } catch {

@@ -12,6 +12,7 @@ import { applyDrain, decideAlerts, type AlertsDecision, type DrainResult } from 
 import type { Level1 } from './forecast-signals.js';
 import { resolveRule } from './rules.js';
 import { evaluateSignals, type AlertObserved } from './signals.js';
+import type { UntrustedHead } from '../trust/trust-state.js';
 
 export interface AlertsInput {
   config: FactoryConfig;
@@ -26,6 +27,8 @@ export interface AlertsInput {
   /** the lease epoch when this supervisor leads (absent: solo) */
   epoch?: number;
   drain?: DrainResult;
+  /** main's head as the leader's own clone judged it, when it is not trusted */
+  untrustedHead?: UntrustedHead;
   now: number;
 }
 
@@ -41,6 +44,7 @@ export function planAlerts(input: AlertsInput): AlertsDecision {
     level1: (node) => level1Of(config, node),
     ...forgeView(input),
     ...(lease.change ? { leaseChange: lease.change } : {}),
+    ...(input.untrustedHead ? { untrustedHead: input.untrustedHead } : {}),
   };
   const previous = { ...input.previous, outbox: applyDrain(input.previous.outbox, input.drain) };
   const decided = decideAlerts(

@@ -14,7 +14,7 @@ export interface ResolvedRule {
   labels: Record<string, string>;
 }
 
-const CRITICAL = new Set<AlertSignal>(['node-down', 'node-level-3']);
+const CRITICAL = new Set<AlertSignal>(['node-down', 'node-level-3', 'untrusted-head']);
 const FOR_DEFAULT: Partial<Record<AlertSignal, string>> = { 'role-halted': '30m', 'ci-overloaded': '30m' };
 
 export function resolveRule(rule: AlertRule): ResolvedRule {

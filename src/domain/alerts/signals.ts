@@ -1,5 +1,5 @@
 // What each rule sees this cycle, from the leader's view: node liveness and decisions, telemetry,
-// halts, the forge, the lease. Pure: (observed, rules, now) -> candidates.
+// halts, the forge, the lease, the trust of main. Pure: (observed, rules, now) -> candidates.
 import type { NodeDecision, SupervisorHalt } from '../config/state-schema.js';
 import type { NodeLiveness } from '../placement/liveness.js';
 import { CI_OVERLOAD_BY } from '../supervisor/ci-overload-halts.js';
@@ -9,6 +9,8 @@ import { formatMinute } from '../supervisor/format.js';
 import { failingSlots } from './agent-failing.js';
 import { forecastSignals, type Level1 } from './forecast-signals.js';
 import type { ResolvedRule } from './rules.js';
+import { untrustedHeadAlert } from './untrusted-head.js';
+import type { UntrustedHead } from '../trust/trust-state.js';
 
 export interface AlertObserved {
   nodes: readonly NodeDecision[];
@@ -20,6 +22,8 @@ export interface AlertObserved {
   forgeUnreachable?: { node: string; reason: string };
   /** the lease holder changed this recently: from -> to */
   leaseChange?: { from: string; to: string; epoch: number; at: number };
+  /** the leader's own clone: main's head is not trusted (trust.mode warn or enforce) */
+  untrustedHead?: UntrustedHead;
   level1: (node: string) => Level1;
 }
 
@@ -119,5 +123,7 @@ function signal(rule: ResolvedRule, o: AlertObserved, now: number): Candidate[] 
         },
       ];
     }
+    case 'untrusted-head':
+      return o.untrustedHead ? [{ ...base, ...untrustedHeadAlert(o.untrustedHead) }] : [];
   }
 }

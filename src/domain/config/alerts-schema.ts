@@ -15,6 +15,7 @@ export const AlertSignal = z.enum([
   'agent-failing',
   'forge-unreachable',
   'lease-changed',
+  'untrusted-head',
 ]);
 export type AlertSignal = z.infer<typeof AlertSignal>;
 
@@ -30,7 +31,7 @@ export const AlertRule = z.strictObject({
     'fire only once the condition has held this long (role-halted 30m, ci-overloaded 30m, else 0s)',
   ),
   severity: AlertSeverity.optional().describe(
-    'default: critical for node-down and node-level-3, info for lease-changed, else warning',
+    'default: critical for node-down, node-level-3 and untrusted-head, info for lease-changed, else warning',
   ),
   horizon: Duration.optional().describe(
     'forecasts: fire when the level-1 threshold is crossed within this (default 4h)',

@@ -30,6 +30,7 @@ export function alertsStep(
     selfNode: input.selfNode,
     ...(input.epoch !== undefined ? { epoch: input.epoch } : {}),
     ...(observed.alertDrain ? { drain: observed.alertDrain } : {}),
+    ...(observed.untrustedHead ? { untrustedHead: observed.untrustedHead } : {}),
     now: input.now,
   });
   const text = renderAlertsYaml(decided.file);

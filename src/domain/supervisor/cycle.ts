@@ -36,6 +36,7 @@ import { statusWriteDue } from './status-write.js';
 import type { OutboxEntry } from '../config/alerts-state-schema.js';
 import type { DrainResult } from '../alerts/decide-alerts.js';
 import { alertsStep, alertWake } from './cycle-alerts.js';
+import type { UntrustedHead } from '../trust/trust-state.js';
 
 /** One repository as the forge and CI showed it this cycle; `error` means the data is missing, not zero. */
 export interface RepoObservation {
@@ -61,6 +62,8 @@ export interface Observed {
   mains?: MainObservation[];
   /** What the drain after the last commit delivered (runtime/alerts/): recorded in this commit's outbox. */
   alertDrain?: DrainResult;
+  /** main's head as this supervisor's own clone judged it, when it is not trusted (trust.mode warn or enforce) */
+  untrustedHead?: UntrustedHead;
 }
 export interface CycleInput {
   config: FactoryConfig;

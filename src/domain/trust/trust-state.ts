@@ -35,6 +35,37 @@ export function untrustedNote(state: TrustState | undefined): string | undefined
     : `${what}; trust.mode is warn, so acting on it anyway`;
 }
 
+/** An untrusted head of a branch of the control repo, as a clone's trust state shows it (the alert's view). */
+export interface UntrustedHead {
+  /** the branch whose head is not trusted, e.g. refs/heads/main */
+  ref: string;
+  /** the first commit after the newest trusted one that is not trusted: stable while commits pile on top */
+  sha: string;
+  /** its principal, its key's fingerprint, or `unsigned` */
+  signer: string;
+  reason: string;
+  mode: Exclude<TrustMode, 'off'>;
+  /** the newest trusted commit; absent: none yet */
+  trusted?: string;
+  /** the upstream head */
+  head: string;
+}
+
+/** The untrusted head `state` knows of for `ref`; none when the head is trusted or trust is off. */
+export function untrustedHeadOf(state: TrustState | undefined, ref: string): UntrustedHead | undefined {
+  const u = state?.untrusted;
+  if (!state || !u || state.mode === 'off') return undefined;
+  return {
+    ref,
+    sha: u.sha,
+    signer: u.signer,
+    reason: u.reason,
+    mode: state.mode,
+    head: state.head,
+    ...(state.trusted ? { trusted: state.trusted } : {}),
+  };
+}
+
 /** The trust part of a --json answer: what was judged, without the per-commit cache. */
 export function trustSummary(state: TrustState | undefined) {
   if (!state) return undefined;

@@ -12,8 +12,8 @@ import { observeForges } from '../../adapters/forge/observe.js';
 import { observeMainBranches } from '../../adapters/ci/observe-main.js';
 import { createServerClients, type ServerClients } from '../../adapters/forge/server-clients.js';
 import { pullWithBranches } from '../../adapters/git/pull-branches.js';
-import { untrustedNote } from '../../domain/trust/trust-state.js';
-import { readFilesAt } from '../../adapters/git/read-files.js';
+import { untrustedHeadOf, untrustedNote, type UntrustedHead } from '../../domain/trust/trust-state.js';
+import { currentBranch, readFilesAt } from '../../adapters/git/read-files.js';
 import { controlRemote } from '../../adapters/git/remote.js';
 import { readTelemetry, TELEMETRY_PREFIX } from '../../adapters/telemetry/read.js';
 import { CONTROL_PREFIX } from '../../adapters/control-repo/lease.js';
@@ -57,6 +57,7 @@ export async function readCycle(
   const { dir } = deps;
   const remote = await controlRemote(dir);
   let untrusted: string | undefined;
+  let untrustedHead: UntrustedHead | undefined;
   // A term the look at the lease just took: this cycle keeps it (cycleLead), no later one.
   const taken = memory.taken;
   delete memory.taken;
@@ -70,6 +71,8 @@ export async function readCycle(
     );
     if (!pulled.ok) return { kind: 'transient', error: `pull failed: ${pulled.error}` };
     untrusted = untrustedNote(pulled.trust);
+    // The pull just moved this branch's work tree: it names the ref the untrusted-head alert is about.
+    if (untrusted) untrustedHead = untrustedHeadOf(pulled.trust, `refs/heads/${(await currentBranch(dir)) ?? 'main'}`);
   }
   const loaded = await loadSupervisorConfig(dir, memory.lastGood);
   if (!loaded.ok)
@@ -132,6 +135,7 @@ export async function readCycle(
     ...('ciQueue' in seen ? { ciQueue: seen.ciQueue } : {}),
     ...(placement.observed ? { placement: placement.observed } : {}),
     mains: main.mains,
+    ...(untrustedHead ? { untrustedHead } : {}),
   };
   const clockOffsetMs = clients.clockOffset();
   if (clockOffsetMs !== undefined) memory.clockOffsetMs = clockOffsetMs;
