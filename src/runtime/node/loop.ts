@@ -51,6 +51,8 @@ export async function runLoop(
       logEvents(report);
       nextSampleAt = Math.max(began + daemon.intervalMs, now());
       void daemon.maybePull();
+      // In the background, bounded: the next cycle records what the probes found.
+      void daemon.probeForges();
       kicks.recheck();
     } else daemon.tickAgents();
     const until = Math.min(nextSampleAt, daemon.nextAgentDueAt() ?? Infinity);
@@ -65,6 +67,7 @@ export async function runLoop(
     });
   }
   kicks.close();
+  daemon.stopProbes();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   // An operator stopping the node expects it gone promptly, and no agent left running unwatched.
