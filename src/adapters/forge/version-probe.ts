@@ -43,7 +43,8 @@ export function createVersionProbe(opts: { timeoutMs: number } & Partial<HttpCli
 export function probeError(error: unknown, timeoutMs: number): string {
   if (error instanceof HttpError) {
     if (error.kind === 'status') return `HTTP ${error.status}`;
-    if (error.kind === 'timeout') return `no answer within ${Math.round(timeoutMs / 1000)}s`;
+    if (error.kind === 'timeout')
+      return `no answer within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000}s` : `${timeoutMs}ms`}`;
     const cause = (error as { cause?: { cause?: { code?: string; message?: string }; message?: string } }).cause;
     const code = cause?.cause?.code;
     return code ? `network error: ${code}` : `network error: ${cause?.cause?.message ?? cause?.message ?? 'unknown'}`;
