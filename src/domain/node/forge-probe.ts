@@ -63,10 +63,16 @@ export function probeDue(lastStartedAt: number | undefined, inFlight: boolean, n
 /**
  * The decision's `forge` after a round: ok when every probed forge answered; `since` is kept while
  * ok stays the same (a failing forge whose error text changes has still been failing since then)
- * and becomes the round's time when it flips. No round finished yet: the previous decision's state
- * (a restarted daemon keeps its since). A round with nothing to probe: absent.
+ * and becomes the round's time when it flips. No round finished yet while probing: the previous
+ * decision's state (a restarted daemon keeps its since). Not probing (`node --once` from cron) or a
+ * round with nothing to probe: absent, so no stale failure outlives the probes that found it.
  */
-export function forgeState(prev: NodeDecision['forge'], round: ForgeProbeRound | undefined): ForgeState | undefined {
+export function forgeState(
+  prev: NodeDecision['forge'],
+  round: ForgeProbeRound | undefined,
+  probing = true,
+): ForgeState | undefined {
+  if (!probing) return undefined;
   if (!round) return prev;
   if (round.results.length === 0) return undefined;
   const failed = round.results.filter((r) => !r.ok);

@@ -82,6 +82,8 @@ export interface NodeCycleObserved {
   exits?: readonly ExitRecord[];
   /** The last forge probe round that finished (absent: none since the daemon started; the previous decision's state holds). */
   forgeProbe?: ForgeProbeRound;
+  /** false: this process does not probe the forges (`--once`); the decision then says nothing of them (default true) */
+  forgeProbing?: boolean;
   now: number;
 }
 
@@ -126,7 +128,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   const files = Object.fromEntries(Object.keys(roles).map((r) => [r, activeFile(settings.paths, r, names[r])]));
   const outside = outsideDecisions(o.activeRecord ?? {}, files);
   const assignments = assignmentsFor(o.node, o.config.factory, o.config.repos as ResolvedRepo[], o.config.schedule);
-  const forge = forgeState(memory.prevDecision?.forge, o.forgeProbe);
+  const forge = forgeState(memory.prevDecision?.forge, o.forgeProbe, o.forgeProbing ?? true);
   const cycle = nodeCycle({
     node: o.node,
     prev: memory.prev,

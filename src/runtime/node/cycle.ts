@@ -106,9 +106,9 @@ export async function runCycle(
   return { report, memory: told.memory };
 }
 
-function forgeProbe(prober: ForgeProber | undefined): { forgeProbe?: ForgeProbeRound } {
+function forgeProbe(prober: ForgeProber | undefined): { forgeProbe?: ForgeProbeRound; forgeProbing: boolean } {
   const round = prober?.latest();
-  return round ? { forgeProbe: round } : {};
+  return { ...(round ? { forgeProbe: round } : {}), forgeProbing: prober?.active() ?? false };
 }
 
 /** The run files; what went wrong (undefined: written). */

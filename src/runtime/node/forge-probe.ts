@@ -15,6 +15,8 @@ export interface ForgeProber {
   kick(): Promise<void>;
   /** The last round that finished (undefined: none yet). */
   latest(): ForgeProbeRound | undefined;
+  /** Probes run in this process: a probe is wired and the loop has kicked one (`--once` never does). */
+  active(): boolean;
   /** Aborts the round in flight (at shutdown). */
   close(): void;
 }
@@ -24,6 +26,7 @@ export function createForgeProber(deps: NodeLoopDeps, config: ConfigHolder): For
   let startedAt: number | undefined;
   let inFlight: Promise<void> | undefined;
   let abort: AbortController | undefined;
+  let kicked = false;
   const probe = deps.forge?.probe;
 
   const round = async (): Promise<void> => {
@@ -47,6 +50,7 @@ export function createForgeProber(deps: NodeLoopDeps, config: ConfigHolder): For
   return {
     kick() {
       if (!probe) return Promise.resolve();
+      kicked = true;
       const now = deps.now();
       if (probeDue(startedAt, inFlight !== undefined, now)) {
         startedAt = now;
@@ -60,6 +64,7 @@ export function createForgeProber(deps: NodeLoopDeps, config: ConfigHolder): For
       return inFlight ?? Promise.resolve();
     },
     latest: () => last,
+    active: () => kicked,
     close: () => abort?.abort(),
   };
 }

@@ -35,6 +35,8 @@ export async function runLoop(
   log(`started on ${opts.node}, sampling every ${daemon.intervalMs} ms`);
   daemon.note('started', `factoryctl node started (pid ${process.pid})`);
   let nextSampleAt = now();
+  // Before the first cycle: the state a restart restored is kept until this round answers.
+  void daemon.probeForges();
   while (!stopped && !daemon.upgraded) {
     if (kicks.take()) {
       const began = now();

@@ -85,6 +85,12 @@ describe("forgeState: the decision's forge after a round", () => {
     expect(forgeState(undefined, undefined)).toBeUndefined();
     expect(forgeState(failing, { at: T0 + 1, results: [] })).toBeUndefined();
   });
+
+  it('not probing in this process (`node --once`): absent, so a failure restored from the run files does not linger', () => {
+    const failing = { ok: false, since: iso(T0), error: 'x' };
+    expect(forgeState(failing, undefined, false)).toBeUndefined();
+    expect(forgeState(failing, undefined, true)).toBe(failing);
+  });
 });
 
 describe('forgeEvent: a journal line when the state flips', () => {
