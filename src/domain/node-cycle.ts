@@ -13,6 +13,7 @@ import {
   type Sample,
 } from './pressure/index.js';
 import { protectedRoleNames } from './roles/protected.js';
+import { forgeEvent } from './node/forge-probe.js';
 
 /** One line of a node's event journal (journal.jsonl on its telemetry branch). */
 export interface JournalEvent {
@@ -52,6 +53,8 @@ export interface NodeCycleInput {
   reclaimed?: NodeDecision['reclaimed'];
   /** Other writers' changes to the drop-in files, in force: reported in the decision for the gate and status. */
   outside?: NodeDecision['outside'];
+  /** The forges as this node's probes found them (node/forge-probe.ts): reported in the decision for the leader's alerts. */
+  forge?: NodeDecision['forge'];
   now: number;
 }
 
@@ -96,6 +99,7 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     ...(input.exits && Object.keys(input.exits).length > 0 ? { exits: input.exits } : {}),
     ...(input.reclaimed ? { reclaimed: input.reclaimed } : {}),
     ...(input.outside?.length ? { outside: input.outside } : {}),
+    ...(input.forge ? { forge: input.forge } : {}),
   };
 
   const protectedRoles = protectedRoleNames(input.roles);
@@ -126,6 +130,8 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     if (e.kind === 'halt-pending' || e.kind === 'spike-ignored') return { ...base, level: e.level };
     return base;
   });
+  const forgeFlip = forgeEvent(input.prevDecision?.forge, decision.forge);
+  if (forgeFlip) events.push(forgeFlip);
   for (const s of roleStates) {
     const before = input.prevRoles?.[slotId(s)];
     if (before ? before.state === s.state : s.state === 'run') continue;
@@ -148,7 +154,9 @@ export function nodeCycle(input: NodeCycleInput): NodeCycle {
     JSON.stringify(input.prevDecision.runaways) !== JSON.stringify(decision.runaways) ||
     JSON.stringify(input.prevDecision.exits) !== JSON.stringify(decision.exits) ||
     JSON.stringify(input.prevDecision.reclaimed) !== JSON.stringify(decision.reclaimed) ||
-    JSON.stringify(input.prevDecision.outside) !== JSON.stringify(decision.outside);
+    JSON.stringify(input.prevDecision.outside) !== JSON.stringify(decision.outside) ||
+    // The forge's state flipping is news; a failing forge's error text changing rides on the next commit.
+    input.prevDecision.forge?.ok !== decision.forge?.ok;
   const rolesChanged = JSON.stringify(input.prevRoles ?? {}) !== JSON.stringify(roles);
   const commit =
     decisionChanged || rolesChanged || events.length > 0

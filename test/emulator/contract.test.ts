@@ -32,6 +32,17 @@ afterAll(async () => {
 });
 
 describe('Forgejo subset, served and checked against forgejo-swagger.v1.json', () => {
+  it('GET /version answers a ServerVersion, with or without a token (what a node probes)', async () => {
+    const withToken = await raw('GET', '/version');
+    expect(withToken.status).toBe(200);
+    expect(await withToken.json()).toEqual({ version: '11.0.15+gitea-1.22.0' });
+    const anonymous = await fetch(`${emu.forgejoUrl}/api/v1/version`);
+    expect(anonymous.status).toBe(200);
+    const report = await checkExchanges(emu.exchanges.filter((e) => e.path === '/api/v1/version'));
+    expect(report.problems).toEqual([]);
+    expect(report.covered).toContain('forgejo GET /version 200');
+  });
+
   it('labels and branch protections round-trip through the adapter', async () => {
     emu.forgejo.createRepo('acme/app');
     const forge = createForgejoClient({ baseUrl: emu.forgejoUrl, tokenEnv: 'FJ', env: env(), http: http() });
@@ -233,6 +244,11 @@ describe('the contract check itself', () => {
       /additional properties \(stars\)/,
     ],
     ['a field of the wrong type', { responseBody: [{ id: '1', name: 'x' }] }, /must be integer/],
+    [
+      'a version that is not a string (ServerVersion)',
+      { path: '/api/v1/version', responseBody: { version: 11 } },
+      /must be string/,
+    ],
     ['an unknown query parameter', { query: { per_page: ['5'] } }, /query parameter per_page not in spec/],
     ['a non-integer page', { query: { page: ['two'] } }, /page=two is not integer/],
     ['a path the spec lacks', { path: '/api/v1/repos/a/b/labelz' }, /no such path/],

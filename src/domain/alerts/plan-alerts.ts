@@ -87,11 +87,31 @@ function level1Of(config: FactoryConfig, node: string): Level1 {
   };
 }
 
-/** The leader reads every repository through the forge: none answering means its node cannot reach it. */
+/**
+ * Where the forge is unreachable from. The leader reads every repository through the forge: none
+ * answering means its node cannot reach it. Every node probes the forges its repositories use and
+ * says so in its decision (`forge`), failing since when. A node seen both ways is one alert.
+ */
 function forgeView(input: AlertsInput): Pick<AlertObserved, 'forgeUnreachable'> {
+  const seen = new Map<string, { node: string; reason: string; since?: number }>();
+  for (const d of input.nodes) {
+    const f = d.forge;
+    // Telemetry is read leniently: a foreign or torn field says nothing.
+    if (!f || f.ok !== false) continue;
+    const since = Date.parse(f.since);
+    const reason = typeof f.error === 'string' && f.error ? f.error : 'the forge did not answer its probe';
+    seen.set(d.node, { node: d.node, reason, ...(Number.isNaN(since) ? {} : { since }) });
+  }
   const failed = input.repos.filter((r) => r.error !== undefined);
-  if (input.repos.length === 0 || failed.length < input.repos.length) return {};
-  return { forgeUnreachable: { node: input.selfNode, reason: failed.map((r) => `${r.slug}: ${r.error}`).join('; ') } };
+  if (input.repos.length > 0 && failed.length === input.repos.length) {
+    const own = failed.map((r) => `${r.slug}: ${r.error}`).join('; ');
+    const probed = seen.get(input.selfNode);
+    seen.set(
+      input.selfNode,
+      probed ? { ...probed, reason: `${own}; ${probed.reason}` } : { node: input.selfNode, reason: own },
+    );
+  }
+  return seen.size > 0 ? { forgeUnreachable: [...seen.values()] } : {};
 }
 
 /**

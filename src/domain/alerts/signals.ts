@@ -18,8 +18,11 @@ export interface AlertObserved {
   /** each node's class, on the observer's clock (placement on) or by the age of its decision (off) */
   liveness: readonly NodeLiveness[];
   halts: readonly SupervisorHalt[];
-  /** the leader's own node, when it could reach none of the forges' repositories */
-  forgeUnreachable?: { node: string; reason: string };
+  /**
+   * Each node the forge is unreachable from: the leader's own when it could reach none of the
+   * forges' repositories, and every node whose decision says its own probes failed (since then).
+   */
+  forgeUnreachable?: readonly { node: string; reason: string; since?: number }[];
   /** the lease holder changed this recently: from -> to */
   leaseChange?: { from: string; to: string; epoch: number; at: number };
   /** the leader's own clone: main's head is not trusted (trust.mode warn or enforce) */
@@ -100,16 +103,13 @@ function signal(rule: ResolvedRule, o: AlertObserved, now: number): Candidate[] 
         description: f.description,
       }));
     case 'forge-unreachable':
-      return o.forgeUnreachable
-        ? [
-            {
-              ...base,
-              labels: { node: o.forgeUnreachable.node },
-              summary: `the forge is unreachable from ${o.forgeUnreachable.node}`,
-              description: o.forgeUnreachable.reason,
-            },
-          ]
-        : [];
+      return (o.forgeUnreachable ?? []).map((f) => ({
+        ...base,
+        labels: { node: f.node },
+        summary: `the forge is unreachable from ${f.node}`,
+        description: f.reason,
+        ...(f.since !== undefined ? { since: f.since } : {}),
+      }));
     case 'lease-changed': {
       const c = o.leaseChange;
       // An event: it fires for one group interval's worth (10 minutes) after the change, then resolves.

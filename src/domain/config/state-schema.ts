@@ -62,6 +62,12 @@ export const NodeDecision = z.strictObject({
   outside: z
     .array(z.strictObject({ role: RoleName, file: z.string(), present: z.boolean(), since: IsoTime }))
     .optional(),
+  /**
+   * The forges this node's repositories use, as its last probe (GET /api/v1/version) found them: one
+   * entry for all of them (ok: every probed forge answered; error names each that did not), since when
+   * that has been so. Absent: nothing probed (no forge token set on this node, or no probe finished yet).
+   */
+  forge: z.strictObject({ ok: z.boolean(), since: IsoTime, error: z.string().optional() }).optional(),
 });
 export type NodeDecision = z.infer<typeof NodeDecision>;
 

@@ -11,6 +11,7 @@ import { decideAgentStop, type AgentStop } from './agent-stop.js';
 import { exitStreaks, type ExitRecord } from './exit-streak.js';
 import { outsideDecisions, type ActiveRecord } from './active-record.js';
 import { activeFile } from '../node-paths.js';
+import { forgeState, type ForgeProbeRound } from './forge-probe.js';
 import type { NodeSettings } from './node-settings.js';
 import { parseDuration } from '../duration.js';
 import { isProtectedRole } from '../pressure/index.js';
@@ -79,6 +80,10 @@ export interface NodeCycleObserved {
   activeRecord?: ActiveRecord;
   /** The gate's record of each slot's last run exit (exits/ in the run dir). */
   exits?: readonly ExitRecord[];
+  /** The last forge probe round that finished (absent: none since the daemon started; the previous decision's state holds). */
+  forgeProbe?: ForgeProbeRound;
+  /** false: this process does not probe the forges (`--once`); the decision then says nothing of them (default true) */
+  forgeProbing?: boolean;
   now: number;
 }
 
@@ -123,6 +128,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
   const files = Object.fromEntries(Object.keys(roles).map((r) => [r, activeFile(settings.paths, r, names[r])]));
   const outside = outsideDecisions(o.activeRecord ?? {}, files);
   const assignments = assignmentsFor(o.node, o.config.factory, o.config.repos as ResolvedRepo[], o.config.schedule);
+  const forge = forgeState(memory.prevDecision?.forge, o.forgeProbe, o.forgeProbing ?? true);
   const cycle = nodeCycle({
     node: o.node,
     prev: memory.prev,
@@ -140,6 +146,7 @@ export function planNodeCycle(o: NodeCycleObserved): NodeCyclePlan {
     ...(reclaim.memory.last ? { reclaimed: reclaim.memory.last } : {}),
     ...(outside.length > 0 ? { outside } : {}),
     exits: exitStreaks(o.exits ?? []),
+    ...(forge ? { forge } : {}),
     now: o.now,
   });
   const local = localPlan({

@@ -7,11 +7,13 @@ import {
   type NodeCyclePlan,
 } from '../../domain/node/plan-cycle.js';
 import { activeRecordFile } from '../../domain/node-paths.js';
+import type { ForgeProbeRound } from '../../domain/node/forge-probe.js';
 import { cycleTelemetry } from '../../domain/node/telemetry-commit.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { AgentStopper } from './agent-stop.js';
 import type { RunawayStopper } from './runaway-stop.js';
 import type { Reclaimer } from './reclaim.js';
+import type { ForgeProber } from './forge-probe.js';
 import { applyMechanisms } from './apply.js';
 import type { ConfigHolder } from './config-holder.js';
 import type { NodeLoopDeps } from './deps.js';
@@ -37,6 +39,8 @@ export interface CycleParts {
   runaways: RunawayStopper;
   reclaimer: Reclaimer;
   telemetry: TelemetryQueue;
+  /** The background forge probes: the cycle reads the last finished round, never waits for one. */
+  prober?: ForgeProber;
 }
 
 /** One cycle: read (control files, config, a sample), decide (one pure call), record, apply, report. */
@@ -68,6 +72,7 @@ export async function runCycle(
       ? { activeRecord: deps.machine.readActiveRecord(activeRecordFile(settings.paths)) }
       : {}),
     ...(deps.machine.readExitRecords ? { exits: deps.machine.readExitRecords(settings.paths.runDir) } : {}),
+    ...forgeProbe(parts.prober),
     now,
   });
 
@@ -99,6 +104,11 @@ export async function runCycle(
     problems,
   };
   return { report, memory: told.memory };
+}
+
+function forgeProbe(prober: ForgeProber | undefined): { forgeProbe?: ForgeProbeRound; forgeProbing: boolean } {
+  const round = prober?.latest();
+  return { ...(round ? { forgeProbe: round } : {}), forgeProbing: prober?.active() ?? false };
 }
 
 /** The run files; what went wrong (undefined: written). */

@@ -12,6 +12,7 @@ import { createAgentStopper } from './agent-stop.js';
 import { createRunawayStopper } from './runaway-stop.js';
 import { createReclaimer } from './reclaim.js';
 import { createConfigHolder } from './config-holder.js';
+import { createForgeProber } from './forge-probe.js';
 import { runCycle, type CycleReport } from './cycle.js';
 import type { NodeLoopDeps } from './deps.js';
 import { createJournal } from './journal.js';
@@ -41,6 +42,14 @@ export interface NodeDaemon {
   /** Waits for queued telemetry, bounded by the pull time limit. */
   flush(): Promise<void>;
   note(kind: string, reason: string): void;
+  /**
+   * Starts a round of forge probes when one is due (at most every 30 s, each bounded to 5 s), in the
+   * background: the loop does not await it; the next cycle records what it found. Resolves when the
+   * round in flight has finished (a test's synchronisation); never rejects.
+   */
+  probeForges(): Promise<void>;
+  /** Aborts a forge probe in flight (at shutdown). */
+  stopProbes(): void;
   /** When the loop must wake next for the loop runner (undefined: nothing waiting). */
   nextAgentDueAt(): number | undefined;
   tickAgents(): void;
@@ -64,7 +73,8 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
   const stopper = createAgentStopper(deps, config, machine, journal);
   const runaways = createRunawayStopper(deps, config, machine, journal);
   const reclaimer = createReclaimer(deps, () => machine.sample(config.settings.sampler));
-  const parts = { deps, config, journal, machine, stopper, runaways, reclaimer, telemetry };
+  const prober = createForgeProber(deps, config);
+  const parts = { deps, config, journal, machine, stopper, runaways, reclaimer, telemetry, prober };
   let puller: Puller | undefined;
   let memory: CycleMemory = {
     prev: initialPressureState(),
@@ -122,6 +132,8 @@ export function createNodeDaemon(deps: NodeLoopDeps): NodeDaemon {
     },
     flush: () => telemetry.flush(telemetryFlushTimeoutMs(config.settings.pullTimeoutMs)),
     note: (kind, reason) => journal.note(kind, reason),
+    probeForges: () => prober.kick(),
+    stopProbes: () => prober.close(),
     nextAgentDueAt: () => machine.existingRunner()?.nextDueAt(),
     tickAgents: () => void machine.existingRunner()?.tick(deps.now()),
     async stopAgents() {

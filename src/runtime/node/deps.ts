@@ -17,6 +17,7 @@ import type { StoppedAgent } from '../../adapters/node/stop-agents.js';
 import type { TelemetryBranch, TelemetryBranchOptions } from '../../adapters/telemetry/branch.js';
 import type { TelemetryQueue } from '../../adapters/telemetry/queue.js';
 import type { UpgradeResult } from '../../adapters/upgrade/self-upgrade.js';
+import type { VersionProbe } from '../../adapters/forge/version-probe.js';
 
 /** The control files as read this cycle; `invalid`: some are, and their last good version is used. */
 export interface ControlRead {
@@ -83,6 +84,8 @@ export interface NodeLoopDeps {
   machine: MachineDeps;
   telemetry: TelemetryDeps;
   records: RunRecordsStore;
+  /** GET /api/v1/version on a forge, bounded (the node's own look at the forges); absent: forges are not probed. */
+  forge?: { probe: VersionProbe };
   /** Requests `node rpc` refused since the last call (its journal), for the telemetry journal; absent in tests. */
   rpcRefusals?(): string[];
 }

@@ -35,6 +35,8 @@ export async function runLoop(
   log(`started on ${opts.node}, sampling every ${daemon.intervalMs} ms`);
   daemon.note('started', `factoryctl node started (pid ${process.pid})`);
   let nextSampleAt = now();
+  // Before the first cycle: the state a restart restored is kept until this round answers.
+  void daemon.probeForges();
   while (!stopped && !daemon.upgraded) {
     if (kicks.take()) {
       const began = now();
@@ -51,6 +53,8 @@ export async function runLoop(
       logEvents(report);
       nextSampleAt = Math.max(began + daemon.intervalMs, now());
       void daemon.maybePull();
+      // In the background, bounded: the next cycle records what the probes found.
+      void daemon.probeForges();
       kicks.recheck();
     } else daemon.tickAgents();
     const until = Math.min(nextSampleAt, daemon.nextAgentDueAt() ?? Infinity);
@@ -65,6 +69,7 @@ export async function runLoop(
     });
   }
   kicks.close();
+  daemon.stopProbes();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   // An operator stopping the node expects it gone promptly, and no agent left running unwatched.

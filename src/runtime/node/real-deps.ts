@@ -20,6 +20,8 @@ import { takeNewRpcEntries } from '../../adapters/node/rpc-journal.js';
 import { runAlarmCommand } from '../../adapters/process/alarm-command.js';
 import { knownLease, knownLeaseSha } from '../../adapters/control-repo/lease-known.js';
 import { telemetryTips } from '../../adapters/telemetry/read.js';
+import { createVersionProbe } from '../../adapters/forge/version-probe.js';
+import { FORGE_PROBE_TIMEOUT_MS } from '../../domain/node/forge-probe.js';
 import type { NodeLoopDeps } from './deps.js';
 
 export type RealNodeOptions = Pick<NodeLoopDeps, 'dir' | 'node' | 'env' | 'now' | 'log' | 'intervalMs' | 'cron'> & {
@@ -73,6 +75,7 @@ export function realNodeDeps(opts: RealNodeOptions): NodeLoopDeps {
     },
     telemetry: { createBranch: createTelemetryBranch, createQueue: createTelemetryQueue },
     records: runRecordsStore,
+    forge: { probe: createVersionProbe({ timeoutMs: FORGE_PROBE_TIMEOUT_MS }) },
     rpcRefusals: () => rpcRefusalNotes(takeNewRpcEntries(dir)),
   };
 }

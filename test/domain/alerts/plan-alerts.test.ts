@@ -86,6 +86,54 @@ describe('the rules, each with a default that works unchanged', () => {
     expect(names({ repos: [{ slug: 'a/b', error: 'HTTP 500' }, { slug: 'c/d' }] })).toEqual([]);
   });
 
+  it("the forge unreachable from a node by its own probes: one alert per failing node, since its decision's since", () => {
+    const failing = { ok: false, since: iso(T0 - 10 * M), error: 'http://forge: network error: ECONNREFUSED' };
+    const d = planAlerts(
+      input({
+        nodes: [decision('n1', { forge: { ok: true, since: iso(T0 - H) } }), decision('n2', { forge: failing })],
+      }),
+    );
+    expect(d.file.alerts.map((a) => [a.name, a.labels, a.status, a.description])).toEqual([
+      ['forge-unreachable', { node: 'n2' }, 'firing', 'http://forge: network error: ECONNREFUSED'],
+    ]);
+    expect(d.file.alerts[0]!.summary).toBe('the forge is unreachable from n2');
+    // ok again: resolved; a node that probes nothing (no token there) says nothing
+    const again = planAlerts(
+      input({
+        previous: d.file,
+        nodes: [decision('n1'), decision('n2', { forge: { ok: true, since: iso(T0) } })],
+        now: T0 + M,
+      }),
+    );
+    expect(again.file.alerts.filter((a) => a.status === 'firing')).toEqual([]);
+  });
+
+  it("a rule's `for` holds a node's failing forge back until it has failed that long", () => {
+    const held = FactoryConfig.parse({
+      ...config,
+      alerts: { ...config.alerts, rules: [{ signal: 'forge-unreachable', for: '5m' }] },
+    });
+    const failing = (since: number) =>
+      decision('n2', { forge: { ok: false, since: iso(since), error: 'x: HTTP 502' } });
+    expect(names({ config: held, nodes: [failing(T0 - 2 * M)] })).toEqual(['forge-unreachable@n2:pending']);
+    expect(names({ config: held, nodes: [failing(T0 - 6 * M)] })).toEqual(['forge-unreachable@n2:firing']);
+  });
+
+  it("the leader's own view and its node's probes failing are one alert naming both reasons", () => {
+    const forge = { ok: false, since: iso(T0 - M), error: 'http://forge: no answer within 5s' };
+    const d = planAlerts(
+      input({ repos: [{ slug: 'a/b', error: 'ECONNREFUSED' }], nodes: [decision('n1', { forge }), decision('n2')] }),
+    );
+    expect(d.file.alerts.map((a) => [a.labels.node, a.description])).toEqual([
+      ['n1', 'a/b: ECONNREFUSED; http://forge: no answer within 5s'],
+    ]);
+  });
+
+  it('a foreign forge field in telemetry says nothing', () => {
+    const odd = decision('n2', { forge: { ok: 'no', since: 'yesterday' } as never });
+    expect(names({ nodes: [decision('n1'), odd] })).toEqual([]);
+  });
+
   it('an agent stopped past maxRuntime 3 runs in a row', () => {
     const runaways = { dev: { count: 3, at: iso(T0), reason: 'past 2h' } };
     expect(names({ nodes: [decision('n1', { runaways })] })).toEqual(['agent-failing@n1:firing']);

@@ -12,6 +12,7 @@ import type { NodeLoopDeps } from '../../../src/runtime/node/deps.js';
 import { factory } from '../../support/apply-fixture.js';
 import { AlertsConfig } from '../../../src/domain/config/alerts-schema.js';
 import type { LeaseSeen } from '../../../src/domain/alerts/supervisor-watch.js';
+import type { VersionProbe } from '../../../src/adapters/forge/version-probe.js';
 
 export const T0 = Date.parse('2025-06-01T12:00:00Z');
 /** This test process stands for the node daemon; 1 for its ancestor init. */
@@ -46,6 +47,13 @@ export interface HarnessOptions {
   alerts?: Record<string, unknown>;
   /** FACTORY_STATE_DIR (default /state/f: nothing is written there unless the watcher runs) */
   stateDir?: string;
+  /** factory.yaml `forges`, the repositories using them, the tokens set on this node and the probe (absent: forges not probed) */
+  forge?: {
+    forges: Record<string, { url: string; tokenEnv: string }>;
+    repos: { slug: string; forge: string }[];
+    env: Record<string, string>;
+    probe: VersionProbe;
+  };
 }
 
 /** A node daemon whose sampler, clock and every mechanism are in memory, started and restored from nothing. */
@@ -99,14 +107,21 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         ...opts.policy,
       }),
       ...(opts.alerts ? { alerts: AlertsConfig.parse(opts.alerts) } : {}),
+      ...(opts.forge
+        ? {
+            forges: Object.fromEntries(
+              Object.entries(opts.forge.forges).map(([name, f]) => [name, { type: 'forgejo' as const, ...f }]),
+            ),
+          }
+        : {}),
     },
-    repos: [],
+    repos: (opts.forge?.repos ?? []).map((r) => ({ slug: r.slug, config: { forge: r.forge, agents: {} } }) as never),
     schedule: {},
   };
   const deps: NodeLoopDeps = {
     dir: '/srv/control',
     node: 'n1',
-    env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: opts.stateDir ?? '/state/f' },
+    env: { FACTORY_RUN_DIR: '/run/f', FACTORY_STATE_DIR: opts.stateDir ?? '/state/f', ...opts.forge?.env },
     cron: { nodeBin: '/usr/bin/node', cli: '/opt/factoryctl.cjs' },
     now,
     log: (line) => void h.logs.push(line),
@@ -157,6 +172,7 @@ export async function nodeHarness(opts: HarnessOptions = {}): Promise<NodeHarnes
         reclaim: h.records.at(-1)?.reclaim,
       }),
     },
+    ...(opts.forge ? { forge: { probe: opts.forge.probe } } : {}),
   };
   const daemon = createNodeDaemon(deps);
   await daemon.start();

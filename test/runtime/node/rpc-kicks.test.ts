@@ -45,6 +45,8 @@ function stubDaemon() {
     nextAgentDueAt: () => undefined,
     tickAgents: () => undefined,
     stopAgents: async () => [],
+    probeForges: async () => undefined,
+    stopProbes: () => undefined,
   } as unknown as NodeDaemon;
   return { daemon, calls, release, end: () => (upgraded = true) };
 }
