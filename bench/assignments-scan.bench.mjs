@@ -1,11 +1,11 @@
 // The gate's read of a changed assignments.yaml at 200 nodes and 1,000 slots (~6 MB): the line
 // scan (assignments-scan.ts) against the full YAML + zod parse it replaces, in process; then the
 // whole `factoryctl gate dev --no-pull` process on a control repo holding that file, once just
-// after the file changed (a cache miss: the scan runs) and once more (a cache hit), beside the same
+// after the file changed (a cache miss: the scan runs) and once more (a hit on the file's stat), beside the same
 // gate without an assignments.yaml. Numbers only, no target asserted: see MEASUREMENTS.md.
 // Standalone: `node bench/assignments-scan.bench.mjs [runs]` (the process part needs `npm run build`).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -93,7 +93,11 @@ try {
   const miss = [];
   const hit = [];
   for (let i = 0; i < RUNS; i += 1) {
-    writeFileSync(join(dir, 'factory-state/assignments.yaml'), text.replace('epoch: 4', `epoch: ${5 + i}`));
+    const file = join(dir, 'factory-state/assignments.yaml');
+    writeFileSync(file, text.replace('epoch: 4', `epoch: ${5 + i}`));
+    // As a merge a few seconds before the poll leaves it: older than the gate's racy-stamp window.
+    const before = new Date(Date.now() - 5000);
+    utimesSync(file, before, before);
     miss.push(gate());
     hit.push(gate());
   }

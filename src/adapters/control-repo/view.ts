@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
 import { CONTROL_FILES, type ControlView, type ViewParts } from '../../domain/control-view.js';
 import { scanAssignedSlots } from '../../domain/placement/assignments-scan.js';
 import type { PartResult } from './view-parse.js';
-import { answerLastGood, lastGoodRecord, readLastGood, writeLastGood } from './last-good.js';
+import { answerLastGood, lastGoodRecord, readLastGood, writeLastGood, type LastGoodRecord } from './last-good.js';
 import { privatePath } from './private-dir.js';
 
 export interface LoadedView {
@@ -15,6 +15,7 @@ export interface LoadedView {
 }
 
 type Part = keyof ViewParts;
+const RACY_MS = 1000;
 /** Parses one control file on a cache miss; the node daemon passes one that runs in a worker thread. */
 export type ViewPartParser = (part: Part, text: string | undefined) => Promise<PartResult<Part>>;
 
@@ -26,7 +27,7 @@ const parseHere: ViewPartParser = async (part, text) => (await import('./view-pa
  * loading node:crypto to hash a few KB), so the hot path parses no YAML and loads no schema
  * library when nothing changed; an invalid file falls back to its own last good version, so a
  * broken push never turns every agent's gate into an error nor hides the other files' news.
- * assignments.yaml as the supervisor writes it is read by a line scan (assignments-scan.ts).
+ * assignments.yaml is read by a line scan and kept under its stat (readAssignments).
  */
 export async function loadControlView(dir: string, parse: ViewPartParser = parseHere): Promise<LoadedView> {
   const cacheFile = privatePath(dir, 'viewCache');
@@ -35,20 +36,19 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
   let dirty = false;
   const parts = {} as Record<Part, unknown>;
   for (const part of Object.keys(CONTROL_FILES) as Part[]) {
-    const text = readOptional(join(dir, CONTROL_FILES[part]));
-    // The supervisor's own assignments.yaml is megabytes at scale: its lines are read on every call
-    // (faster than a cache keyed by its whole text), kept without a key as the last good version
-    // for the day a hand edit the scan gives up on fails the full parse too.
-    const scanned = part === 'assignments' && text !== undefined ? scanAssignedSlots(text) : undefined;
-    if (scanned) {
-      parts[part] = scanned;
-      const record = lastGoodRecord(records, part);
-      if (!record || record.key !== undefined || !isDeepStrictEqual(record.value, scanned)) {
-        records[part] = { value: scanned };
+    const path = join(dir, CONTROL_FILES[part]);
+    if (part === 'assignments') {
+      const scanned = readAssignments(path, lastGoodRecord(records, part));
+      if (scanned?.keep) {
+        records[part] = scanned.keep;
         dirty = true;
       }
-      continue;
+      if (scanned) {
+        parts[part] = scanned.value;
+        continue;
+      }
     }
+    const text = readOptional(path);
     const { answer, keep } = await answerLastGood<unknown, ConfigProblem>(
       lastGoodRecord(records, part),
       text ?? '\0missing',
@@ -67,6 +67,35 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
   const { factory, overrides, halts, assignments } = parts as ViewParts;
   const view: ControlView = { ...factory, overrides, halts, assignments };
   return problems.length > 0 ? { view, invalid: new ConfigError(problems) } : { view };
+}
+
+/**
+ * The supervisor's own assignments.yaml is megabytes at scale. It is read by a line scan, and the
+ * scan's answer is kept under the file's stat (size, mtime in ns, inode), so an agent poll with
+ * nothing new reads no part of it. A stamp is trusted only for a file older than RACY_MS when it
+ * was kept (git's "racy clean" rule: a rewrite within the same clock tick could keep size and
+ * mtime). undefined: absent, or a hand edit the scan gives up on (the caller parses it).
+ */
+function readAssignments(
+  path: string,
+  record: LastGoodRecord<unknown> | undefined,
+): { value: unknown; keep?: LastGoodRecord<unknown> } | undefined {
+  let stamp: string;
+  let settled: boolean;
+  try {
+    const st = statSync(path, { bigint: true });
+    stamp = `\0stat ${st.size} ${st.mtimeNs} ${st.ino}`;
+    settled = Date.now() - Number(st.mtimeNs / 1_000_000n) > RACY_MS;
+  } catch {
+    return undefined;
+  }
+  if (record?.key === stamp) return { value: record.value };
+  const text = readOptional(path);
+  const scanned = text === undefined ? undefined : scanAssignedSlots(text);
+  if (!scanned) return undefined;
+  const key = settled ? stamp : undefined;
+  if (record && record.key === key && isDeepStrictEqual(record.value, scanned)) return { value: scanned };
+  return { value: scanned, keep: key === undefined ? { value: scanned } : { key, value: scanned } };
 }
 
 function readOptional(path: string): string | undefined {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,5 +36,20 @@ describe("the gate's view of assignments.yaml", () => {
     const broken = await loadControlView(root);
     expect(broken.view.assignments.slots.dev).toEqual({ node: 'vps1', reason: 'most headroom' });
     expect(broken.invalid?.message).toMatch(/assignments\.yaml/);
+  });
+
+  it('answers from what it kept for a file that has not changed, and sees every rewrite, even one of the same size', async () => {
+    const file = join(root, 'factory-state/assignments.yaml');
+    const settle = () => utimesSync(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    write(placed('vps1'));
+    settle();
+    expect((await loadControlView(root)).view.assignments.slots.dev?.node).toBe('vps1');
+    expect((await loadControlView(root)).view.assignments.slots.dev?.node).toBe('vps1');
+    // Same size, written in place: its mtime moved, so it is read again.
+    write(placed('vps2'));
+    expect((await loadControlView(root)).view.assignments.slots.dev?.node).toBe('vps2');
+    // Rewritten again within the same second, same size: the fresh stamp was not trusted.
+    write(placed('vps1'));
+    expect((await loadControlView(root)).view.assignments.slots.dev?.node).toBe('vps1');
   });
 });
