@@ -2,6 +2,7 @@
 // real git server, and a command receiver that appends each notification it is given to a file.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { telemetrySubject } from '../../src/domain/telemetry-message.js';
 import { IDENTITY, sh, shAsync } from './control-repo.js';
 import type { SuperviseFixture } from './supervise-fixture.js';
 
@@ -31,7 +32,10 @@ export function sentTo(file: string): SentNotification[] {
     .map((l) => JSON.parse(l) as SentNotification);
 }
 
-/** A node's heartbeat: its decision (level, halted roles) and a sample, dated `at`, pushed to its branch. */
+/**
+ * A node's heartbeat: its decision (level, halted roles) and a sample, dated `at`, pushed to its
+ * branch, with the node daemon's subject (a heartbeat at level 0, else the level's news).
+ */
 export async function beat(fx: SuperviseFixture, node: string, at: number, level = 0): Promise<void> {
   const dir = join(fx.repo.root, `node-${node}`);
   if (!existsSync(dir)) {
@@ -52,6 +56,6 @@ export async function beat(fx: SuperviseFixture, node: string, at: number, level
   const sample = { at, memAvailableMb: 3000, memTotalMb: 4000, swapUsedMb: 0, disks: [], load1: 0.2, cores: 2 };
   writeFileSync(join(dir, 'sample.json'), JSON.stringify(sample, null, 2));
   sh(dir, 'git', ['add', '-A']);
-  sh(dir, 'git', ['commit', '-qm', `telemetry ${iso}`], IDENTITY);
+  sh(dir, 'git', ['commit', '-qm', telemetrySubject(node, level ? `level ${level}: memory low` : undefined)], IDENTITY);
   await shAsync(dir, 'git', ['push', '-q', '-f', `${fx.git.url}control.git`, `HEAD:refs/heads/telemetry/${node}`]);
 }

@@ -1,3 +1,4 @@
+import { batchMessage } from '../../domain/telemetry-message.js';
 import type { TelemetryUpdate } from '../../domain/telemetry-files.js';
 import type { TelemetryBranch } from './branch.js';
 
@@ -101,12 +102,4 @@ export function createTelemetryQueue(getBranch: () => TelemetryBranch, log: (lin
       clearTimeout(timer);
     },
   };
-}
-
-/** The newest cycle's subject, with how many earlier cycles rode along. */
-function batchMessage(messages: readonly string[]): string {
-  const last = messages[messages.length - 1]!;
-  if (messages.length === 1) return last;
-  const [subject, ...body] = last.split('\n');
-  return [`${subject} (+${messages.length - 1} earlier cycles)`, ...body].join('\n');
 }

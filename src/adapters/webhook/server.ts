@@ -1,8 +1,14 @@
 // Webhooks wake the supervisor: Forgejo/Gitea events and a generic signed POST /hook. Nothing is
-// trusted from the body: a good webhook only asks for a cycle, which re-reads the forge itself.
+// trusted from the body: a good webhook only asks for a cycle, which re-reads the forge itself. A
+// signed push event's ref and commit subjects only decide whether it is worth one (push-wake.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pushWake, type PushEvent } from '../../domain/supervisor/push-wake.js';
 import { verifySignature } from '../../domain/supervisor/webhook-signature.js';
+import { CONTROL_PREFIX } from '../control-repo/lease.js';
+import { TELEMETRY_PREFIX } from '../telemetry/read.js';
+
+const PUSH_BRANCHES = { telemetry: TELEMETRY_PREFIX, control: CONTROL_PREFIX };
 
 export interface WebhookServerOptions {
   /** "127.0.0.1:8787", ":8787" or "8787" (loopback); port 0 picks a free port */
@@ -43,9 +49,15 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
       o.log(`webhook refused (${what} from ${req.socket.remoteAddress}): ${check.reason}`);
       return answer(res, 401, check.reason);
     }
-    o.log(`webhook accepted: ${what}`);
+    const push = event === 'push' ? readPush(body) : undefined;
+    const judged = push ? pushWake(push, PUSH_BRANCHES) : { wake: true, reason: what };
+    if (!judged.wake) {
+      o.log(`webhook accepted, no cycle: forgejo ${judged.reason}`);
+      return answer(res, 200, `nothing to do: ${judged.reason}`);
+    }
+    o.log(`webhook accepted: ${push ? `forgejo ${judged.reason}` : what}`);
     answer(res, 202, 'a cycle runs now');
-    o.onWake(what);
+    o.onWake(push ? `forgejo ${judged.reason}` : what);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -62,6 +74,18 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
         server.close(() => resolve());
       }),
   };
+}
+
+/** A push event's ref and commit messages (Forgejo's push payload); undefined when it has no such shape. */
+function readPush(body: Buffer): PushEvent | undefined {
+  try {
+    const p = JSON.parse(body.toString('utf8')) as { ref?: unknown; commits?: unknown };
+    if (typeof p.ref !== 'string' || !Array.isArray(p.commits)) return undefined;
+    const messages = (p.commits as { message?: unknown }[]).map((c) => c?.message);
+    return messages.every((m): m is string => typeof m === 'string') ? { ref: p.ref, messages } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,5 +1,6 @@
 import type { JournalEvent } from '../node-cycle.js';
 import type { Sample } from '../pressure/index.js';
+import { telemetrySubject } from '../telemetry-message.js';
 import { addToRollup, type TelemetryUpdate } from '../telemetry-files.js';
 import type { ControlSources, CycleMemory, NodeCyclePlan } from './plan-cycle.js';
 
@@ -38,7 +39,10 @@ export function cycleTelemetry(input: CycleTelemetryInput): CycleTelemetry {
   const telemetry = commit
     ? {
         update: { sample, decision: cycle.decision, roles: cycle.roles, events, rollup },
-        message: `telemetry ${node}: ${commit === 'change' ? `level ${cycle.decision.level}: ${cycle.pressure.reason}` : 'heartbeat'}`,
+        message: telemetrySubject(
+          node,
+          commit === 'change' ? `level ${cycle.decision.level}: ${cycle.pressure.reason}` : undefined,
+        ),
       }
     : undefined;
   const next: CycleMemory = {
@@ -68,5 +72,5 @@ export function settleTelemetry(
     events: journal,
     rollup: undefined,
   };
-  return { update, message: `telemetry ${node}: ${journal.map((e) => e.kind).join(', ')}` };
+  return { update, message: telemetrySubject(node, journal.map((e) => e.kind).join(', ')) };
 }

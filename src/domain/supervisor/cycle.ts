@@ -27,7 +27,7 @@ import { appendDecisions, decisionsFromStatus } from './journal.js';
 import { nextWake, type Wake } from './next-wake.js';
 import { renderScheduleYaml, scheduleBounds, SUPERVISOR_ROLE } from './schedule-file.js';
 import { tuneSchedule, type ScheduleChange, type ScheduleState } from './schedule-tune.js';
-import { STATE_PATHS, type StateSnapshot } from './state-files.js';
+import { STATE_PATHS, SUPERVISOR_SUBJECT_PREFIX, type StateSnapshot } from './state-files.js';
 import { statusInput } from './status-input.js';
 import { haltSpansFromStatus, journalHaltSpans, memorySamples, type NodeTelemetryTexts } from './status-telemetry.js';
 import { DEFAULT_STATUS_OPTIONS, type DecisionRecord } from './status-model.js';
@@ -259,8 +259,8 @@ function describeChange(c: ScheduleChange): string {
 
 /** The subject names the decisions; the body lists each in full. */
 function commitMessage(decisions: readonly DecisionRecord[], statusWhy: string | undefined): string {
-  if (decisions.length === 0) return `supervisor: STATUS.md, ${statusWhy ?? 'status changed'}`;
-  const subject = `supervisor: ${decisions.map((d) => d.text).join('; ')}`;
+  if (decisions.length === 0) return `${SUPERVISOR_SUBJECT_PREFIX}STATUS.md, ${statusWhy ?? 'status changed'}`;
+  const subject = `${SUPERVISOR_SUBJECT_PREFIX}${decisions.map((d) => d.text).join('; ')}`;
   const short = subject.length > 100 ? `${subject.slice(0, 97)}...` : subject;
   return `${short}\n\n${decisions.map((d) => `- ${d.text}`).join('\n')}\n`;
 }

@@ -12,6 +12,9 @@ import { parseHaltsYaml } from './halts-file.js';
 import { parseScheduleYaml } from './schedule-file.js';
 import { EMPTY_SCHEDULE, type ScheduleState } from './schedule-tune.js';
 
+/** How every commit of the supervisor's begins (push-wake.ts tells its own pushes by it). */
+export const SUPERVISOR_SUBJECT_PREFIX = 'supervisor: ';
+
 /** The files of factory-state/ a supervisor cycle reads (from the one table); it writes all but overrides.yaml. */
 export const STATE_PATHS = {
   schedule: CONTROL_PATHS.schedule,

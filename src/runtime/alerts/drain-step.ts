@@ -5,7 +5,7 @@ import type { OutboxEntry } from '../../domain/config/alerts-state-schema.js';
 import { applyDrain, drainResult, type DrainResult } from '../../domain/alerts/decide-alerts.js';
 import { EMPTY_ALERTS, parseAlertsYaml, renderAlertsYaml } from '../../domain/alerts/alerts-file.js';
 import { parseDuration } from '../../domain/duration.js';
-import { STATE_PATHS } from '../../domain/supervisor/state-files.js';
+import { STATE_PATHS, SUPERVISOR_SUBJECT_PREFIX } from '../../domain/supervisor/state-files.js';
 import { commitStateFiles } from '../../adapters/control-repo/state-commit.js';
 import { drainOutbox } from './outbox.js';
 import type { Leadership } from '../supervisor/lease.js';
@@ -54,7 +54,7 @@ export async function drainAndRecord(
         if (!parsed.ok) return null;
         const file = parsed.value ?? EMPTY_ALERTS;
         const text = renderAlertsYaml({ ...file, outbox: applyDrain(file.outbox, drain) });
-        return { changes: { [STATE_PATHS.alerts]: text }, message: `supervisor: ${notes[0]}` };
+        return { changes: { [STATE_PATHS.alerts]: text }, message: `${SUPERVISOR_SUBJECT_PREFIX}${notes[0]}` };
       },
       lead.kind === 'leader' ? () => lead.fence() : undefined,
     ).then(async (c) => {
