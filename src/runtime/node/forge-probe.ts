@@ -15,7 +15,7 @@ export interface ForgeProber {
   kick(): Promise<void>;
   /** The last round that finished (undefined: none yet). */
   latest(): ForgeProbeRound | undefined;
-  /** Probes run in this process: a probe is wired and the loop has kicked one (`--once` never does). */
+  /** Probes run in this process: a probe is wired and the loop (or `--once`, beside its pull) has kicked one. */
   active(): boolean;
   /** Aborts the round in flight (at shutdown). */
   close(): void;

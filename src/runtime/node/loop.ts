@@ -3,7 +3,8 @@ import { listenForKicks, serveKicks } from './rpc-kicks.js';
 
 /** `--once`: one sample-decide-apply-commit cycle after a pull, waiting for a stop of agents and the telemetry push. */
 export async function runOnce(daemon: NodeDaemon): Promise<CycleReport> {
-  await daemon.maybePull(true);
+  // A cron-mode node probes its forges beside its pull (both bounded), so its decision says whether it reaches them.
+  await Promise.all([daemon.maybePull(true), daemon.probeForges()]);
   const report = await daemon.cycle();
   await daemon.settle();
   await daemon.flush();
