@@ -89,7 +89,7 @@ export async function runPlacementBench({ sizes = SIZES, slots = SLOTS, runs = R
       times.push(performance.now() - t0);
     }
     const t0 = performance.now();
-    const text = renderAssignmentsYaml(result.assignments);
+    const text = renderAssignmentsYaml(result.assignments, result.candidates);
     const renderMs = performance.now() - t0;
     const t1 = performance.now();
     if (!parseAssignmentsYaml(text).ok) throw new Error('the rendered assignments.yaml does not parse');

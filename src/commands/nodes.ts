@@ -11,8 +11,9 @@ Each machine of the factory: its state as the leader supervisor judged it
 (ready, suspect, down; unknown before placement records one), its last
 heartbeat, free memory of its total and the room above its level-1 line, its
 fullest disk, its pressure level, the agent slots assignments.yaml gives it,
-its Woodpecker agent and SSH address. Nodes are those factory.yaml names,
-those with a telemetry branch, and those assignments.yaml mentions.
+its Woodpecker agent and SSH address, and whether it reaches its forges (its
+own probe). Nodes are those factory.yaml names, those with a telemetry
+branch, and those assignments.yaml mentions.
   --no-pull  show what is already pulled
   --json     { nodes: [...], notes: [...] }, every field`;
 

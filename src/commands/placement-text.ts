@@ -54,6 +54,10 @@ function nodeDetail(n: NodeView): string[] {
       `woodpecker agent ${n.woodpeckerAgent}${n.noSchedule === undefined ? '' : n.noSchedule ? ' (no_schedule)' : ' (scheduling)'}`,
     );
   if (n.ssh) parts.push(`ssh ${n.ssh}`);
+  if (n.forge)
+    parts.push(
+      n.forge.ok ? 'reaches its forges' : `forge unreachable since ${n.forge.since}: ${n.forge.error ?? 'no answer'}`,
+    );
   return parts;
 }
 

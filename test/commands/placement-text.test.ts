@@ -37,4 +37,20 @@ describe('placement text: 80 columns', () => {
     expect(renderNodes([n], 80, false).split('\n')[1]).toMatch(/^vps3 +unknown +never +- +- +- +- +0$/);
     expect(renderNodes([], 80, true)).toContain('no nodes');
   });
+
+  it('says whether a node reaches its forges, as its own probe found', () => {
+    const base: NodeView = { node: 'vps2', state: 'ready', level1Mb: 2000, halted: [], slots: [] };
+    const down = {
+      ok: false,
+      since: '2026-12-03T08:00:00.000Z',
+      error: 'https://codeberg.org: network error: ETIMEDOUT',
+    };
+    expect(renderNodes([{ ...base, forge: down }], 120, true)).toContain(
+      'forge unreachable since 2026-12-03T08:00:00.000Z: https://codeberg.org: network error: ETIMEDOUT',
+    );
+    expect(renderNodes([{ ...base, forge: { ok: true, since: down.since } }], 120, true)).toContain(
+      'reaches its forges',
+    );
+    expect(renderNodes([base], 120, true)).not.toContain('forge');
+  });
 });

@@ -3,8 +3,13 @@ import { CONTROL_PATHS } from '../control-paths.js';
 import { parseStateYaml, type StateParse } from '../config/parse-state.js';
 import { AssignmentsFile, type SlotAssignment } from '../config/state-schema.js';
 import { scalar } from './assignments-format.js';
+import { cellCandidate, type CandidateRows } from './candidate-rows.js';
 
 export type Assignments = AssignmentsFile;
+/** A slot as placement decides it; its candidates travel beside it (candidate-rows.ts). */
+export type PlacedSlot = Omit<SlotAssignment, 'candidates'> & { candidates?: SlotAssignment['candidates'] };
+/** A placement as decided (or as read, where each slot also has its candidates). */
+export type Placement = Omit<Assignments, 'slots'> & { slots: Record<string, PlacedSlot> };
 
 export const NO_ASSIGNMENTS: Assignments = { slots: {} };
 
@@ -29,7 +34,8 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * `nodes:` and `peaks:` sections of two-space-indented one-line entries. Every S is `scalar()`:
  * plain or a JSON string, always on one line.
  */
-export function renderAssignmentsYaml(doc: Assignments): string {
+/** `rows`: the candidates of a placement just decided; without them, each slot's own (a file as read). */
+export function renderAssignmentsYaml(doc: Placement, rows?: CandidateRows): string {
   const out: string[] = [
     '# yaml-language-server: $schema=../schemas/assignments.schema.json',
     "# Written by the supervisor: which node runs each agent slot, why, and every candidate's score. Do not edit.",
@@ -38,7 +44,7 @@ export function renderAssignmentsYaml(doc: Assignments): string {
   if (doc.epoch !== undefined) out.push(`epoch: ${doc.epoch}`);
   const ids = Object.keys(doc.slots).sort(byName);
   out.push(ids.length === 0 ? 'slots: {}' : 'slots:');
-  for (const id of ids) renderSlot(id, doc.slots[id]!, out);
+  for (const id of ids) renderSlot(id, doc.slots[id]!, rows, out);
   if (doc.nodes !== undefined) {
     const names = Object.keys(doc.nodes).sort(byName);
     out.push(names.length === 0 ? 'nodes: {}' : 'nodes:');
@@ -55,17 +61,19 @@ export function renderAssignmentsYaml(doc: Assignments): string {
   return `${out.join('\n')}\n`;
 }
 
-function renderSlot(id: string, slot: SlotAssignment, out: string[]): void {
+function renderSlot(id: string, slot: PlacedSlot, rows: CandidateRows | undefined, out: string[]): void {
   out.push(`  ${scalar(id)}:`, `    node: ${slot.node === null ? 'null' : scalar(slot.node)}`);
   if (slot.halted) out.push('    halted: true');
   out.push(`    reason: ${scalar(slot.reason)}`);
   if (slot.handoff)
     out.push(`    handoff: { from: ${scalar(slot.handoff.from)}, since: ${scalar(slot.handoff.since)} }`);
-  const nodes = Object.keys(slot.candidates).sort(byName);
+  const row = rows?.bySlot.get(id);
+  const own = slot.candidates ?? {};
+  const nodes = row ? rows!.nodes : Object.keys(own).sort(byName);
   out.push(nodes.length === 0 ? '    candidates: {}' : '    candidates:');
-  for (const node of nodes) {
-    const c = slot.candidates[node]!;
+  nodes.forEach((node, i) => {
+    const c = row ? cellCandidate(row[i]!) : own[node]!;
     const body = 'score' in c ? `score: ${c.score}` : `excluded: ${scalar(c.excluded)}`;
     out.push(`      ${scalar(node)}: { ${body} }`);
-  }
+  });
 }

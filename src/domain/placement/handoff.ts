@@ -3,8 +3,7 @@
 // one has let it go: its telemetry says it applied a placement at least as new as the move, and its
 // sampler shows no run of the role going. A node called down lets go at once: its gate has failed
 // closed since its control repo went stale (gate.maxStaleness is shorter than the time to down).
-import type { SlotAssignment } from '../config/state-schema.js';
-import type { Assignments } from './assignments-file.js';
+import type { PlacedSlot, Placement } from './assignments-file.js';
 
 /** What the leaving node's telemetry shows, for a hand-over; undefined: no such node any more. */
 export interface LeavingNode {
@@ -19,11 +18,11 @@ const roleOf = (id: string) => id.split('@')[0]!;
 
 /** The placement with each moved slot held until the node it left has let it go. */
 export function withHandoffs(
-  previous: Assignments,
-  next: Assignments,
+  previous: Placement,
+  next: Placement,
   leaving: (node: string) => LeavingNode | undefined,
-): Assignments {
-  const slots: Record<string, SlotAssignment> = {};
+): Placement {
+  const slots: Record<string, PlacedSlot> = {};
   for (const [id, b] of Object.entries(next.slots)) {
     const { handoff: _dropped, ...rest } = b;
     const a = previous.slots[id];

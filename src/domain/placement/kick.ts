@@ -1,10 +1,10 @@
-import type { Assignments } from './assignments-file.js';
+import type { Placement } from './assignments-file.js';
 
 /**
  * Nodes whose slots changed between two placements: a slot came, left, or was halted or resumed
  * there. Those are kicked over SSH right after the commit lands; the others learn at their next pull.
  */
-export function nodesToKick(before: Assignments, after: Assignments): string[] {
+export function nodesToKick(before: Placement, after: Placement): string[] {
   const out = new Set<string>();
   for (const id of new Set([...Object.keys(before.slots), ...Object.keys(after.slots)])) {
     const a = before.slots[id];

@@ -6,7 +6,7 @@
 // role's slots their runs' average, as before). A stored peak is rewritten only when it grows by PEAK_GROWTH: scores and
 // samples move every cycle, and a commit per cycle would bury the decisions that matter.
 import { parseSlotId } from '../slot-id.js';
-import type { Assignments } from './assignments-file.js';
+import type { Placement } from './assignments-file.js';
 import type { MeasuredMemory } from './observed-node.js';
 
 /** A measured peak replaces the stored one only when it is at least this much larger, both ways. */
@@ -23,7 +23,7 @@ export function peakGrew(storedMb: number | undefined, measuredMb: number): bool
  * node that runs it. A slot that waits, or is still being handed over, runs nowhere: no figure.
  */
 export function measuredSlotPeaks(
-  assignments: Pick<Assignments, 'slots'>,
+  assignments: Pick<Placement, 'slots'>,
   measured: ReadonlyMap<string, Pick<MeasuredMemory, 'perRunMb'>>,
 ): Record<string, number> {
   const out: Record<string, number> = {};

@@ -3,14 +3,14 @@
 import type { FactoryConfig } from '../config/factory-schema.js';
 import type { NodeDecision } from '../config/state-schema.js';
 import type { CiAgentView } from '../supervisor/ci-agents.js';
-import type { Assignments } from './assignments-file.js';
+import type { Placement } from './assignments-file.js';
 import { level1FreeMb } from './node-input.js';
 import { measuredMemory } from './observed-node.js';
 import { placedNodes } from './plan-placement.js';
 
 export interface NodeViewSources {
   config: Pick<FactoryConfig, 'nodes' | 'policy'>;
-  assignments?: Assignments;
+  assignments?: Placement;
   /** Per node, its telemetry branch as read: decision.json parsed, sample.json as committed. */
   telemetry: ReadonlyMap<string, { decision?: NodeDecision; sample?: string }>;
   /** The supervisor's last view of each node's Woodpecker agent (its clone's stats), if any. */
@@ -47,6 +47,8 @@ export interface NodeView {
   /** The agent's no_schedule as the supervisor last saw it (only on the supervisor's clone). */
   noSchedule?: boolean;
   ssh?: string;
+  /** Whether the node reaches its forges, as its own last probe found (decision.json's forge). */
+  forge?: NonNullable<NodeDecision['forge']>;
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -84,6 +86,7 @@ function nodeView(node: string, s: NodeViewSources, slots: string[]): NodeView {
     view.heartbeat = t.decision.updatedAt;
     view.heartbeatAgeMs = Math.max(0, s.now - Date.parse(t.decision.updatedAt));
     view.level = t.decision.level;
+    if (t.decision.forge) view.forge = t.decision.forge;
   }
   if (mem.memAvailableMb !== undefined) {
     view.memAvailableMb = mem.memAvailableMb;

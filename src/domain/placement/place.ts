@@ -2,7 +2,8 @@
 // rather than declared requests. Fixed-price VPSes cost the same idle, so slots are spread by
 // headroom, not packed; a slot stays where it is unless its node stops qualifying or another is
 // clearly better, so placements do not flap from one sample to the next.
-import type { Candidate, SlotAssignment } from '../config/state-schema.js';
+import type { PlacedSlot } from './assignments-file.js';
+import type { CandidateCell } from './candidate-rows.js';
 import { nodesToKick } from './kick.js';
 import { exclusion, headroomAfter, tallyOf, type NodeTally } from './qualify.js';
 import type { PlacementInput, PlacementResult, PlacementSlot, SlotMove } from './types.js';
@@ -16,7 +17,8 @@ export function place(input: PlacementInput): PlacementResult {
   const byNode = new Map(tallies.map((t) => [t.node.name, t]));
   // Heaviest first, so the big slots get the roomy nodes before small ones fill them; then by id.
   const order = [...input.slots].sort((a, b) => b.peakMb - a.peakMb || byName(a.id, b.id));
-  const slots: Record<string, SlotAssignment> = {};
+  const slots: Record<string, PlacedSlot> = {};
+  const rows = new Map<string, CandidateCell[]>();
   const moves: SlotMove[] = [];
   let movesLeft = input.policy.maxMovesPerCycle;
 
@@ -27,19 +29,21 @@ export function place(input: PlacementInput): PlacementResult {
     const halt = input.haltedRoles[slot.role];
     const wide = halt === undefined ? '' : `${slot.role} is halted factory-wide (${halt}); when it resumes: `;
     const selector = Object.entries(slot.nodeSelector);
-    const candidates: Record<string, Candidate> = {};
+    const row: CandidateCell[] = new Array<CandidateCell>(tallies.length);
+    rows.set(slot.id, row);
     let best: NodeTally | undefined;
     let bestScore = -Infinity;
     let currentScore: number | undefined;
-    for (const t of tallies) {
+    for (let i = 0; i < tallies.length; i += 1) {
+      const t = tallies[i]!;
       const isCurrent = t.node.name === current;
       const excluded = exclusion(t, slot, selector, isCurrent);
       if (excluded !== undefined) {
-        candidates[t.node.name] = excluded;
+        row[i] = excluded;
         continue;
       }
       const score = headroomAfter(t, slot);
-      candidates[t.node.name] = { score: Math.round(score) };
+      row[i] = Math.round(score);
       if (isCurrent) currentScore = score;
       if (score > bestScore) [best, bestScore] = [t, score]; // ties keep the first by name
     }
@@ -50,14 +54,14 @@ export function place(input: PlacementInput): PlacementResult {
       else chosen.to = current; // the cycle's moves are spent: stay, and say why
     }
     if (chosen.to === null || chosen.to === undefined) {
-      const shown = Object.entries(candidates)
+      const shown = tallies
         .slice(0, REASONS_SHOWN)
-        .map(([n, c]) => `${n} ${'excluded' in c ? c.excluded : 'qualifies'}`);
+        .map((t, i) => `${t.node.name} ${typeof row[i] === 'number' ? 'qualifies' : row[i]!.excluded}`);
       const more = tallies.length > REASONS_SHOWN ? `; and ${tallies.length - REASONS_SHOWN} more` : '';
       const none = tallies.length === 0 ? 'no nodes' : `${shown.join('; ')}${more}`;
       // It waits where it is (so no other node's gate lets it run), or nowhere if its node is gone.
       const stay = current !== null && byNode.has(current) ? current : null;
-      slots[slot.id] = { node: stay, halted: true, reason: `${wide}no node qualifies: ${none}`, candidates };
+      slots[slot.id] = { node: stay, halted: true, reason: `${wide}no node qualifies: ${none}` };
       continue;
     }
     const reason =
@@ -67,7 +71,7 @@ export function place(input: PlacementInput): PlacementResult {
     const to = byNode.get(chosen.to)!;
     to.placedMb += slot.peakMb;
     to.perRole.set(slot.role, (to.perRole.get(slot.role) ?? 0) + 1);
-    slots[slot.id] = { node: chosen.to, reason: wide + reason, candidates };
+    slots[slot.id] = { node: chosen.to, reason: wide + reason };
     if (chosen.to !== current) moves.push({ slot: slot.id, from: current, to: chosen.to, forced: !chosen.voluntary });
   }
 
@@ -81,7 +85,12 @@ export function place(input: PlacementInput): PlacementResult {
     ),
   };
   const known = new Set(byNode.keys());
-  return { assignments, kick: nodesToKick(input.previous, assignments).filter((n) => known.has(n)), moves };
+  return {
+    assignments,
+    candidates: { nodes: tallies.map((t) => t.node.name), bySlot: rows },
+    kick: nodesToKick(input.previous, assignments).filter((n) => known.has(n)),
+    moves,
+  };
 }
 
 interface Choice {

@@ -6,7 +6,8 @@ import type { FactoryConfig } from '../config/factory-schema.js';
 import type { ResolvedRepoConfig } from '../config/repo-schema.js';
 import type { NodeDecision, NodeStanding } from '../config/state-schema.js';
 import { parseDuration } from '../duration.js';
-import type { Assignments } from './assignments-file.js';
+import type { Placement } from './assignments-file.js';
+import type { CandidateRows } from './candidate-rows.js';
 import type { LivenessPolicy, NodeLiveness } from './liveness.js';
 import { withHandoffs, type LeavingNode } from './handoff.js';
 import { nodesToKick } from './kick.js';
@@ -27,7 +28,7 @@ export interface PlacementObserved {
 export interface PlacementPlanInput extends HaltSources {
   config: FactoryConfig;
   repos: readonly { slug: string; config: Pick<ResolvedRepoConfig, 'agents'> }[];
-  previous: Assignments;
+  previous: Placement;
   decisions: readonly NodeDecision[];
   /** sample.json per node, as committed */
   samples: ReadonlyMap<string, string | undefined>;
@@ -37,7 +38,9 @@ export interface PlacementPlanInput extends HaltSources {
 }
 
 export interface PlacementPlan {
-  assignments: Assignments;
+  assignments: Placement;
+  /** every candidate's score or exclusion: rendered with the assignments */
+  candidates: CandidateRows;
   /** Write assignments.yaml: a slot's node or halt, or a node's class, changed. */
   changed: boolean;
   kick: string[];
@@ -120,7 +123,7 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     };
   };
   const handed = withHandoffs(input.previous, result.assignments, leaving);
-  const assignments: Assignments = {
+  const assignments: Placement = {
     ...handed,
     nodes: standings.nodes,
     ...(Object.keys(learned.peaks).length > 0 || input.previous.peaks ? { peaks: learned.peaks } : {}),
@@ -129,6 +132,7 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
   const known = new Set(placedNodes(config));
   return {
     assignments,
+    candidates: result.candidates,
     changed:
       slotChanges.length > 0 ||
       standings.changed.length > 0 ||
@@ -159,7 +163,7 @@ function nextStandings(
 }
 
 /** One line per slot whose node or halt changed: what the journal and the commit message say. */
-function changedSlots(before: Assignments, after: Assignments): string[] {
+function changedSlots(before: Placement, after: Placement): string[] {
   const out: string[] = [];
   for (const id of Object.keys(after.slots)) {
     const x = before.slots[id];

@@ -1,4 +1,5 @@
-import type { Assignments } from './assignments-file.js';
+import type { Placement } from './assignments-file.js';
+import type { CandidateRows } from './candidate-rows.js';
 import type { LivenessClass } from './liveness.js';
 
 /** One agent slot to place: a role, or a role for one repository. */
@@ -51,7 +52,7 @@ export interface PlacementInput {
   slots: readonly PlacementSlot[];
   nodes: readonly PlacementNode[];
   /** The assignments in force (the last committed file). */
-  previous: Assignments;
+  previous: Placement;
   /** Roles halted factory-wide (a supervisor halt or an override without a node), with why. */
   haltedRoles: Readonly<Record<string, string>>;
   policy: PlacementPolicy;
@@ -69,7 +70,9 @@ export interface SlotMove {
 }
 
 export interface PlacementResult {
-  assignments: Assignments;
+  assignments: Placement;
+  /** every node's score or exclusion for every slot (assignments.yaml's candidates) */
+  candidates: CandidateRows;
   /** Nodes whose slots changed (gained, lost, halted or resumed one), by name: kick these. */
   kick: string[];
   moves: SlotMove[];

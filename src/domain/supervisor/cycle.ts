@@ -153,7 +153,7 @@ export function planCycle(input: CycleInput): CyclePlan {
 
   const placement = placementStep(input, halts ?? [], notes);
   if (placement?.changed) {
-    changes[STATE_PATHS.assignments] = renderAssignmentsYaml(placement.assignments);
+    changes[STATE_PATHS.assignments] = renderAssignmentsYaml(placement.assignments, placement.candidates);
     for (const text of placement.decisions) decisions.push({ at: now, text });
   }
 

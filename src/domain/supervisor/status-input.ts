@@ -6,7 +6,7 @@ import { nodeNotices } from '../node/notices.js';
 import { configuredSilenceMs } from '../node-silence.js';
 import { roleGrid, type GridSources, type NodeStanding } from '../role-grid.js';
 import type { ScheduleState } from './schedule-tune.js';
-import type { Assignments } from '../placement/assignments-file.js';
+import type { Placement } from '../placement/assignments-file.js';
 import { statusNodes } from './status-nodes.js';
 import type { NodeTelemetryTexts } from './status-telemetry.js';
 import {
@@ -34,7 +34,7 @@ export interface StatusSources {
   /** Halts that may have ended: the nodes' journals and the previous page's chart. */
   pastHalts?: HaltSpan[];
   /** The leader's placement (assignments.yaml as this cycle leaves it): the Nodes section, when it has slots. */
-  assignments?: Assignments;
+  assignments?: Placement;
   /** The nodes' telemetry files: each node's latest sample for its memory bar. */
   telemetry?: readonly NodeTelemetryTexts[];
   /** alerts.yaml as this cycle leaves it */

@@ -4,7 +4,7 @@
 // like the charts, they are refreshed only with them.
 import type { FactoryConfig } from '../config/factory-schema.js';
 import type { NodeDecision } from '../config/state-schema.js';
-import type { Assignments } from '../placement/assignments-file.js';
+import type { Placement } from '../placement/assignments-file.js';
 import { nodesView } from '../placement/nodes-view.js';
 import { formatMinute } from './format.js';
 import type { NodeTelemetryTexts } from './status-telemetry.js';
@@ -27,7 +27,7 @@ const BAR_WIDTH = 40;
 /** The page's nodes: none (the section is left out) until the supervisor has placed a slot. */
 export function statusNodes(
   config: Pick<FactoryConfig, 'nodes' | 'policy'>,
-  assignments: Assignments | undefined,
+  assignments: Placement | undefined,
   decisions: readonly NodeDecision[],
   telemetry: readonly NodeTelemetryTexts[],
   bucketMb: number,

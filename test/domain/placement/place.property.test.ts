@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { place } from '../../../src/domain/placement/place.js';
+import { withCandidates } from '../../../src/domain/placement/candidate-rows.js';
+import { place as placeRows } from '../../../src/domain/placement/place.js';
 import type { PlacementInput, PlacementNode, PlacementSlot } from '../../../src/domain/placement/types.js';
 import { input, node, slot } from './place-fixture.js';
+
+/** place(), each slot's candidates put back in it, as assignments.yaml has them. */
+const place = (i: PlacementInput) => {
+  const r = placeRows(i);
+  return { ...r, assignments: withCandidates(r.assignments, r.candidates) };
+};
 
 const ROLES = ['dev', 'review', 'docs'];
 const labelValue = fc.constantFrom('ssd', 'hdd');

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseAssignmentsYaml, renderAssignmentsYaml } from '../../../src/domain/placement/assignments-file.js';
-import { place } from '../../../src/domain/placement/place.js';
+import { withCandidates } from '../../../src/domain/placement/candidate-rows.js';
+import { place as placeRows } from '../../../src/domain/placement/place.js';
+import type { PlacementInput } from '../../../src/domain/placement/types.js';
 import { input, node, previous, slot } from './place-fixture.js';
+
+/** place(), each slot's candidates put back in it, as assignments.yaml has them. */
+const place = (i: PlacementInput) => {
+  const r = placeRows(i);
+  return { ...r, raw: r, assignments: withCandidates(r.assignments, r.candidates) };
+};
 
 const where = (r: ReturnType<typeof place>) =>
   Object.fromEntries(Object.entries(r.assignments.slots).map(([id, s]) => [id, s.node]));
@@ -252,5 +260,7 @@ describe('placement: the document', () => {
     expect(r.assignments.decidedAt).toBe('2026-12-02T08:00:00Z');
     expect(r.assignments.epoch).toBe(7);
     expect(parseAssignmentsYaml(renderAssignmentsYaml(r.assignments))).toEqual({ ok: true, value: r.assignments });
+    // Rendered straight from the pass's candidate rows (as the cycle writes it): the same bytes.
+    expect(renderAssignmentsYaml(r.raw.assignments, r.raw.candidates)).toBe(renderAssignmentsYaml(r.assignments));
   });
 });

@@ -1,3 +1,4 @@
+import { candidatesOf } from '../../../src/domain/placement/candidate-rows.js';
 import { describe, expect, it } from 'vitest';
 import { FactoryConfig } from '../../../src/domain/config/factory-schema.js';
 import type { NodeDecision, Override } from '../../../src/domain/config/state-schema.js';
@@ -107,7 +108,7 @@ describe('placement in the supervisor cycle', () => {
     const first = planPlacement(base());
     const p = planPlacement(base({ previous: first.assignments, decisions: [decision('big', ['dev'])] }));
     expect(p.assignments.slots.dev).toMatchObject({ node: 'small' });
-    expect(p.assignments.slots.dev!.candidates.big).toEqual({
+    expect(candidatesOf(p.candidates, 'dev').big).toEqual({
       excluded: 'dev halted here: level 1: MemAvailable 150 MB < 200 MB',
     });
     expect(p.kick).toEqual(['big', 'small']);
@@ -189,8 +190,8 @@ describe('placement in the supervisor cycle', () => {
     expect(first.assignments.peaks).toBeUndefined();
     const p = planPlacement(base({ previous: { ...first.assignments, peaks: { dev: 1400 } } }));
     expect(p.assignments.slots.dev!.node).toBe('big');
-    expect(p.assignments.slots.dev!.candidates.big).toEqual({ score: 2000 - 1400 - 200 });
-    expect(p.assignments.slots.dev!.candidates.small).toMatchObject({ excluded: expect.any(String) });
+    expect(candidatesOf(p.candidates, 'dev').big).toEqual({ score: 2000 - 1400 - 200 });
+    expect(candidatesOf(p.candidates, 'dev').small).toMatchObject({ excluded: expect.any(String) });
     expect(p.assignments.peaks).toEqual({ dev: 1400 });
     expect(p.changed).toBe(false);
   });
@@ -298,8 +299,8 @@ describe('placement in the supervisor cycle', () => {
     // The process is gone, and its memory with it: only the file on main says what dev needs.
     const restarted = cycle(T0 + 120_000);
     expect(restarted.changes[STATE_PATHS.assignments]).toBeUndefined();
-    expect(restarted.placement!.assignments.slots.dev!.candidates.big).toEqual({ score: 2000 - 1400 - 200 });
-    expect(restarted.placement!.assignments.slots.dev!.candidates.small).toMatchObject({
+    expect(candidatesOf(restarted.placement!.candidates, 'dev').big).toEqual({ score: 2000 - 1400 - 200 });
+    expect(candidatesOf(restarted.placement!.candidates, 'dev').small).toMatchObject({
       excluded: expect.any(String),
     });
   });
