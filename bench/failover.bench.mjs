@@ -20,7 +20,7 @@ const LEASE_MS = 4000;
 const RENEW_BEFORE_MS = 2000;
 const RENEW_PERIOD_MS = LEASE_MS - RENEW_BEFORE_MS;
 const TARGET_MS = LEASE_MS + RENEW_PERIOD_MS;
-const TRIALS = Number(process.argv[2] ?? 3);
+const TRIALS = Number(process.argv[2] ?? 7);
 const NAMES = ['vps-a', 'vps-b'];
 
 async function load() {

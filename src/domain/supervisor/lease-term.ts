@@ -94,15 +94,16 @@ export function renewedLease(held: Lease, me: string, now: number, policy: Lease
 
 /**
  * When the loop must look at the lease again, whatever its tuned interval: a leader before it must
- * renew; a standby at least every half renewal margin (a renewal is seen soon after it lands, so
- * its age is not overstated by much: takeover comes at most that much after a term), and when the
- * term as it judges it runs out. Never before `now`.
+ * renew; a standby at least every quarter of the renewal margin (a renewal is seen soon after it
+ * lands, so its age is not overstated by much: takeover comes at most that much after a term; with
+ * the defaults one fetch of one tiny ref every 15 s), and when the term as it judges it runs out.
+ * Never before `now`.
  */
 export function leaseLookAt(role: LeaseRole, policy: LeasePolicy, now: number): number {
   if (role.kind === 'solo') return Infinity;
   const at =
     role.kind === 'standby'
-      ? Math.min(lookAgainAt(role.expiresAt, false, policy), now + renewMargin(policy) / 2)
+      ? Math.min(lookAgainAt(role.expiresAt, false, policy), now + renewMargin(policy) / 4)
       : lookAgainAt(role.lease.expiresAt, true, policy);
   return Math.max(now, at);
 }

@@ -129,16 +129,16 @@ describe('leaseLookAt: when the loop looks at the lease again', () => {
   it.each<[string, LeaseRole, typeof POLICY, number]>([
     ['solo: never', { kind: 'solo' }, POLICY, Infinity],
     [
-      'standby: when the lease expires, if that comes before half a renewal margin',
-      { kind: 'standby', holder: 'vps-b', epoch: 2, expiresAt: NOW + 25 * SEC, note: '' },
+      'standby: when the lease expires, if that comes before a quarter of the renewal margin',
+      { kind: 'standby', holder: 'vps-b', epoch: 2, expiresAt: NOW + 10 * SEC, note: '' },
       POLICY,
-      NOW + 25 * SEC,
+      NOW + 10 * SEC,
     ],
     [
-      'standby: every half renewal margin, to see a renewal soon after it lands',
+      'standby: every quarter of the renewal margin, to see a renewal soon after it lands',
       { kind: 'standby', holder: 'vps-b', epoch: 2, expiresAt: NOW + 45 * SEC, note: '' },
       POLICY,
-      NOW + 30 * SEC,
+      NOW + 15 * SEC,
     ],
     [
       'leader: at its renewal margin',

@@ -155,12 +155,12 @@ describe('nextLoopState: (loop state, what the step found) -> next state, log li
       { at: END + 2 * MIN, reason: POLL_WAKE_REASON },
     ],
     [
-      'deposed in its cycle: a standby watches the lease only, every half renewal margin (no cycle, no poll)',
+      'deposed in its cycle: a standby watches the lease only, every quarter renewal margin (no cycle, no poll)',
       after({ leading: true }),
       ok(5 * MIN, STANDBY),
-      { leaseAt: END + 30 * SEC, fullAt: Infinity, pollAt: Infinity, leading: false },
+      { leaseAt: END + 15 * SEC, fullAt: Infinity, pollAt: Infinity, leading: false },
       ['standby: vps-b leads (epoch 7); observing only, committing nothing until the lease expires'],
-      { at: END + 30 * SEC, reason: WATCH_WAKE_REASON },
+      { at: END + 15 * SEC, reason: WATCH_WAKE_REASON },
     ],
     [
       'a first failure: retry in 5 s',
@@ -230,12 +230,12 @@ describe('nextLoopState: (loop state, what the step found) -> next state, log li
       { at: T, reason: POLL_WAKE_REASON },
     ],
     [
-      'still standing by: looked at again after half a renewal margin, nothing else',
+      'still standing by: looked at again after a quarter of the renewal margin, nothing else',
       after({ ...waiting, leading: false }),
       took({ kind: 'lease', role: STANDBY }),
-      { leaseAt: END + 30 * SEC, fullAt: Infinity, pollAt: Infinity },
+      { leaseAt: END + 15 * SEC, fullAt: Infinity, pollAt: Infinity },
       [],
-      { at: END + 30 * SEC, reason: WATCH_WAKE_REASON },
+      { at: END + 15 * SEC, reason: WATCH_WAKE_REASON },
     ],
     [
       'still standing by, the term as judged on its own clock ending sooner: looked at then',
@@ -361,15 +361,15 @@ describe("the loop's policy driven step by step (decide, then reduce), as the ru
           POLICY,
         ).state;
     }
-    // the new leader's next look is its renewal margin: 60 s after the cycle at 90 s
-    // a standby looks every half renewal margin (30 s); the new leader's next look is its renewal margin
-    expect(steps).toEqual(['sleep 32s', 'lease', 'cycle (took over the lease: epoch 8)', 'sleep 92s']);
+    // a standby looks every quarter of the renewal margin (15 s); the new leader's next look is its
+    // renewal margin: 60 s after the cycle at 17 s
+    expect(steps).toEqual(['sleep 17s', 'lease', 'cycle (took over the lease: epoch 8)', 'sleep 77s']);
   });
 
   it('a standby heeds no webhook or signal: it watches the lease and nothing else', () => {
     const standby = nextLoopState(initialLoopState(T), ok(5 * MIN, STANDBY), POLICY).state;
     expect(heedsWakes(standby)).toBe(false);
-    expect(decideLoopStep(standby, END, 'webhook push')).toEqual({ kind: 'sleep', until: END + 30 * SEC });
+    expect(decideLoopStep(standby, END, 'webhook push')).toEqual({ kind: 'sleep', until: END + 15 * SEC });
     const leading = nextLoopState(initialLoopState(T), ok(5 * MIN, leader()), POLICY).state;
     expect(decideLoopStep(leading, END, 'webhook push')).toEqual({ kind: 'cycle', reason: 'webhook push' });
   });
