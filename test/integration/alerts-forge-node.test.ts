@@ -3,11 +3,11 @@
 // git server; n2's probes go to a closed port until it "reaches" the forge again (its probe's URL is
 // the one seam: factory.yaml is one for both nodes). The leader (`supervise --once`, vps-a) pages a
 // webhook receiver on loopback: one forge-unreachable naming n2, then one resolved.
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl } from '../support/closed-port.js';
 import { createVersionProbe } from '../../src/adapters/forge/version-probe.js';
 import type { NodeDecision } from '../../src/domain/config/state-schema.js';
 import { FORGE_PROBE_TIMEOUT_MS } from '../../src/domain/node/forge-probe.js';
@@ -26,15 +26,6 @@ import { startSuperviseFixture, type SuperviseFixture } from '../support/supervi
 const M = 60_000;
 const T0 = Date.parse('2026-04-01T08:00:00Z');
 
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('forge-unreachable from a node: its own probes, its telemetry, the leader pages', () => {
   const root = mkdtempSync(join(tmpdir(), 'alerts10-forge-'));
   const clock = { now: T0 };
@@ -48,7 +39,7 @@ describe('forge-unreachable from a node: its own probes, its telemetry, the lead
 
   beforeAll(async () => {
     hook = await startHttpRecorder();
-    deadUrl = `http://127.0.0.1:${await closedPort()}`;
+    deadUrl = await closedPortUrl();
     const receiver = ['alerts:', '  receivers:', `    hook: { type: webhook, url: "${hook.url}/alerts" }`, ''];
     fx = await startSuperviseFixture([], (yaml) => `${yaml}\n${receiver.join('\n')}`);
     const probe = createVersionProbe({ timeoutMs: FORGE_PROBE_TIMEOUT_MS });

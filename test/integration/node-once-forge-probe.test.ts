@@ -1,23 +1,15 @@
 // A cron-mode node (`factoryctl node --once`) probes its forges beside its pull, as the node daemon
 // does on its own period, and says in decision.json on its telemetry branch whether it reaches them:
 // the leader's forge-unreachable alert then covers cron-mode nodes too.
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl } from '../support/closed-port.js';
 import { parse, stringify } from 'yaml';
 import type { NodeDecision } from '../../src/domain/config/state-schema.js';
 import { factoryctl } from '../support/cli.js';
 import { makeControlRepo, sh, type ControlRepoFixture } from '../support/control-repo.js';
 import { assertAllExchangesMatchSpec, startEmulator, type Emulator } from '../support/emulator/index.js';
 import { nodeFactoryYaml } from '../support/node-fixture.js';
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 describe('node --once: the forge probe', () => {
   let emu: Emulator;

@@ -1,18 +1,8 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl } from '../../support/closed-port.js';
 import { createVersionProbe } from '../../../src/adapters/forge/version-probe.js';
 import { assertAllExchangesMatchSpec, startEmulator, type Emulator } from '../../support/emulator/index.js';
 import { startHttpRecorder, type HttpRecorder } from '../../support/http-recorder.js';
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let emu: Emulator;
 let other: HttpRecorder;
@@ -54,7 +44,7 @@ describe('the forge version probe: GET /api/v1/version, one attempt, bounded', (
 
   it('a closed port fails as refused, naming no token', async () => {
     const probe = createVersionProbe({ timeoutMs: 5_000 });
-    const outcome = await probe(`http://127.0.0.1:${await closedPort()}`, 'secret-token-value');
+    const outcome = await probe(await closedPortUrl(), 'secret-token-value');
     expect(outcome).toEqual({ ok: false, error: 'network error: ECONNREFUSED' });
   });
 
