@@ -15,7 +15,6 @@ export interface LoadedView {
 }
 
 type Part = keyof ViewParts;
-const RACY_MS = 1000;
 /** Parses one control file on a cache miss; the node daemon passes one that runs in a worker thread. */
 export type ViewPartParser = (part: Part, text: string | undefined) => Promise<PartResult<Part>>;
 
@@ -76,6 +75,8 @@ export async function loadControlView(dir: string, parse: ViewPartParser = parse
  * was kept (git's "racy clean" rule: a rewrite within the same clock tick could keep size and
  * mtime). undefined: absent, or a hand edit the scan gives up on (the caller parses it).
  */
+const RACY_MS = 1000;
+
 function readAssignments(
   path: string,
   record: LastGoodRecord<unknown> | undefined,

@@ -33,8 +33,10 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * with one `      NODE: { score: N }` / `      NODE: { excluded: S }` line each; then optional
  * `nodes:` and `peaks:` sections of two-space-indented one-line entries. Every S is `scalar()`:
  * plain or a JSON string, always on one line.
+ *
+ * `rows`: the candidates of a placement just decided (candidate-rows.ts); without them, each
+ * slot's own (a file as read).
  */
-/** `rows`: the candidates of a placement just decided; without them, each slot's own (a file as read). */
 export function renderAssignmentsYaml(doc: Placement, rows?: CandidateRows): string {
   const out: string[] = [
     '# yaml-language-server: $schema=../schemas/assignments.schema.json',
