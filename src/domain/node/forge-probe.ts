@@ -64,8 +64,9 @@ export function probeDue(lastStartedAt: number | undefined, inFlight: boolean, n
  * The decision's `forge` after a round: ok when every probed forge answered; `since` is kept while
  * ok stays the same (a failing forge whose error text changes has still been failing since then)
  * and becomes the round's time when it flips. No round finished yet while probing: the previous
- * decision's state (a restarted daemon keeps its since). Not probing (no probe wired, or none kicked yet) or a
- * round with nothing to probe: absent, so no stale failure outlives the probes that found it.
+ * decision's state (a restarted daemon keeps its since). Not probing (no probe wired, or none
+ * kicked yet) or a round with nothing to probe: absent, so no stale failure outlives the probes
+ * that found it.
  */
 export function forgeState(
   prev: NodeDecision['forge'],

@@ -82,7 +82,10 @@ export interface NodeCycleObserved {
   exits?: readonly ExitRecord[];
   /** The last forge probe round that finished (absent: none since the daemon started; the previous decision's state holds). */
   forgeProbe?: ForgeProbeRound;
-  /** false: this process does not probe the forges (no probe wired, or none kicked); the decision then says nothing of them (default true) */
+  /**
+   * false: this process does not probe the forges (no probe wired, or none kicked); the decision
+   * then says nothing of them (default true)
+   */
   forgeProbing?: boolean;
   now: number;
 }
